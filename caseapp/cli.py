@@ -1,0 +1,107 @@
+"""The ``caseapp`` command. With no sub-command it starts the desktop application; sub-commands work headless.
+
+Exit codes: 0 success, 1 a user error (one line on stderr), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import json
+import os
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from caseapp import __version__
+from caseapp.errors import CaseAppError
+from caseapp.i18n import _, current_language
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | date | datetime | Path):
+        return str(value) if not isinstance(value, date | datetime) else value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, frozenset | set | tuple):
+        return list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def emit_json(data: Any) -> None:
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        data = dataclasses.asdict(data)
+    elif isinstance(data, list):
+        data = [dataclasses.asdict(item) if dataclasses.is_dataclass(item) else item for item in data]  # type: ignore[arg-type]
+    json.dump(data, sys.stdout, default=_json_default, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def open_core(args: argparse.Namespace) -> Any:
+    from caseapp.services.core import open_core as _open
+
+    return _open(data_dir=Path(args.data_dir) if args.data_dir else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from caseapp import commands
+
+    parser = argparse.ArgumentParser(
+        prog="caseapp",
+        description=_("CaseApp: cases, hearings, deadlines and evidence for French administrative litigation."),
+        epilog=_("With no command, the desktop application starts."),
+    )
+    parser.add_argument("--version", action="version", version=f"CaseApp {__version__}")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help=_("use this data folder (default: CASEAPP_DATA_DIR or the user data folder)")
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.register(sub)
+    return parser
+
+
+def start_gui(argv: Sequence[str]) -> int:
+    try:
+        gui = importlib.import_module("ui.app")
+    except ImportError as exc:
+        print(_("The desktop interface cannot start: {reason}").format(reason=exc), file=sys.stderr)
+        return 1
+    return int(gui.run(list(argv)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ["CASEAPP_DATA_DIR"] = args.data_dir
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        return start_gui(argv)
+    try:
+        return handler(args)
+    except CaseAppError as exc:
+        print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
+        if os.environ.get("CASEAPP_DEBUG") and exc.detail:
+            print(exc.detail, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_("Interrupted."), file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+def language() -> str:
+    return current_language()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,271 @@
+"""Cases: create, edit, tag, delete, list, open, and find one by what people call it."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from sqlalchemy import String, cast, delete, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from caseapp.domain.enums import CaseStatus, ParentRelation, Procedure
+from caseapp.errors import InvalidInput, NotFound
+from caseapp.i18n import N_, _
+from caseapp.services import fields as f
+from caseapp.services.core import Core
+from caseapp.services.loaders import case_detail, case_row, get_or_404
+from caseapp.services.search import index_record, unindex_case
+from caseapp.services.uow import UnitOfWork, reading
+from caseapp.services.views import CaseDetail, CaseRow, Changes
+from caseapp.store import models as m
+
+CASE_FORM = f.Form(
+    {
+        N_("title"): f.text(300, required=True),
+        N_("reference"): f.text(80),
+        N_("court"): f.text(200),
+        N_("court_number"): f.text(80),
+        N_("procedure"): f.enum(Procedure, required=False),
+        N_("status"): f.enum(CaseStatus),
+        N_("subject"): f.long_text(),
+        N_("summary"): f.long_text(),
+        N_("opened_on"): f.day(),
+        N_("closed_on"): f.day(),
+        N_("parent_id"): f.reference(),
+        N_("parent_relation"): f.enum(ParentRelation, required=False),
+    }
+)
+TAG = re.compile(r"^[\w][\w .'’-]{0,59}$", re.UNICODE)
+
+
+def _index(session: Any, case: m.Case) -> None:
+    index_record(
+        session,
+        "case",
+        case.id,
+        case.id,
+        case.title,
+        case.reference,
+        case.court,
+        case.court_number,
+        case.subject,
+        case.summary,
+    )
+
+
+def _clean_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
+    cleaned: list[str] = []
+    for raw in tags:
+        tag = raw.strip()
+        if not tag:
+            continue
+        if not TAG.match(tag):
+            raise InvalidInput(
+                _("“{tag}” is not a valid tag (letters, digits, spaces, - and ').").format(tag=tag), field="tags"
+            )
+        if tag.lower() not in (t.lower() for t in cleaned):
+            cleaned.append(tag)
+    return cleaned
+
+
+def _check_parent(session: Any, case_id: uuid.UUID | None, parent_id: uuid.UUID | None) -> None:
+    if parent_id is None:
+        return
+    if session.get(m.Case, parent_id) is None:
+        raise InvalidInput(_("The parent case does not exist."), field="parent_id")
+    seen: set[uuid.UUID] = set()
+    current: uuid.UUID | None = parent_id
+    while current is not None and current not in seen:
+        if current == case_id:
+            raise InvalidInput(_("A case cannot be its own parent, even through other cases."), field="parent_id")
+        seen.add(current)
+        current = session.scalar(select(m.Case.parent_id).where(m.Case.id == current))
+
+
+def create_case(
+    core: Core,
+    *,
+    tags: list[str] | tuple[str, ...] = (),
+    example: bool = False,
+    record_id: uuid.UUID | None = None,
+    **values: Any,
+) -> CaseDetail:
+    values.setdefault("status", CaseStatus.OPEN)
+    cleaned = CASE_FORM.clean(values)
+    clean_tags = _clean_tags(tags)
+    with UnitOfWork(core) as uow:
+        _check_parent(uow.session, None, cleaned.get("parent_id"))
+        case = m.Case(**cleaned, example=example, id=record_id or uuid.uuid4())
+        case.tags = [m.CaseTag(tag=t) for t in clean_tags]
+        uow.session.add(case)
+        _index(uow.session, case)
+        uow.audit(
+            "create",
+            "case",
+            case.id,
+            _("Case created: {title}").format(title=case.title),
+            case_id=case.id,
+            changes={k: f.stored(v) for k, v in cleaned.items() if v is not None} | {"tags": clean_tags},
+        )
+        uow.commit()
+        return case_detail(uow.session, case.id)
+
+
+def update_case(
+    core: Core,
+    case_id: uuid.UUID,
+    *,
+    expected_version: int | None = None,
+    tags: list[str] | tuple[str, ...] | None = None,
+    **values: Any,
+) -> CaseDetail:
+    with UnitOfWork(core) as uow:
+        case = uow.session.scalar(select(m.Case).options(selectinload(m.Case.tags)).where(m.Case.id == case_id))
+        if case is None:
+            raise NotFound(_("No case with the identifier {id}.").format(id=case_id))
+        f.check_version(case, expected_version, N_("case"))
+        if "parent_id" in values:
+            _check_parent(uow.session, case.id, f.reference()(values["parent_id"], "parent_id"))
+        diff = CASE_FORM.apply(case, values)
+        if tags is not None:
+            new_tags = _clean_tags(tags)
+            old_tags = [t.tag for t in case.tags]
+            if sorted(new_tags) != sorted(old_tags):
+                case.tags = [m.CaseTag(tag=t) for t in new_tags]
+                diff["tags"] = [old_tags, new_tags]
+        if diff:
+            _index(uow.session, case)
+            uow.audit(
+                "update",
+                "case",
+                case.id,
+                _("Case edited: {title}").format(title=case.title),
+                case_id=case.id,
+                changes=diff,
+            )
+            uow.commit()
+        return case_detail(uow.session, case.id)
+
+
+def delete_case(core: Core, case_id: uuid.UUID, *, expected_version: int | None = None) -> Changes:
+    """Delete a case and everything that belongs only to it (opinions and parties stay: they are shared)."""
+    with UnitOfWork(core) as uow:
+        case = get_or_404(uow.session, m.Case, case_id, N_("case"))
+        f.check_version(case, expected_version, N_("case"))
+        title = case.title
+        evidence_ids = list(uow.session.scalars(select(m.Evidence.id).where(m.Evidence.case_id == case_id)))
+        hearing_ids = list(uow.session.scalars(select(m.Hearing.id).where(m.Hearing.case_id == case_id)))
+        note_ids = (
+            list(uow.session.scalars(select(m.HearingNote.id).where(m.HearingNote.hearing_id.in_(hearing_ids))))
+            if hearing_ids
+            else []
+        )
+        unindex_case(uow.session, case_id)
+        if note_ids:
+            from caseapp.services.search import unindex
+
+            unindex(uow.session, "note", note_ids)
+        uow.session.execute(
+            m.Case.__table__.update().where(m.Case.parent_id == case_id).values(parent_id=None, parent_relation=None)
+        )
+        uow.session.execute(delete(m.Deadline).where(m.Deadline.case_id == case_id))
+        uow.session.delete(case)
+        uow.audit(
+            "delete",
+            "case",
+            case_id,
+            _("Case deleted: {title}").format(title=title),
+            case_id=case_id,
+            changes={"title": title, "evidence": len(evidence_ids), "hearings": len(hearing_ids)},
+        )
+        uow.commit()
+    return Changes(frozenset({"case"}), case_id)
+
+
+def get_case(core: Core, case_id: uuid.UUID) -> CaseDetail:
+    with reading(core) as session:
+        return case_detail(session, case_id)
+
+
+def list_cases(
+    core: Core,
+    *,
+    status: str | CaseStatus | None = None,
+    text: str | None = None,
+    tag: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[CaseRow]:
+    """Cases, most recently changed first; ``text`` filters on title, reference, court and number."""
+    statement = select(m.Case).order_by(m.Case.updated_at.desc())
+    if status:
+        statement = statement.where(m.Case.status == CaseStatus.parse(status, field="status"))
+    if text and text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        statement = statement.where(
+            or_(
+                func.lower(m.Case.title).like(pattern),
+                func.lower(m.Case.reference).like(pattern),
+                func.lower(m.Case.court).like(pattern),
+                func.lower(m.Case.court_number).like(pattern),
+            )
+        )
+    if tag:
+        statement = statement.where(
+            m.Case.id.in_(select(m.CaseTag.case_id).where(func.lower(m.CaseTag.tag) == tag.lower()))
+        )
+    if limit is not None:
+        statement = statement.limit(limit).offset(offset)
+    with reading(core) as session:
+        cases = session.scalars(statement).all()
+        tags: dict[uuid.UUID, list[str]] = {}
+        if cases:
+            for case_id, tag_name in session.execute(
+                select(m.CaseTag.case_id, m.CaseTag.tag)
+                .where(m.CaseTag.case_id.in_([c.id for c in cases]))
+                .order_by(m.CaseTag.tag)
+            ).tuples():
+                tags.setdefault(case_id, []).append(tag_name)
+        return [case_row(c, tuple(tags.get(c.id, ()))) for c in cases]
+
+
+def count_cases(core: Core) -> int:
+    with reading(core) as session:
+        return session.scalar(select(func.count()).select_from(m.Case)) or 0
+
+
+HEX = re.compile(r"^[0-9a-fA-F-]+$")
+
+
+def resolve_case(core: Core, ref: str) -> uuid.UUID:
+    """Find a case by UUID, by a unique UUID prefix of at least 6 characters, or by its unique court number."""
+    ref = ref.strip()
+    if not ref:
+        raise InvalidInput(_("Say which case: give its identifier or its court number."))
+    with reading(core) as session:
+        try:
+            full = uuid.UUID(ref)
+        except ValueError:
+            full = None
+        if full is not None:
+            if session.get(m.Case, full) is None:
+                raise NotFound(_("No case with the identifier {id}.").format(id=ref))
+            return full
+        matches: list[uuid.UUID] = []
+        prefix = ref.replace("-", "").lower()
+        if HEX.match(ref) and len(prefix) >= 6:
+            matches = list(
+                session.scalars(
+                    select(m.Case.id).where(func.replace(cast(m.Case.id, String), "-", "").like(prefix + "%")).limit(2)
+                )
+            )
+        if not matches:
+            matches = list(session.scalars(select(m.Case.id).where(m.Case.court_number == ref).limit(2)))
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise InvalidInput(
+                _("“{ref}” matches several cases: give more characters of the identifier.").format(ref=ref)
+            )
+        raise NotFound(_("No case matches “{ref}” (by identifier, identifier prefix or court number).").format(ref=ref))

@@ -1,0 +1,28 @@
+"""The composition root of the core: one object that knows the database, the file store and who is working."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from caseapp import config
+from caseapp.store.database import Database, open_database
+
+
+@dataclass
+class Core:
+    db: Database
+    author: str
+
+    @property
+    def data_dir(self) -> Path:
+        return self.db.data_dir
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_core(
+    *, data_dir: Path | None = None, url: str | None = None, author: str | None = None, upgrade: bool = True
+) -> Core:
+    return Core(db=open_database(data_dir=data_dir, url=url, upgrade=upgrade), author=author or config.author_name())

@@ -1,0 +1,368 @@
+"""The example cases ``caseapp demo`` loads: real, public cases (see the project's FACTS.md) so a new user
+sees the product on the kind of file it was made for. Hearing notes, exhibits and the CADA request are
+illustrative and say so. Every record has a fixed identifier, so loading twice changes nothing and two
+colleagues' example cases are the same records."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from caseapp.resources import resource_path
+from caseapp.services import access, cases, evidence, filings, hearings, opinions, parties
+from caseapp.services.core import Core
+from caseapp.services.uow import reading
+from caseapp.store import models as m
+
+NAMESPACE = uuid.UUID("6f1d2c1e-6a55-4b0e-9d1e-3f9c2b7a5c10")
+PARIS = ZoneInfo("Europe/Paris")
+EXAMPLE = "[Exemple] "
+
+
+def demo_id(key: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, key)
+
+
+@dataclass
+class DemoReport:
+    added: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str) -> None:
+        self.added[kind] = self.added.get(kind, 0) + 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.added.values())
+
+
+LQDN = "La Quadrature du Net"
+LDH = "Ligue des droits de l'Homme"
+REGION = "Région Provence-Alpes-Côte d'Azur"
+MARSEILLE = "Ville de Marseille"
+
+CASES: list[dict[str, Any]] = [
+    {
+        "key": "lycees",
+        "title": "Reconnaissance faciale à l'entrée des lycées Ampère et Les Eucalyptus",
+        "court": "Tribunal administratif de Marseille",
+        "court_number": "1901249",
+        "procedure": "exces_de_pouvoir",
+        "status": "decided",
+        "opened_on": date(2019, 2, 14),
+        "subject": "Délibération n° 18-893 du conseil régional Provence-Alpes-Côte d'Azur du 14 décembre 2018 "
+        "approuvant une convention Région–lycée–Cisco pour un contrôle d'accès par comparaison faciale et suivi "
+        "de trajectoire, à titre expérimental, au lycée Ampère (Marseille) et au lycée Les Eucalyptus (Nice).",
+        "summary": "Recours pour excès de pouvoir déposé par Télérecours le 14/02/2019 à 23h32. Jugement du "
+        "27/02/2020 : annulation de la délibération en tant qu'elle lance l'expérimentation (incompétence de la "
+        "Région, la surveillance des élèves relevant du chef d'établissement, Code de l'éducation L214-6 ; "
+        "consentement des élèves non libre au sens de l'article 9 du RGPD). Aucun appel connu : ne pas "
+        "présumer le caractère définitif du jugement.",
+        "tags": ["reconnaissance faciale", "lycées", "RGPD"],
+        "parties": [
+            (LQDN, "applicant", "organisation"),
+            (LDH, "applicant", "organisation"),
+            ("CGT Educ'Action des Alpes-Maritimes", "applicant", "organisation"),
+            ("FCPE des Alpes-Maritimes", "applicant", "organisation"),
+            (REGION, "respondent", "public_body"),
+        ],
+        "filings": [
+            ("requete", "Requête en annulation", date(2019, 2, 14), LQDN, {}),
+            (
+                "jugement",
+                "Jugement",
+                date(2020, 2, 27),
+                None,
+                {
+                    "outcome": "granted",
+                    "summary": "Annulation de la délibération en tant qu'elle lance l'expérimentation.",
+                },
+            ),
+        ],
+        "hearings": [
+            (
+                "merits",
+                datetime(2020, 2, 3, 10, 0, tzinfo=PARIS),
+                "held",
+                [
+                    "Le rapporteur public conclut à l'annulation (note d'exemple).",
+                    "La Région soutient qu'il ne s'agit que d'une expérimentation (note d'exemple).",
+                ],
+            )
+        ],
+        "evidence": [
+            ("Délibération n° 18-893 du 14 décembre 2018", date(2018, 12, 14), "Publication du conseil régional", None),
+            ("Position de la CNIL du 29 octobre 2019", date(2019, 10, 29), "Site de la CNIL", None),
+        ],
+    },
+    {
+        "key": "lycees-refere",
+        "title": "Référé — reconnaissance faciale dans les lycées (exemple illustratif)",
+        "court": "Tribunal administratif de Marseille",
+        "court_number": None,
+        "procedure": "refere_suspension",
+        "status": "closed",
+        "opened_on": None,
+        "parent": "lycees",
+        "parent_relation": "refere_of",
+        "subject": EXAMPLE + "La conférence évoque « l'audience sur l'urgence » dans cette affaire ; sa date n'est pas "
+        "établie. Ce dossier de référé est un exemple.",
+        "summary": None,
+        "tags": ["reconnaissance faciale", "exemple"],
+        "parties": [(LQDN, "applicant", "organisation"), (REGION, "respondent", "public_body")],
+    },
+    {
+        "key": "vsa-2020",
+        "title": "Vidéosurveillance automatisée à Marseille",
+        "court": "Tribunal administratif de Marseille",
+        "court_number": None,
+        "procedure": "exces_de_pouvoir",
+        "status": "closed",
+        "opened_on": date(2020, 1, 17),
+        "subject": "Test de vidéosurveillance automatisée sur une cinquantaine de caméras, révélé par une enquête de "
+        "presse le 11/12/2019.",
+        "summary": "Recours en annulation avec référé-suspension (CJA L521-1) déposés le 17/01/2020. Première "
+        "ordonnance de référé le 07/02/2020 (rejet : un article de presse ne peut à lui seul révéler une décision "
+        "administrative). Nouveau référé-suspension vers le 10/02/2020 avec de nouveaux documents ; audience le "
+        "02/03/2020 ; ordonnance de rejet le 11/03/2020. Ordonnance rejetant le recours en annulation le "
+        "14/05/2020.",
+        "tags": ["VSA", "vidéosurveillance"],
+        "parties": [
+            (LQDN, "applicant", "organisation"),
+            (LDH, "applicant", "organisation"),
+            (MARSEILLE, "respondent", "public_body"),
+        ],
+        "filings": [
+            ("requete", "Requête en annulation et référé-suspension", date(2020, 1, 17), LQDN, {}),
+            ("ordonnance", "Ordonnance de référé", date(2020, 2, 7), None, {"outcome": "rejected"}),
+            ("requete", "Nouvelle requête en référé-suspension", date(2020, 2, 10), LQDN, {}),
+            ("ordonnance", "Ordonnance de référé", date(2020, 3, 11), None, {"outcome": "rejected"}),
+            (
+                "ordonnance",
+                "Ordonnance rejetant le recours en annulation",
+                date(2020, 5, 14),
+                None,
+                {"outcome": "rejected"},
+            ),
+        ],
+        "hearings": [("urgent", datetime(2020, 3, 2, 14, 0, tzinfo=PARIS), "held", [])],
+        "evidence": [
+            (
+                "Capture de l'article de presse (exemple)",
+                date(2019, 12, 11),
+                "Exemple fourni avec CaseApp",
+                "exemple-capture-article.txt",
+            ),
+        ],
+    },
+    {
+        "key": "vsa-snef",
+        "title": "Vidéosurveillance automatisée — refus de résilier le marché SNEF",
+        "court": "Tribunal administratif de Marseille",
+        "court_number": "2009485",
+        "procedure": "exces_de_pouvoir",
+        "status": "appealed",
+        "opened_on": date(2020, 12, 3),
+        "subject": "Demande du 28/07/2020 à la Ville de Marseille de résilier son contrat avec la SNEF (reçue le "
+        "05/08/2020) ; refus implicite né le 05/10/2020.",
+        "summary": "Requête déposée le 03/12/2020 à 21h57. Jugement du 02/06/2023 rejetant la requête.",
+        "tags": ["VSA", "vidéosurveillance"],
+        "parties": [
+            (LQDN, "applicant", "organisation"),
+            (LDH, "applicant", "organisation"),
+            (MARSEILLE, "respondent", "public_body"),
+        ],
+        "filings": [
+            ("requete", "Requête", date(2020, 12, 3), LQDN, {}),
+            ("jugement", "Jugement", date(2023, 6, 2), None, {"outcome": "rejected"}),
+        ],
+    },
+    {
+        "key": "vsa-snef-appel",
+        "title": "Vidéosurveillance automatisée — appel (marché SNEF)",
+        "court": "Cour administrative d'appel de Marseille",
+        "court_number": "23MA02036",
+        "procedure": "appel",
+        "status": "decided",
+        "opened_on": date(2023, 8, 3),
+        "parent": "vsa-snef",
+        "parent_relation": "appeal_of",
+        "subject": "Appel du jugement du TA de Marseille n° 2009485 du 02/06/2023.",
+        "summary": "Appel enregistré le 03/08/2023. Décision de la cour le 14/10/2024 — sens non confirmé.",
+        "tags": ["VSA"],
+        "parties": [
+            (LQDN, "applicant", "organisation"),
+            (LDH, "applicant", "organisation"),
+            (MARSEILLE, "respondent", "public_body"),
+        ],
+        "filings": [
+            ("requete", "Requête d'appel", date(2023, 8, 3), LQDN, {}),
+            ("arret", "Arrêt (sens non confirmé)", date(2024, 10, 14), None, {}),
+        ],
+    },
+]
+
+OPINIONS: list[dict[str, Any]] = [
+    {
+        "key": "cnil-lycees",
+        "authority": "cnil",
+        "title": "Expérimentation de reconnaissance faciale dans deux lycées de la région PACA",
+        "issued_on": date(2019, 10, 29),
+        "position": "unfavourable",
+        "summary": "Après l'analyse d'impact transmise par la Région en juillet 2019 et une délibération du "
+        "17/10/2019, position rendue publique le 29/10/2019 : dispositif contraire aux principes de "
+        "proportionnalité et de minimisation des données du RGPD ; des moyens moins intrusifs existent (badges, "
+        "surveillance humaine) ; il ne peut être légalement mis en œuvre.",
+        "cases": ["lycees", "lycees-refere"],
+    },
+    {
+        "key": "cnil-saint-etienne",
+        "authority": "cnil",
+        "title": "Capteurs sonores à Saint-Étienne (quartier Beaubrun-Tarentaize)",
+        "issued_on": date(2019, 10, 29),
+        "position": "unfavourable",
+        "summary": "Projet d'environ 50 capteurs annoncé en mars 2019 ; courrier de la CNIL du 03/05/2019 demandant "
+        "des précisions ; position négative parvenue à la ville le 29/10/2019 (absence de cadre juridique "
+        "spécifique, déploiement illégal) ; projet abandonné le même jour. Nature formelle de l'acte non établie.",
+        "cases": [],
+    },
+    {
+        "key": "cnil-carnaval-nice",
+        "authority": "cnil",
+        "title": "Expérimentation de reconnaissance faciale au carnaval de Nice",
+        "issued_on": date(2019, 2, 15),
+        "position": "reserved",
+        "summary": "Courrier du 15/02/2019 : les textes n'interdisent pas l'expérimentation par principe ; "
+        "volontaires seulement, mineurs exclus. Test les 19 et 20/02/2019 avec six caméras. En août 2019, la CNIL "
+        "juge le rapport de la ville trop imprécis pour une vision objective de l'expérimentation.",
+        "cases": [],
+    },
+]
+
+NOTE_PREFIX = "[Exemple] "
+
+
+def _missing(core: Core, model: type[m.Record], key: str) -> uuid.UUID | None:
+    """The fixed identifier of an example record, or None when it is already there."""
+    record_id = demo_id(key)
+    with reading(core) as session:
+        found = session.scalar(select(model.id).where(model.id == record_id))
+    return None if found is not None else record_id
+
+
+def load_demo(core: Core) -> DemoReport:
+    """Load the example data; records already there are left as they are."""
+    report = DemoReport()
+    case_ids: dict[str, uuid.UUID] = {}
+    for spec in CASES:
+        case_ids[spec["key"]] = _load_case(core, report, spec, case_ids.get(spec.get("parent", "")))
+    for spec in OPINIONS:
+        _load_opinion(core, report, spec, case_ids)
+    if rid := _missing(core, m.AccessRequest, "access/vsa-ccpt"):
+        _add_request(core, rid, case_ids["vsa-2020"])
+        report.count("access requests")
+    return report
+
+
+def _load_case(core: Core, report: DemoReport, spec: dict[str, Any], parent: uuid.UUID | None) -> uuid.UUID:
+    key = spec["key"]
+    case_id = demo_id(f"case/{key}")
+    if _missing(core, m.Case, f"case/{key}"):
+        cases.create_case(
+            core,
+            record_id=case_id,
+            example=True,
+            tags=spec["tags"],
+            title=spec["title"],
+            court=spec["court"],
+            court_number=spec["court_number"],
+            procedure=spec["procedure"],
+            status=spec["status"],
+            opened_on=spec["opened_on"],
+            subject=spec["subject"],
+            summary=spec["summary"],
+            parent_id=parent,
+            parent_relation=spec.get("parent_relation") if parent else None,
+        )
+        report.count("cases")
+    party_ids: dict[str, uuid.UUID] = {}
+    for name, role, kind in spec.get("parties", []):
+        link_key = f"case/{key}/party/{name}/{role}"
+        if rid := _missing(core, m.CaseParty, link_key):
+            parties.add_party(core, case_id, record_id=rid, name=name, role=role, kind=kind)
+            report.count("parties")
+        with reading(core) as session:
+            party_ids[name] = session.scalar(select(m.CaseParty.party_id).where(m.CaseParty.id == demo_id(link_key)))  # type: ignore[assignment]
+    for index, (kind, title, filed_on, by, extra) in enumerate(spec.get("filings", [])):
+        if rid := _missing(core, m.Filing, f"case/{key}/filing/{index}"):
+            by_id = party_ids.get(by) if by else None
+            filings.add_filing(
+                core, case_id, record_id=rid, kind=kind, title=title, filed_on=filed_on, party_id=by_id, **extra
+            )
+            report.count("filings")
+    for index, (kind, starts_at, status, notes) in enumerate(spec.get("hearings", [])):
+        hearing_id = demo_id(f"case/{key}/hearing/{index}")
+        if _missing(core, m.Hearing, f"case/{key}/hearing/{index}"):
+            hearings.add_hearing(
+                core, case_id, record_id=hearing_id, kind=kind, starts_at=starts_at, status=status, court=spec["court"]
+            )
+            report.count("hearings")
+        for number, text in enumerate(notes):
+            if rid := _missing(core, m.HearingNote, f"case/{key}/hearing/{index}/note/{number}"):
+                at = starts_at.replace(minute=15 + 10 * number)
+                hearings.add_note(core, hearing_id, NOTE_PREFIX + text, at=at, record_id=rid)
+                report.count("notes")
+    for index, (title, document_date, source, file_name) in enumerate(spec.get("evidence", [])):
+        if rid := _missing(core, m.Evidence, f"case/{key}/evidence/{index}"):
+            details = {"title": title, "document_date": document_date, "source": source}
+            if file_name:
+                path = resource_path("examples", file_name)
+                evidence.add_evidence_file(core, case_id, path, record_id=rid, example=True, **details)
+            else:
+                evidence.add_evidence(core, case_id, record_id=rid, example=True, **details)
+            report.count("exhibits")
+    return case_id
+
+
+def _load_opinion(core: Core, report: DemoReport, spec: dict[str, Any], case_ids: dict[str, uuid.UUID]) -> None:
+    opinion_id = demo_id(f"opinion/{spec['key']}")
+    if _missing(core, m.Opinion, f"opinion/{spec['key']}"):
+        opinions.add_opinion(
+            core,
+            record_id=opinion_id,
+            example=True,
+            authority=spec["authority"],
+            title=spec["title"],
+            issued_on=spec["issued_on"],
+            position=spec["position"],
+            summary=spec["summary"],
+        )
+        report.count("opinions")
+    linked = opinions.get_opinion(core, opinion_id).case_ids
+    for case_key in spec["cases"]:
+        if case_ids[case_key] not in linked:
+            opinions.link_opinion(core, opinion_id, case_ids[case_key])
+            report.count("links")
+
+
+def _add_request(core: Core, rid: uuid.UUID, case_id: uuid.UUID) -> None:
+    access.add_request(
+        core,
+        record_id=rid,
+        example=True,
+        case_id=case_id,
+        administration="Ville de Marseille",
+        documents=EXAMPLE + "Cahier des clauses techniques particulières et conventions du dispositif de "
+        "vidéosurveillance automatisée.",
+        sent_on=date(2026, 2, 12),
+        received_on=date(2026, 2, 16),
+        notes=EXAMPLE + "Demande illustrative pour suivre les étapes CADA : reçue le 16/02/2026, refus implicite né le "
+        "16/03/2026, saisine de la CADA au plus tard le 15/05/2026.",
+    )
+    access.record_step(
+        core, rid, "sent", date(2026, 2, 12), note=EXAMPLE + "Envoi en recommandé avec accusé de réception."
+    )

@@ -1,0 +1,324 @@
+"""Evidence (pièces): numbered exhibits of a case, with files whose integrity can be proved.
+
+Files are copied into the content-addressed store *before* the transaction (hashing can take long, and must
+not hold the database); if the transaction then fails, a file nobody else references is removed again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from caseapp.errors import CaseAppError, InvalidInput
+from caseapp.i18n import N_, _
+from caseapp.services import fields as f
+from caseapp.services import records
+from caseapp.services.core import Core
+from caseapp.services.loaders import evidence_view, get_or_404
+from caseapp.services.search import index_record
+from caseapp.services.uow import UnitOfWork, reading
+from caseapp.services.views import EvidenceView
+from caseapp.store import models as m
+from caseapp.store.files import CancelCheck, Intake, Progress
+
+EVIDENCE_FORM = f.Form(
+    {
+        N_("number"): lambda value, name: _number(value, name),
+        N_("title"): f.text(300, required=True),
+        N_("description"): f.long_text(),
+        N_("document_date"): f.day(),
+        N_("source"): f.long_text(),
+        N_("filing_id"): f.reference(),
+    }
+)
+
+
+def _number(value: Any, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(_("An exhibit number is a whole number, like 1, 2, 3."), field=name) from exc
+    if number < 1:
+        raise InvalidInput(_("Exhibit numbers start at 1."), field=name)
+    return number
+
+
+def _describe(item: m.Evidence) -> str:
+    return f"n° {item.number} — {item.title}"
+
+
+def _check(uow: UnitOfWork, item: m.Evidence) -> None:
+    if item.number is None:
+        item.number = next_number(uow.session, item.case_id)
+    clash = uow.session.scalar(
+        select(m.Evidence.id).where(
+            m.Evidence.case_id == item.case_id, m.Evidence.number == item.number, m.Evidence.id != item.id
+        )
+    )
+    if clash is not None:
+        raise InvalidInput(
+            _("Exhibit n° {number} already exists in this case. Choose another number or renumber.").format(
+                number=item.number
+            ),
+            field="number",
+        )
+    if item.filing_id is not None:
+        filing_case = uow.session.scalar(select(m.Filing.case_id).where(m.Filing.id == item.filing_id))
+        if filing_case != item.case_id:
+            raise InvalidInput(_("That filing does not belong to this case."), field="filing_id")
+
+
+def _index(session: Any, item: m.Evidence) -> None:
+    index_record(session, "evidence", item.id, item.case_id, _describe(item), item.description, item.source)
+
+
+EVIDENCE = records.Kind(
+    entity="evidence",
+    label=N_("exhibit"),
+    model=m.Evidence,
+    form=EVIDENCE_FORM,
+    describe=_describe,
+    index=_index,
+    checks=(_check,),
+)
+
+
+def next_number(session: Any, case_id: uuid.UUID) -> int:
+    return (session.scalar(select(func.max(m.Evidence.number)).where(m.Evidence.case_id == case_id)) or 0) + 1
+
+
+def get_evidence(core: Core, evidence_id: uuid.UUID) -> EvidenceView:
+    with reading(core) as session:
+        item = session.scalar(
+            select(m.Evidence).options(selectinload(m.Evidence.file)).where(m.Evidence.id == evidence_id)
+        )
+        return evidence_view(item if item is not None else get_or_404(session, m.Evidence, evidence_id, N_("exhibit")))
+
+
+def list_evidence(core: Core, case_id: uuid.UUID) -> list[EvidenceView]:
+    with reading(core) as session:
+        items = session.scalars(
+            select(m.Evidence)
+            .options(selectinload(m.Evidence.file))
+            .where(m.Evidence.case_id == case_id)
+            .order_by(m.Evidence.number)
+        )
+        return [evidence_view(e) for e in items]
+
+
+def add_evidence(
+    core: Core, case_id: uuid.UUID, *, example: bool = False, record_id: uuid.UUID | None = None, **values: Any
+) -> EvidenceView:
+    """Add an exhibit without a file; it gets the next number unless one is given."""
+    return get_evidence(
+        core, records.create(core, EVIDENCE, values, record_id=record_id, case_id=case_id, example=example)
+    )
+
+
+def update_evidence(
+    core: Core, evidence_id: uuid.UUID, *, expected_version: int | None = None, **values: Any
+) -> EvidenceView:
+    return get_evidence(core, records.update(core, EVIDENCE, evidence_id, values, expected_version=expected_version))
+
+
+def delete_evidence(core: Core, evidence_id: uuid.UUID, *, expected_version: int | None = None) -> uuid.UUID | None:
+    """Delete an exhibit. Its stored file stays in the store (other exhibits or the history may need it)."""
+    return records.delete(core, EVIDENCE, evidence_id, expected_version=expected_version)
+
+
+def _stored_file(uow: UnitOfWork, intake: Intake) -> m.StoredFile:
+    stored = m.StoredFile(
+        id=uuid.uuid4(),
+        sha256=intake.sha256,
+        original_name=intake.original_name,
+        size=intake.size,
+        media_type=intake.media_type,
+        added_by=uow.core.author,
+    )
+    uow.session.add(stored)
+    return stored
+
+
+def _forget_new_file(core: Core, intake: Intake) -> None:
+    """Remove a just-copied file when its transaction failed and nothing else references it."""
+    if intake.already_stored:
+        return
+    with reading(core) as session:
+        used = session.scalar(select(func.count()).where(m.StoredFile.sha256 == intake.sha256))
+    if not used:
+        core.db.files.remove(intake.sha256)
+
+
+def add_evidence_file(
+    core: Core,
+    case_id: uuid.UUID,
+    path: Path,
+    *,
+    title: str | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+    example: bool = False,
+    record_id: uuid.UUID | None = None,
+    **values: Any,
+) -> EvidenceView:
+    """Take a file in as a new exhibit: hash and copy it into the store, then record it in one transaction."""
+    path = Path(path)
+    values["title"] = title or path.stem
+    cleaned = EVIDENCE_FORM.clean(values)
+    with reading(core) as session:
+        records.require_case(session, case_id)
+    intake = core.db.files.add_file(path, progress=progress, cancelled=cancelled)
+    try:
+        with UnitOfWork(core) as uow:
+            stored = _stored_file(uow, intake)
+            item = m.Evidence(
+                id=record_id or uuid.uuid4(), case_id=case_id, file_id=stored.id, example=example, **cleaned
+            )
+            with uow.session.no_autoflush:
+                _check(uow, item)
+            uow.session.add(item)
+            uow.flush()
+            _index(uow.session, item)
+            uow.audit(
+                "create",
+                "evidence",
+                item.id,
+                _("Exhibit added: {description}").format(description=_describe(item)),
+                case_id=case_id,
+                changes={
+                    "number": item.number,
+                    "title": item.title,
+                    "file": intake.original_name,
+                    "sha256": intake.sha256,
+                    "size": intake.size,
+                },
+            )
+            uow.commit()
+            evidence_id = item.id
+    except BaseException:
+        _forget_new_file(core, intake)
+        raise
+    return get_evidence(core, evidence_id)
+
+
+def attach_file(
+    core: Core,
+    evidence_id: uuid.UUID,
+    path: Path,
+    *,
+    expected_version: int | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> EvidenceView:
+    """Give an existing exhibit its file (or a new version of it; the old one stays in the store)."""
+    with reading(core) as session:
+        get_or_404(session, m.Evidence, evidence_id, N_("exhibit"))
+    intake = core.db.files.add_file(Path(path), progress=progress, cancelled=cancelled)
+    try:
+        with UnitOfWork(core) as uow:
+            item = get_or_404(uow.session, m.Evidence, evidence_id, N_("exhibit"))
+            f.check_version(item, expected_version, N_("exhibit"))
+            stored = _stored_file(uow, intake)
+            item.file_id = stored.id
+            uow.audit(
+                "update",
+                "evidence",
+                item.id,
+                _("File attached to exhibit: {description}").format(description=_describe(item)),
+                case_id=item.case_id,
+                changes={"file": intake.original_name, "sha256": intake.sha256, "size": intake.size},
+            )
+            uow.commit()
+    except BaseException:
+        _forget_new_file(core, intake)
+        raise
+    return get_evidence(core, evidence_id)
+
+
+def renumber_evidence(core: Core, case_id: uuid.UUID, order: list[uuid.UUID] | None = None) -> list[EvidenceView]:
+    """Number a case's exhibits 1, 2, 3… in the given order (default: the current order, closing gaps)."""
+    with UnitOfWork(core) as uow:
+        records.require_case(uow.session, case_id)
+        items = list(
+            uow.session.scalars(select(m.Evidence).where(m.Evidence.case_id == case_id).order_by(m.Evidence.number))
+        )
+        by_id = {item.id: item for item in items}
+        if order is not None:
+            if len(order) != len(set(order)) or set(order) != set(by_id):
+                raise InvalidInput(_("The new order must list every exhibit of the case exactly once."))
+            items = [by_id[i] for i in order]
+        old = {item.id: item.number for item in items}
+        if all(old[item.id] == position for position, item in enumerate(items, start=1)):
+            return list_evidence(core, case_id)
+        # Two steps, so the unique (case, number) rule holds at every moment: first out of the way, then in place.
+        for item in items:
+            uow.session.execute(
+                update(m.Evidence)
+                .where(m.Evidence.id == item.id)
+                .values(number=-old[item.id], version=item.version + 1)
+            )
+        for position, item in enumerate(items, start=1):
+            uow.session.execute(update(m.Evidence).where(m.Evidence.id == item.id).values(number=position))
+        uow.session.expire_all()
+        for item in items:
+            entity = uow.session.get(m.Evidence, item.id)
+            assert entity is not None
+            _index(uow.session, entity)
+        uow.audit(
+            "renumber",
+            "evidence",
+            case_id,
+            _("Exhibits renumbered"),
+            case_id=case_id,
+            changes={
+                str(item.id): [old[item.id], position]
+                for position, item in enumerate(items, start=1)
+                if old[item.id] != position
+            },
+        )
+        uow.commit()
+    return list_evidence(core, case_id)
+
+
+@dataclass(frozen=True)
+class Verification:
+    evidence: EvidenceView
+    problem: str | None  # None when the file is there and its hash matches
+
+
+def verify_evidence(
+    core: Core, case_id: uuid.UUID, *, progress: Progress | None = None, cancelled: CancelCheck | None = None
+) -> list[Verification]:
+    """Re-hash every stored file of a case's exhibits and say plainly which ones no longer match."""
+    from caseapp.errors import Cancelled
+
+    items = [e for e in list_evidence(core, case_id) if e.file is not None]
+    total = sum(e.file.size for e in items if e.file) or 1
+    done = 0
+    results: list[Verification] = []
+    for item in items:
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        assert item.file is not None
+        try:
+            problem = core.db.files.verify(item.file.sha256)
+        except (OSError, CaseAppError) as exc:
+            problem = str(exc)
+        results.append(Verification(item, problem))
+        done += item.file.size
+        if progress is not None:
+            progress(done, total)
+    return results
+
+
+def file_path(core: Core, evidence_id: uuid.UUID) -> Path | None:
+    """Where an exhibit's file is in the store (to open it read-only), or None if it has no file."""
+    item = get_evidence(core, evidence_id)
+    return core.db.files.path_for(item.file.sha256) if item.file else None

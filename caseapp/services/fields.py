@@ -1,0 +1,200 @@
+"""Field converters shared by the services: each turns what a person typed into a stored value or refuses it.
+
+A refusal is an ``InvalidInput`` naming the field, so a form can show the message next to it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from caseapp.domain.enums import LabelledEnum
+from caseapp.errors import InvalidInput
+from caseapp.i18n import _
+
+Converter = Callable[[Any, str], Any]
+
+
+def text(max_length: int, *, required: bool = False) -> Converter:
+    def convert(value: Any, name: str) -> str | None:
+        if value is None:
+            if required:
+                raise InvalidInput(_("The {field} cannot be empty.").format(field=_(name)), field=name)
+            return None
+        cleaned = str(value).strip()
+        if not cleaned:
+            if required:
+                raise InvalidInput(_("The {field} cannot be empty.").format(field=_(name)), field=name)
+            return None
+        if len(cleaned) > max_length:
+            raise InvalidInput(
+                _("The {field} is too long ({length} characters; at most {limit}).").format(
+                    field=_(name), length=len(cleaned), limit=max_length
+                ),
+                field=name,
+            )
+        return cleaned
+
+    return convert
+
+
+def long_text() -> Converter:
+    return text(200_000)
+
+
+def enum(enum_cls: type[LabelledEnum], *, required: bool = True) -> Converter:
+    def convert(value: Any, name: str) -> LabelledEnum | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise InvalidInput(_("The {field} cannot be empty.").format(field=_(name)), field=name)
+            return None
+        return enum_cls.parse(value, field=name)
+
+    return convert
+
+
+def day(*, required: bool = False) -> Converter:
+    def convert(value: Any, name: str) -> date | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise InvalidInput(_("The {field} cannot be empty.").format(field=_(name)), field=name)
+            return None
+        if isinstance(value, datetime):
+            raise InvalidInput(_("The {field} takes a date without a time.").format(field=_(name)), field=name)
+        if isinstance(value, date):
+            return value
+        return parse_day(str(value), name)
+
+    return convert
+
+
+def parse_day(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    try:
+        from caseapp.dates import parse_date
+    except ImportError:  # pragma: no cover - the dates module ships with the core
+        parse_date = None
+    if parse_date is not None:
+        try:
+            return parse_date(value)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, field=name) from exc
+    raise InvalidInput(_("“{value}” is not a date (use YYYY-MM-DD).").format(value=value), field=name)
+
+
+def moment(*, required: bool = True) -> Converter:
+    def convert(value: Any, name: str) -> datetime | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise InvalidInput(_("The {field} cannot be empty.").format(field=_(name)), field=name)
+            return None
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise InvalidInput(_("The {field} needs a time zone.").format(field=_(name)), field=name)
+            return value
+        try:
+            from caseapp.dates import parse_datetime
+        except ImportError:  # pragma: no cover
+            parse_datetime = None
+        stripped = str(value).strip()
+        try:
+            parsed = datetime.fromisoformat(stripped)
+            if parsed.tzinfo is not None:
+                return parsed
+        except ValueError:
+            pass
+        if parse_datetime is None:
+            raise InvalidInput(_("“{value}” is not a date and time.").format(value=stripped), field=name)
+        try:
+            return parse_datetime(stripped)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, field=name) from exc
+
+    return convert
+
+
+def flag() -> Converter:
+    def convert(value: Any, name: str) -> bool | None:
+        if value is None or isinstance(value, bool):
+            return value
+        lowered = str(value).strip().lower()
+        if lowered in ("yes", "oui", "true", "1", "y", "o"):
+            return True
+        if lowered in ("no", "non", "false", "0", "n"):
+            return False
+        raise InvalidInput(_("The {field} must be yes or no.").format(field=_(name)), field=name)
+
+    return convert
+
+
+def reference() -> Converter:
+    def convert(value: Any, name: str) -> uuid.UUID | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, uuid.UUID):
+            return value
+        try:
+            return uuid.UUID(str(value))
+        except ValueError as exc:
+            raise InvalidInput(_("“{value}” is not a record identifier.").format(value=value), field=name) from exc
+
+    return convert
+
+
+def stored(value: Any) -> Any:
+    """A value as it appears in the history (JSON-friendly)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Form:
+    """The editable fields of one kind of record, with their converters."""
+
+    fields: Mapping[str, Converter]
+
+    def clean(self, values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+        unknown = set(values) - set(self.fields)
+        if unknown:
+            raise InvalidInput(_("Unknown field: {names}.").format(names=", ".join(sorted(unknown))))
+        cleaned: dict[str, Any] = {}
+        for name, convert in self.fields.items():
+            if name in values:
+                cleaned[name] = convert(values[name], name)
+            elif not partial:
+                cleaned[name] = convert(None, name)
+        return cleaned
+
+    def apply(self, record: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+        """Set cleaned values on a record; return ``{field: [old, new]}`` for what actually changed."""
+        diff: dict[str, list[Any]] = {}
+        for name, new in self.clean(values, partial=True).items():
+            old = getattr(record, name)
+            if old != new:
+                diff[name] = [stored(old), stored(new)]
+                setattr(record, name, new)
+        return diff
+
+
+def check_version(record: Any, expected: int | None, what: str) -> None:
+    """Refuse an edit made on a stale copy, naming who changed the record last if we know."""
+    from caseapp.errors import Conflict
+
+    if expected is not None and record.version != expected:
+        raise Conflict(
+            _("This {what} was changed by someone else (at {when}) since you opened it. Reload it first.").format(
+                what=_(what), when=record.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+            )
+        )

@@ -1,0 +1,28 @@
+"""The history (audit log) of a case or of everything."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from caseapp.services.core import Core
+from caseapp.services.loaders import audit_view
+from caseapp.services.uow import reading
+from caseapp.services.views import AuditView
+from caseapp.store import models as m
+
+
+def case_history(core: Core, case_id: uuid.UUID, *, limit: int = 1000) -> list[AuditView]:
+    with reading(core) as session:
+        events = session.scalars(
+            select(m.AuditEvent).where(m.AuditEvent.case_id == case_id).order_by(m.AuditEvent.at.desc()).limit(limit)
+        )
+        return [audit_view(e) for e in events]
+
+
+def recent_history(core: Core, *, limit: int = 200) -> list[AuditView]:
+    with reading(core) as session:
+        return [
+            audit_view(e) for e in session.scalars(select(m.AuditEvent).order_by(m.AuditEvent.at.desc()).limit(limit))
+        ]

@@ -1,0 +1,317 @@
+"""Build read models from the database in a handful of queries (no lazy loading anywhere)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from caseapp.domain.enums import DeadlineStatus, FilingKind, HearingStatus
+from caseapp.errors import NotFound
+from caseapp.i18n import _
+from caseapp.services import views
+from caseapp.store import models as m
+
+
+def case_row(case: m.Case, tags: tuple[str, ...] = ()) -> views.CaseRow:
+    return views.CaseRow(
+        id=case.id,
+        title=case.title,
+        reference=case.reference,
+        court=case.court,
+        court_number=case.court_number,
+        procedure=case.procedure.value if case.procedure else None,
+        status=case.status.value,
+        opened_on=case.opened_on,
+        updated_at=case.updated_at,
+        example=case.example,
+        tags=tags,
+    )
+
+
+def party_view(link: m.CaseParty) -> views.PartyView:
+    party = link.party
+    return views.PartyView(
+        id=link.id,
+        party_id=party.id,
+        name=party.name,
+        kind=party.kind.value,
+        residence=party.residence.value,
+        role=link.role.value,
+        counsel=link.counsel,
+        counsel_contact=link.counsel_contact,
+        version=link.version,
+    )
+
+
+def filing_view(filing: m.Filing, party_names: dict[uuid.UUID, str]) -> views.FilingView:
+    return views.FilingView(
+        id=filing.id,
+        case_id=filing.case_id,
+        kind=filing.kind.value,
+        is_decision=FilingKind(filing.kind).is_decision,
+        title=filing.title,
+        filed_on=filing.filed_on,
+        party_id=filing.party_id,
+        party_name=party_names.get(filing.party_id) if filing.party_id else None,
+        reference=filing.reference,
+        outcome=filing.outcome.value if filing.outcome else None,
+        notified_on=filing.notified_on,
+        appeal_routes_stated=filing.appeal_routes_stated,
+        summary=filing.summary,
+        version=filing.version,
+    )
+
+
+def note_view(note: m.HearingNote) -> views.NoteView:
+    return views.NoteView(
+        id=note.id, hearing_id=note.hearing_id, at=note.at, author=note.author, text=note.text, version=note.version
+    )
+
+
+def hearing_view(hearing: m.Hearing, notes: tuple[views.NoteView, ...] = ()) -> views.HearingView:
+    return views.HearingView(
+        id=hearing.id,
+        case_id=hearing.case_id,
+        starts_at=hearing.starts_at,
+        court=hearing.court,
+        room=hearing.room,
+        kind=hearing.kind.value,
+        status=hearing.status.value,
+        outcome=hearing.outcome,
+        urgent=hearing.urgent,
+        version=hearing.version,
+        notes=notes,
+    )
+
+
+def opinion_view(opinion: m.Opinion, case_ids: tuple[uuid.UUID, ...]) -> views.OpinionView:
+    return views.OpinionView(
+        id=opinion.id,
+        authority=opinion.authority.value,
+        reference=opinion.reference,
+        title=opinion.title,
+        issued_on=opinion.issued_on,
+        position=opinion.position.value,
+        summary=opinion.summary,
+        example=opinion.example,
+        case_ids=case_ids,
+        version=opinion.version,
+    )
+
+
+def file_view(stored: m.StoredFile | None) -> views.FileView | None:
+    if stored is None:
+        return None
+    return views.FileView(
+        id=stored.id,
+        sha256=stored.sha256,
+        original_name=stored.original_name,
+        size=stored.size,
+        media_type=stored.media_type,
+        added_by=stored.added_by,
+        added_at=stored.added_at,
+    )
+
+
+def evidence_view(item: m.Evidence) -> views.EvidenceView:
+    return views.EvidenceView(
+        id=item.id,
+        case_id=item.case_id,
+        number=item.number,
+        title=item.title,
+        description=item.description,
+        document_date=item.document_date,
+        source=item.source,
+        filing_id=item.filing_id,
+        file=file_view(item.file),
+        example=item.example,
+        version=item.version,
+    )
+
+
+def access_view(request: m.AccessRequest, steps: list[m.AccessRequestStep]) -> views.AccessRequestView:
+    return views.AccessRequestView(
+        id=request.id,
+        case_id=request.case_id,
+        administration=request.administration,
+        documents=request.documents,
+        sent_on=request.sent_on,
+        received_on=request.received_on,
+        status=request.status.value,
+        notes=request.notes,
+        example=request.example,
+        version=request.version,
+        steps=tuple(
+            views.StepView(id=s.id, status=s.status.value, on=s.on, note=s.note)
+            for s in sorted(steps, key=lambda s: (s.on, s.created_at))
+        ),
+    )
+
+
+def deadline_view(deadline: m.Deadline) -> views.DeadlineView:
+    return views.DeadlineView(
+        id=deadline.id,
+        case_id=deadline.case_id,
+        request_id=deadline.request_id,
+        due_on=deadline.due_on,
+        arguable_on=deadline.arguable_on,
+        title=deadline.title,
+        rule_id=deadline.rule_id,
+        legal_basis=deadline.legal_basis,
+        status=deadline.status.value,
+        trigger_kind=deadline.trigger_kind,
+        trigger_id=deadline.trigger_id,
+        trigger_on=deadline.trigger_on,
+        explanation_fr=deadline.explanation_fr,
+        explanation_en=deadline.explanation_en,
+        flags=tuple(deadline.flags or ()),
+        override_reason=deadline.override_reason,
+        version=deadline.version,
+    )
+
+
+def audit_view(event: m.AuditEvent) -> views.AuditView:
+    return views.AuditView(
+        id=event.id,
+        at=event.at,
+        author=event.author,
+        action=event.action,
+        entity=event.entity,
+        record_id=event.record_id,
+        case_id=event.case_id,
+        summary=event.summary,
+        changes=dict(event.changes or {}),
+    )
+
+
+def get_or_404(session: Session, model: type[m.Record], record_id: uuid.UUID, what: str) -> m.Record:
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFound(_("No {what} with the identifier {id}.").format(what=_(what), id=record_id))
+    return record
+
+
+def hearings_with_notes(session: Session, case_id: uuid.UUID) -> tuple[views.HearingView, ...]:
+    hearings = session.scalars(select(m.Hearing).where(m.Hearing.case_id == case_id).order_by(m.Hearing.starts_at))
+    hearings = list(hearings)
+    notes: dict[uuid.UUID, list[views.NoteView]] = defaultdict(list)
+    if hearings:
+        for note in session.scalars(
+            select(m.HearingNote)
+            .where(m.HearingNote.hearing_id.in_([h.id for h in hearings]))
+            .order_by(m.HearingNote.at, m.HearingNote.created_at)
+        ):
+            notes[note.hearing_id].append(note_view(note))
+    return tuple(hearing_view(h, tuple(notes[h.id])) for h in hearings)
+
+
+def case_detail(session: Session, case_id: uuid.UUID, *, today: date | None = None) -> views.CaseDetail:
+    case = session.scalar(select(m.Case).options(selectinload(m.Case.tags)).where(m.Case.id == case_id))
+    if case is None:
+        raise NotFound(_("No case with the identifier {id}.").format(id=case_id))
+    links = session.scalars(
+        select(m.CaseParty)
+        .options(selectinload(m.CaseParty.party))
+        .where(m.CaseParty.case_id == case_id)
+        .order_by(m.CaseParty.role, m.CaseParty.created_at)
+    ).all()
+    parties = tuple(party_view(link) for link in links)
+    party_names = {p.party_id: p.name for p in parties}
+    missing = {
+        pid
+        for pid in session.scalars(select(m.Filing.party_id).where(m.Filing.case_id == case_id))
+        if pid and pid not in party_names
+    }
+    if missing:
+        party_names.update(session.execute(select(m.Party.id, m.Party.name).where(m.Party.id.in_(missing))).tuples())
+    filings = tuple(
+        filing_view(f, party_names)
+        for f in session.scalars(
+            select(m.Filing).where(m.Filing.case_id == case_id).order_by(m.Filing.filed_on, m.Filing.created_at)
+        )
+    )
+    hearings = hearings_with_notes(session, case_id)
+    opinions_rows = session.scalars(
+        select(m.Opinion)
+        .join(m.opinion_cases, m.opinion_cases.c.opinion_id == m.Opinion.id)
+        .where(m.opinion_cases.c.case_id == case_id)
+        .order_by(m.Opinion.issued_on)
+    ).all()
+    links_by_opinion: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    if opinions_rows:
+        for opinion_id, linked in session.execute(
+            select(m.opinion_cases.c.opinion_id, m.opinion_cases.c.case_id).where(
+                m.opinion_cases.c.opinion_id.in_([o.id for o in opinions_rows])
+            )
+        ).tuples():
+            links_by_opinion[opinion_id].append(linked)
+    opinions = tuple(opinion_view(o, tuple(links_by_opinion[o.id])) for o in opinions_rows)
+    evidence = tuple(
+        evidence_view(e)
+        for e in session.scalars(
+            select(m.Evidence)
+            .options(selectinload(m.Evidence.file))
+            .where(m.Evidence.case_id == case_id)
+            .order_by(m.Evidence.number)
+        )
+    )
+    requests = session.scalars(
+        select(m.AccessRequest).where(m.AccessRequest.case_id == case_id).order_by(m.AccessRequest.sent_on)
+    ).all()
+    steps: dict[uuid.UUID, list[m.AccessRequestStep]] = defaultdict(list)
+    if requests:
+        for step in session.scalars(
+            select(m.AccessRequestStep).where(m.AccessRequestStep.request_id.in_([r.id for r in requests]))
+        ):
+            steps[step.request_id].append(step)
+    access = tuple(access_view(r, steps[r.id]) for r in requests)
+    deadlines = tuple(
+        deadline_view(d)
+        for d in session.scalars(
+            select(m.Deadline).where(m.Deadline.case_id == case_id).order_by(m.Deadline.due_on, m.Deadline.title)
+        )
+    )
+    children = tuple(
+        case_row(c)
+        for c in session.scalars(select(m.Case).where(m.Case.parent_id == case_id).order_by(m.Case.opened_on))
+    )
+    parent_title = session.scalar(select(m.Case.title).where(m.Case.id == case.parent_id)) if case.parent_id else None
+    now = datetime.now(UTC)
+    today = today or now.date()
+    upcoming = [h for h in hearings if h.starts_at >= now and h.status == HearingStatus.SCHEDULED.value]
+    open_deadlines = [d for d in deadlines if d.status == DeadlineStatus.OPEN.value]
+    return views.CaseDetail(
+        id=case.id,
+        title=case.title,
+        reference=case.reference,
+        court=case.court,
+        court_number=case.court_number,
+        procedure=case.procedure.value if case.procedure else None,
+        status=case.status.value,
+        subject=case.subject,
+        summary=case.summary,
+        opened_on=case.opened_on,
+        closed_on=case.closed_on,
+        parent_id=case.parent_id,
+        parent_relation=case.parent_relation.value if case.parent_relation else None,
+        parent_title=parent_title,
+        children=children,
+        tags=tuple(t.tag for t in case.tags),
+        example=case.example,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        version=case.version,
+        parties=parties,
+        filings=filings,
+        hearings=hearings,
+        opinions=opinions,
+        evidence=evidence,
+        access_requests=access,
+        deadlines=deadlines,
+        next_hearing=upcoming[0] if upcoming else None,
+        next_deadline=open_deadlines[0] if open_deadlines else None,
+    )

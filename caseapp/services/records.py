@@ -1,0 +1,134 @@
+"""The create / edit / delete pattern shared by every kind of record that belongs to a case.
+
+Each kind declares its model, form, how to describe a record in the history and how to index it for search;
+the three operations below then give every kind the same guarantees: validation before anything is written,
+a version check against stale edits, one transaction with its audit event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from caseapp.errors import InvalidInput
+from caseapp.i18n import _
+from caseapp.services import fields as f
+from caseapp.services.core import Core
+from caseapp.services.loaders import get_or_404
+from caseapp.services.search import unindex
+from caseapp.services.uow import UnitOfWork
+from caseapp.store import models as m
+
+Hook = Callable[[UnitOfWork, Any], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    entity: str  # the name in the history and in the search index
+    label: str  # for people, marked with N_()
+    model: type[m.Edited]
+    form: f.Form
+    describe: Callable[[Any], str]
+    case_of: Callable[[Session, Any], uuid.UUID | None] = lambda _s, record: getattr(record, "case_id", None)
+    index: Callable[[Session, Any], None] | None = None
+    checks: tuple[Hook, ...] = field(default=())  # run after values are set, before the flush
+    after: tuple[Hook, ...] = field(default=())  # run after the flush, inside the same transaction
+
+
+def require_case(session: Session, case_id: uuid.UUID | None) -> None:
+    if case_id is None or session.get(m.Case, case_id) is None:
+        raise InvalidInput(_("The case does not exist (it may have been deleted)."), field="case_id")
+
+
+def _run(uow: UnitOfWork, hooks: tuple[Hook, ...], record: Any) -> None:
+    with uow.session.no_autoflush:
+        for hook in hooks:
+            hook(uow, record)
+
+
+def create(
+    core: Core, kind: Kind, values: dict[str, Any], *, record_id: uuid.UUID | None = None, **fixed: Any
+) -> uuid.UUID:
+    """Validate and insert a record. ``record_id`` fixes its identifier (example data, bundles)."""
+    cleaned = kind.form.clean(values)
+    with UnitOfWork(core) as uow:
+        if "case_id" in fixed:
+            require_case(uow.session, fixed["case_id"])
+        record = kind.model(id=record_id or uuid.uuid4(), **fixed, **cleaned)
+        uow.session.add(record)
+        _run(uow, kind.checks, record)
+        uow.flush()
+        if kind.index:
+            kind.index(uow.session, record)
+        _run(uow, kind.after, record)
+        uow.audit(
+            "create",
+            kind.entity,
+            record.id,
+            _("{what} added: {description}").format(what=_(kind.label).capitalize(), description=kind.describe(record)),
+            case_id=kind.case_of(uow.session, record),
+            changes={k: f.stored(v) for k, v in (fixed | cleaned).items() if v is not None},
+        )
+        uow.commit()
+        return record.id
+
+
+def update(
+    core: Core, kind: Kind, record_id: uuid.UUID, values: dict[str, Any], *, expected_version: int | None
+) -> uuid.UUID:
+    with UnitOfWork(core) as uow:
+        record = get_or_404(uow.session, kind.model, record_id, kind.label)
+        f.check_version(record, expected_version, kind.label)
+        diff = kind.form.apply(record, values)
+        if diff:
+            _run(uow, kind.checks, record)
+            uow.flush()
+            if kind.index:
+                kind.index(uow.session, record)
+            _run(uow, kind.after, record)
+            uow.audit(
+                "update",
+                kind.entity,
+                record.id,
+                _("{what} edited: {description}").format(
+                    what=_(kind.label).capitalize(), description=kind.describe(record)
+                ),
+                case_id=kind.case_of(uow.session, record),
+                changes=diff,
+            )
+            uow.commit()
+        return record.id
+
+
+def delete(
+    core: Core,
+    kind: Kind,
+    record_id: uuid.UUID,
+    *,
+    expected_version: int | None,
+    before: Hook | None = None,
+) -> uuid.UUID | None:
+    """Delete a record; returns the case it belonged to."""
+    with UnitOfWork(core) as uow:
+        record = get_or_404(uow.session, kind.model, record_id, kind.label)
+        f.check_version(record, expected_version, kind.label)
+        case_id = kind.case_of(uow.session, record)
+        description = kind.describe(record)
+        if before is not None:
+            before(uow, record)
+        if kind.index:
+            unindex(uow.session, kind.entity, [record.id])
+        uow.session.delete(record)
+        uow.audit(
+            "delete",
+            kind.entity,
+            record_id,
+            _("{what} deleted: {description}").format(what=_(kind.label).capitalize(), description=description),
+            case_id=case_id,
+        )
+        uow.commit()
+        return case_id

@@ -1,0 +1,114 @@
+"""Full-text search over cases, filings, hearing notes, opinions, evidence and access requests.
+
+Services keep one ``search_entries`` row per record; on SQLite an FTS5 index with diacritics removed
+("refere" finds "référé") is kept in step by triggers. Typing is prefix-matched, so results come as you type.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from caseapp.services.core import Core
+from caseapp.services.uow import reading
+from caseapp.services.views import SearchHit
+from caseapp.store.models import Case, SearchEntry
+
+WORD = re.compile(r"\w+", re.UNICODE)
+KINDS = ("case", "filing", "note", "opinion", "evidence", "access_request")
+
+
+def index_record(
+    session: Session, kind: str, record_id: uuid.UUID, case_id: uuid.UUID | None, title: str, *parts: str | None
+) -> None:
+    body = "\n".join(part for part in parts if part)
+    entry = session.scalar(select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.record_id == record_id))
+    if entry is None:
+        session.add(SearchEntry(kind=kind, record_id=record_id, case_id=case_id, title=title or "", body=body))
+    elif (entry.title, entry.body, entry.case_id) != (title, body, case_id):
+        entry.title, entry.body, entry.case_id = title or "", body, case_id
+
+
+def unindex(session: Session, kind: str, record_ids: list[uuid.UUID]) -> None:
+    if record_ids:
+        session.execute(delete(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.record_id.in_(record_ids)))
+
+
+def unindex_case(session: Session, case_id: uuid.UUID) -> None:
+    session.execute(delete(SearchEntry).where(SearchEntry.case_id == case_id))
+
+
+def fts_query(typed: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 query: every word must appear; the last one may be a prefix."""
+    words = WORD.findall(typed)
+    if not words:
+        return None
+    quoted = ['"' + word.replace('"', "") + '"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search(core: Core, typed: str, *, limit: int = 50, case_id: uuid.UUID | None = None) -> list[SearchHit]:
+    query = fts_query(typed)
+    if query is None:
+        return []
+    with reading(core) as session:
+        if core.db.dialect == "sqlite":
+            rows = _search_sqlite(session, query, limit, case_id)
+        else:
+            rows = _search_portable(session, typed, limit, case_id)
+        case_ids = {row[2] for row in rows if row[2] is not None}
+        titles = dict(session.execute(select(Case.id, Case.title).where(Case.id.in_(case_ids))).tuples().all())
+    return [
+        SearchHit(
+            kind=kind,
+            record_id=record_id,
+            case_id=case,
+            case_title=titles.get(case) if case else None,
+            title=title,
+            snippet=snippet,
+        )
+        for kind, record_id, case, title, snippet in rows
+    ]
+
+
+def _search_sqlite(
+    session: Session, query: str, limit: int, case_id: uuid.UUID | None
+) -> list[tuple[str, uuid.UUID, uuid.UUID | None, str, str]]:
+    sql = (
+        "SELECT e.kind, e.record_id, e.case_id, e.title, "
+        "snippet(search_fts, -1, '«', '»', '…', 12) "
+        "FROM search_fts JOIN search_entries e ON e.entry_id = search_fts.rowid "
+        "WHERE search_fts MATCH :query {scope} ORDER BY rank LIMIT :limit"
+    )
+    params: dict[str, object] = {"query": query, "limit": limit}
+    scope = ""
+    if case_id is not None:
+        scope = "AND e.case_id = :case_id"
+        params["case_id"] = case_id.hex
+    result = session.execute(text(sql.format(scope=scope)), params).all()
+    return [
+        (kind, uuid.UUID(record), uuid.UUID(case) if case else None, title, snippet)
+        for kind, record, case, title, snippet in result
+    ]
+
+
+def _search_portable(
+    session: Session, typed: str, limit: int, case_id: uuid.UUID | None
+) -> list[tuple[str, uuid.UUID, uuid.UUID | None, str, str]]:
+    """A plain LIKE search for servers without our FTS set-up (every word must appear)."""
+    statement = select(
+        SearchEntry.kind, SearchEntry.record_id, SearchEntry.case_id, SearchEntry.title, SearchEntry.body
+    )
+    for word in WORD.findall(typed):
+        pattern = f"%{word.lower()}%"
+        statement = statement.where(
+            or_(func.lower(SearchEntry.title).like(pattern), func.lower(SearchEntry.body).like(pattern))
+        )
+    if case_id is not None:
+        statement = statement.where(SearchEntry.case_id == case_id)
+    rows = session.execute(statement.limit(limit)).tuples().all()
+    return [(kind, record, case, title, body[:160]) for kind, record, case, title, body in rows]

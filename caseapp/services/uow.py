@@ -1,0 +1,105 @@
+"""The unit of work: one user action, one transaction, one or more audit events, all or nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from caseapp.errors import CaseAppError, Conflict, InvalidInput, StorageError
+from caseapp.i18n import _
+from caseapp.services.core import Core
+from caseapp.store.models import AuditEvent
+
+
+def storage_error(exc: Exception) -> CaseAppError:
+    """Turn a database driver failure into a sentence for people."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if isinstance(exc, StaleDataError):
+        return Conflict(_("Someone else changed or deleted this record in the meantime. Reload it and try again."))
+    if isinstance(exc, IntegrityError):
+        return InvalidInput(_("This change conflicts with data already saved ({reason}).").format(reason=text))
+    if "locked" in text or "busy" in text:
+        return StorageError(_("The database is busy with another task. Try again in a moment."))
+    if "readonly" in text or "read-only" in text:
+        return StorageError(_("The database is read-only: nothing was saved."))
+    if "disk" in text or "full" in text:
+        return StorageError(_("The disk could not be written: nothing was saved ({reason}).").format(reason=text))
+    return StorageError(_("The database reported an error; nothing was saved ({reason}).").format(reason=text))
+
+
+class UnitOfWork:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.session: Session = core.db.writer()
+        self.kinds: set[str] = set()
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if not self._committed:
+                self.session.rollback()
+        finally:
+            self.session.close()
+        if isinstance(exc, StaleDataError | DatabaseError):
+            # A driver error anywhere in the unit of work reaches people as a sentence, never as SQL.
+            raise storage_error(exc) from exc
+
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        record_id: uuid.UUID,
+        summary: str,
+        *,
+        case_id: uuid.UUID | None = None,
+        changes: dict[str, Any] | None = None,
+    ) -> None:
+        self.kinds.add(entity)
+        self.session.add(
+            AuditEvent(
+                author=self.core.author,
+                action=action,
+                entity=entity,
+                record_id=record_id,
+                case_id=case_id,
+                summary=summary[:300],
+                changes=changes or {},
+            )
+        )
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except (StaleDataError, DatabaseError) as exc:
+            self.session.rollback()
+            raise storage_error(exc) from exc
+        self._committed = True
+
+    def flush(self) -> None:
+        try:
+            self.session.flush()
+        except (StaleDataError, DatabaseError) as exc:
+            raise storage_error(exc) from exc
+
+
+@contextmanager
+def reading(core: Core) -> Iterator[Session]:
+    session = core.db.reader()
+    try:
+        yield session
+    except OperationalError as exc:
+        raise storage_error(exc) from exc
+    finally:
+        session.close()

@@ -1,0 +1,230 @@
+"""Read models: plain, frozen dataclasses that services return and screens, PDFs and the CLI show.
+
+Nothing here holds a database session or loads anything lazily.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: uuid.UUID
+    title: str
+    reference: str | None
+    court: str | None
+    court_number: str | None
+    procedure: str | None
+    status: str
+    opened_on: date | None
+    updated_at: datetime
+    example: bool
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartyView:
+    id: uuid.UUID  # the case-party link
+    party_id: uuid.UUID
+    name: str
+    kind: str
+    residence: str
+    role: str
+    counsel: str | None
+    counsel_contact: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class FilingView:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    kind: str
+    is_decision: bool
+    title: str | None
+    filed_on: date | None
+    party_id: uuid.UUID | None
+    party_name: str | None
+    reference: str | None
+    outcome: str | None
+    notified_on: date | None
+    appeal_routes_stated: bool | None
+    summary: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: uuid.UUID
+    hearing_id: uuid.UUID
+    at: datetime
+    author: str
+    text: str
+    version: int
+
+
+@dataclass(frozen=True)
+class HearingView:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    starts_at: datetime
+    court: str | None
+    room: str | None
+    kind: str
+    status: str
+    outcome: str | None
+    urgent: bool
+    version: int
+    notes: tuple[NoteView, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpinionView:
+    id: uuid.UUID
+    authority: str
+    reference: str | None
+    title: str
+    issued_on: date | None
+    position: str
+    summary: str | None
+    example: bool
+    case_ids: tuple[uuid.UUID, ...]
+    version: int
+
+
+@dataclass(frozen=True)
+class FileView:
+    id: uuid.UUID
+    sha256: str
+    original_name: str
+    size: int
+    media_type: str
+    added_by: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    number: int
+    title: str
+    description: str | None
+    document_date: date | None
+    source: str | None
+    filing_id: uuid.UUID | None
+    file: FileView | None
+    example: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class StepView:
+    id: uuid.UUID
+    status: str
+    on: date
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AccessRequestView:
+    id: uuid.UUID
+    case_id: uuid.UUID | None
+    administration: str
+    documents: str
+    sent_on: date | None
+    received_on: date | None
+    status: str
+    notes: str | None
+    example: bool
+    version: int
+    steps: tuple[StepView, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    id: uuid.UUID
+    case_id: uuid.UUID | None
+    request_id: uuid.UUID | None
+    due_on: date
+    arguable_on: date | None
+    title: str
+    rule_id: str | None
+    legal_basis: str | None
+    status: str
+    trigger_kind: str | None
+    trigger_id: uuid.UUID | None
+    trigger_on: date | None
+    explanation_fr: str | None
+    explanation_en: str | None
+    flags: tuple[str, ...]
+    override_reason: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class AuditView:
+    id: uuid.UUID
+    at: datetime
+    author: str
+    action: str
+    entity: str
+    record_id: uuid.UUID
+    case_id: uuid.UUID | None
+    summary: str
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    id: uuid.UUID
+    title: str
+    reference: str | None
+    court: str | None
+    court_number: str | None
+    procedure: str | None
+    status: str
+    subject: str | None
+    summary: str | None
+    opened_on: date | None
+    closed_on: date | None
+    parent_id: uuid.UUID | None
+    parent_relation: str | None
+    parent_title: str | None
+    children: tuple[CaseRow, ...]
+    tags: tuple[str, ...]
+    example: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    parties: tuple[PartyView, ...] = ()
+    filings: tuple[FilingView, ...] = ()
+    hearings: tuple[HearingView, ...] = ()
+    opinions: tuple[OpinionView, ...] = ()
+    evidence: tuple[EvidenceView, ...] = ()
+    access_requests: tuple[AccessRequestView, ...] = ()
+    deadlines: tuple[DeadlineView, ...] = ()
+    next_hearing: HearingView | None = None
+    next_deadline: DeadlineView | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    record_id: uuid.UUID
+    case_id: uuid.UUID | None
+    case_title: str | None
+    title: str
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a mutating service changed, so screens know what to refresh (one flag per kind of data)."""
+
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    case_id: uuid.UUID | None = None

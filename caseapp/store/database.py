@@ -1,0 +1,135 @@
+"""Opening a CaseApp database: check the data folder and the file, back up, migrate, hand out sessions."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from caseapp import config
+from caseapp.errors import StorageError
+from caseapp.i18n import _
+from caseapp.store import migrate
+from caseapp.store.backup import backup_sqlite, default_backup_path
+from caseapp.store.engine import make_engine, make_sessionmaker
+from caseapp.store.files import EvidenceStore
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    data_dir: Path
+    files: EvidenceStore
+    reader: sessionmaker[Session] = field(repr=False)
+    writer: sessionmaker[Session] = field(repr=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if self.dialect != "sqlite":
+            return None
+        database = make_url(self.url).database
+        return Path(database) if database and database != ":memory:" else None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise StorageError(
+            _(
+                "The data folder “{path}” cannot be written: {reason}. Choose another folder with CASEAPP_DATA_DIR."
+            ).format(path=folder, reason=exc.strerror or exc)
+        ) from exc
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StorageError(_("“{path}” is a folder, not a CaseApp database.").format(path=path))
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StorageError(
+            _("The database “{path}” cannot be read: {reason}.").format(path=path, reason=exc.strerror)
+        ) from exc
+    if header and header != SQLITE_HEADER:
+        raise StorageError(
+            _("“{path}” is not a CaseApp database (it is not an SQLite file). It was left untouched.").format(path=path)
+        )
+    if not os.access(path, os.W_OK):
+        raise StorageError(_("The database “{path}” is read-only.").format(path=path))
+
+
+def _has_tables(path: Path) -> bool:
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+
+
+def open_database(
+    *, data_dir: Path | None = None, url: str | None = None, upgrade: bool = True, check_schema: bool = True
+) -> Database:
+    """Open (creating and migrating as needed) the database CaseApp works on."""
+    folder = data_dir or config.data_dir()
+    _check_writable(folder)
+    url = url or config.database_url(folder)
+    parsed = make_url(url)
+    sqlite_file: Path | None = None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        sqlite_file = Path(parsed.database)  # type: ignore[arg-type]
+        _check_sqlite_file(sqlite_file)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        if upgrade:
+
+            def backup_first(current: str | None) -> None:
+                if sqlite_file is not None and current is not None and _has_tables(sqlite_file):
+                    backup_sqlite(sqlite_file, default_backup_path(folder, f"before-migration-{current}"))
+
+            migrate.upgrade(engine, before=backup_first)
+        elif check_schema and migrate.current_revision(engine) != migrate.head_revision():
+            raise StorageError(_("The database needs an upgrade: run “caseapp db upgrade”."))
+    except StorageError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        raise StorageError(
+            _("The database at “{url}” cannot be opened: {reason}").format(
+                url=parsed.render_as_string(hide_password=True), reason=str(exc).splitlines()[0]
+            )
+        ) from exc
+    files = EvidenceStore(folder / "evidence")
+    files.clean_temporary()
+    return Database(
+        url=url,
+        engine=engine,
+        data_dir=folder,
+        files=files,
+        reader=make_sessionmaker(engine, writing=False),
+        writer=make_sessionmaker(engine, writing=True),
+    )

@@ -1,0 +1,305 @@
+"""SQLAlchemy 2 typed models of a case file.
+
+Every record has a UUID key (bundles merge across machines), created/updated timestamps in UTC, and the
+records people edit carry a version counter so a second editor gets a conflict, not a silent overwrite.
+Relationships raise on lazy load: services load what the screen needs, explicitly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from caseapp.domain import enums
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC; naive values are refused rather than guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def enum_column(enum_cls: type[enums.LabelledEnum]) -> Enum:
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        uuid.UUID: Uuid(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Record(Base):
+    """Columns every stored record has."""
+
+    __abstract__ = True
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Edited(Record):
+    """A record people edit: it carries a version counter checked on every update and delete."""
+
+    __abstract__ = True
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+opinion_cases = Table(
+    "opinion_cases",
+    Base.metadata,
+    Column("opinion_id", Uuid(), ForeignKey("opinions.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Case(Edited):
+    __tablename__ = "cases"
+    title: Mapped[str] = mapped_column(String(300))
+    reference: Mapped[str | None] = mapped_column(String(80))
+    court: Mapped[str | None] = mapped_column(String(200))
+    court_number: Mapped[str | None] = mapped_column(String(80), index=True)
+    procedure: Mapped[enums.Procedure | None] = mapped_column(enum_column(enums.Procedure))
+    status: Mapped[enums.CaseStatus] = mapped_column(enum_column(enums.CaseStatus), index=True)
+    subject: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    parent_relation: Mapped[enums.ParentRelation | None] = mapped_column(enum_column(enums.ParentRelation))
+    example: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    tags: Mapped[list[CaseTag]] = relationship(lazy="raise", cascade="all, delete-orphan", order_by="CaseTag.tag")
+
+
+class CaseTag(Base):
+    __tablename__ = "case_tags"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
+class Party(Edited):
+    __tablename__ = "parties"
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    kind: Mapped[enums.PartyKind] = mapped_column(enum_column(enums.PartyKind))
+    residence: Mapped[enums.Residence] = mapped_column(enum_column(enums.Residence))
+    address: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(200))
+
+
+class CaseParty(Edited):
+    __tablename__ = "case_parties"
+    __table_args__ = (UniqueConstraint("case_id", "party_id", "role"),)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    party_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parties.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[enums.PartyRole] = mapped_column(enum_column(enums.PartyRole))
+    counsel: Mapped[str | None] = mapped_column(String(300))
+    counsel_contact: Mapped[str | None] = mapped_column(String(300))
+
+    party: Mapped[Party] = relationship(lazy="raise")
+
+
+class Filing(Edited):
+    __tablename__ = "filings"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[enums.FilingKind] = mapped_column(enum_column(enums.FilingKind))
+    title: Mapped[str | None] = mapped_column(String(300))
+    filed_on: Mapped[date | None] = mapped_column(Date)
+    party_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("parties.id", ondelete="SET NULL"))
+    reference: Mapped[str | None] = mapped_column(String(120))
+    outcome: Mapped[enums.Outcome | None] = mapped_column(enum_column(enums.Outcome))
+    notified_on: Mapped[date | None] = mapped_column(Date)
+    appeal_routes_stated: Mapped[bool | None] = mapped_column(Boolean)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+
+class Hearing(Edited):
+    __tablename__ = "hearings"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    court: Mapped[str | None] = mapped_column(String(200))
+    room: Mapped[str | None] = mapped_column(String(120))
+    kind: Mapped[enums.HearingKind] = mapped_column(enum_column(enums.HearingKind))
+    status: Mapped[enums.HearingStatus] = mapped_column(enum_column(enums.HearingStatus))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class HearingNote(Edited):
+    __tablename__ = "hearing_notes"
+    hearing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hearings.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column()
+    author: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Opinion(Edited):
+    __tablename__ = "opinions"
+    authority: Mapped[enums.Authority] = mapped_column(enum_column(enums.Authority))
+    reference: Mapped[str | None] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(300))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    position: Mapped[enums.Position] = mapped_column(enum_column(enums.Position))
+    summary: Mapped[str | None] = mapped_column(Text)
+    example: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    cases: Mapped[list[Case]] = relationship(secondary=opinion_cases, lazy="raise")
+
+
+class StoredFile(Record):
+    """One file in the content-addressed evidence store, as it was taken in."""
+
+    __tablename__ = "stored_files"
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    original_name: Mapped[str] = mapped_column(String(500))
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(120))
+    added_by: Mapped[str] = mapped_column(String(120))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Evidence(Edited):
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    document_date: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(Text)
+    filing_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("filings.id", ondelete="SET NULL"))
+    file_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("stored_files.id", ondelete="SET NULL"))
+    example: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    file: Mapped[StoredFile | None] = relationship(lazy="raise")
+
+
+class AccessRequest(Edited):
+    __tablename__ = "access_requests"
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    administration: Mapped[str] = mapped_column(String(300))
+    documents: Mapped[str] = mapped_column(Text)
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[enums.AccessStatus] = mapped_column(enum_column(enums.AccessStatus))
+    notes: Mapped[str | None] = mapped_column(Text)
+    example: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AccessRequestStep(Edited):
+    __tablename__ = "access_request_steps"
+    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("access_requests.id", ondelete="CASCADE"), index=True)
+    status: Mapped[enums.AccessStatus] = mapped_column(enum_column(enums.AccessStatus))
+    on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Deadline(Edited):
+    __tablename__ = "deadlines"
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("access_requests.id", ondelete="CASCADE"), index=True
+    )
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    arguable_on: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(300))
+    rule_id: Mapped[str | None] = mapped_column(String(60))
+    legal_basis: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[enums.DeadlineStatus] = mapped_column(enum_column(enums.DeadlineStatus), index=True)
+    trigger_kind: Mapped[str | None] = mapped_column(String(40))
+    trigger_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    trigger_on: Mapped[date | None] = mapped_column(Date)
+    explanation_fr: Mapped[str | None] = mapped_column(Text)
+    explanation_en: Mapped[str | None] = mapped_column(Text)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """What changed, when, by whom. Written in the same transaction as the change itself."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_case_at", "case_id", "at"),)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    author: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[uuid.UUID] = mapped_column()
+    case_id: Mapped[uuid.UUID | None] = mapped_column()
+    summary: Mapped[str] = mapped_column(String(300))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SearchEntry(Base):
+    """One searchable text per record; the full-text index (FTS5 on SQLite) is built over this table."""
+
+    __tablename__ = "search_entries"
+    __table_args__ = (UniqueConstraint("kind", "record_id"),)
+    entry_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[uuid.UUID] = mapped_column()
+    case_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
