@@ -68,10 +68,14 @@ def parse_po(text: str) -> dict[str, str]:
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    path = resource_path("locale", lang, "LC_MESSAGES", "caseapp.po")
-    if lang == "en" or not path.is_file():
-        return {}
-    return parse_po(Path(path).read_text(encoding="utf-8"))
+    """Every ``*.po`` file of a language merged (one per area: core, ui, reports…)."""
+    folder = resource_path("locale", lang, "LC_MESSAGES")
+    merged: dict[str, str] = {}
+    if lang == "en" or not folder.is_dir():
+        return merged
+    for path in sorted(Path(folder).glob("*.po")):
+        merged.update(parse_po(path.read_text(encoding="utf-8")))
+    return merged
 
 
 def system_language() -> str:

@@ -1,0 +1,111 @@
+"""The agenda: what is coming across all cases — hearings and open deadlines, overdue ones first — and the
+cases that have nothing coming (no next hearing, no open deadline), which deserve a look."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from caseapp.domain.enums import CaseStatus, DeadlineStatus, HearingStatus
+from caseapp.services.core import Core
+from caseapp.services.loaders import case_row, deadline_view, hearing_view
+from caseapp.services.uow import reading
+from caseapp.services.views import CaseRow, DeadlineView, HearingView
+from caseapp.store import models as m
+
+PARIS = ZoneInfo("Europe/Paris")
+ACTIVE = (CaseStatus.OPEN, CaseStatus.PENDING_DECISION, CaseStatus.APPEALED)
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One line of the agenda: a hearing or a deadline, with the case it belongs to."""
+
+    kind: str  # "hearing" or "deadline"
+    day: date  # in Paris time
+    at: datetime | None  # a hearing's start; None for a deadline (due before midnight, Paris time)
+    overdue: bool
+    case_id: uuid.UUID | None
+    case_title: str | None
+    court_number: str | None
+    title: str
+    hearing: HearingView | None = None
+    deadline: DeadlineView | None = None
+
+
+@dataclass(frozen=True)
+class Agenda:
+    today: date
+    items: tuple[AgendaItem, ...]
+    idle_cases: tuple[CaseRow, ...]
+
+
+def agenda(core: Core, *, days: int = 60, today: date | None = None) -> Agenda:
+    """Hearings from today and open deadlines up to ``days`` ahead; overdue open deadlines come first."""
+    today = today or datetime.now(PARIS).date()
+    horizon = today + timedelta(days=days)
+    start = datetime.combine(today, time.min, PARIS).astimezone(UTC)
+    end = datetime.combine(horizon + timedelta(days=1), time.min, PARIS).astimezone(UTC)
+    with reading(core) as session:
+        hearings = session.scalars(
+            select(m.Hearing)
+            .where(m.Hearing.starts_at >= start, m.Hearing.starts_at < end)
+            .where(m.Hearing.status.in_([HearingStatus.SCHEDULED, HearingStatus.POSTPONED]))
+            .order_by(m.Hearing.starts_at)
+        ).all()
+        deadlines = session.scalars(
+            select(m.Deadline)
+            .where(m.Deadline.status == DeadlineStatus.OPEN, m.Deadline.due_on <= horizon)
+            .order_by(m.Deadline.due_on)
+        ).all()
+        case_ids = {h.case_id for h in hearings} | {d.case_id for d in deadlines if d.case_id}
+        cases = {c.id: c for c in session.scalars(select(m.Case).where(m.Case.id.in_(case_ids)))} if case_ids else {}
+        busy = select(m.Hearing.case_id).where(
+            m.Hearing.starts_at >= start, m.Hearing.status == HearingStatus.SCHEDULED
+        )
+        pending = select(m.Deadline.case_id).where(
+            m.Deadline.status == DeadlineStatus.OPEN, m.Deadline.case_id.is_not(None)
+        )
+        idle = session.scalars(
+            select(m.Case)
+            .where(m.Case.status.in_(ACTIVE), m.Case.id.not_in(busy), m.Case.id.not_in(pending))
+            .order_by(m.Case.updated_at.desc())
+        ).all()
+        items: list[AgendaItem] = []
+        for h in hearings:
+            case = cases.get(h.case_id)
+            view = hearing_view(h)
+            items.append(
+                AgendaItem(
+                    kind="hearing",
+                    day=h.starts_at.astimezone(PARIS).date(),
+                    at=h.starts_at,
+                    overdue=False,
+                    case_id=h.case_id,
+                    case_title=case.title if case else None,
+                    court_number=case.court_number if case else None,
+                    title=h.room or h.court or "",
+                    hearing=view,
+                )
+            )
+        for d in deadlines:
+            case = cases.get(d.case_id) if d.case_id else None
+            items.append(
+                AgendaItem(
+                    kind="deadline",
+                    day=d.due_on,
+                    at=None,
+                    overdue=d.due_on < today,
+                    case_id=d.case_id,
+                    case_title=case.title if case else None,
+                    court_number=case.court_number if case else None,
+                    title=d.title,
+                    deadline=deadline_view(d),
+                )
+            )
+        items.sort(key=lambda i: (not i.overdue, i.day, i.at or datetime.combine(i.day, time.max, PARIS)))
+        return Agenda(today=today, items=tuple(items), idle_cases=tuple(case_row(c) for c in idle))
