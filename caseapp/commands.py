@@ -46,7 +46,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     core = open_core(args)
     report = load_demo(core)
     if report.total:
-        parts = ", ".join(f"{count} {kind}" for kind, count in report.added.items())
+        parts = ", ".join(f"{count} {_(kind)}" for kind, count in report.added.items())
         print(_("Example data loaded: {parts}.").format(parts=parts))
     else:
         print(_("The example data is already there: nothing changed."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from caseapp.domain.fields import field_label
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _
 
@@ -37,7 +38,7 @@ class LabelledEnum(StrEnum):
         allowed = ", ".join(member.value for member in cls)
         raise InvalidInput(
             _("“{value}” is not a valid {what}. Choose one of: {allowed}.").format(
-                value=text, what=field or cls.__name__, allowed=allowed
+                value=text, what=field_label(field), allowed=allowed
             ),
             field=field,
         )

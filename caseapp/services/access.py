@@ -22,13 +22,13 @@ from caseapp.store import models as m
 
 ACCESS_FORM = f.Form(
     {
-        N_("case_id"): f.reference(),
-        N_("administration"): f.text(300, required=True),
-        N_("documents"): f.text(20_000, required=True),
-        N_("sent_on"): f.day(),
-        N_("received_on"): f.day(),
-        N_("status"): f.enum(AccessStatus),
-        N_("notes"): f.long_text(),
+        "case_id": f.reference(),
+        "administration": f.text(300, required=True),
+        "documents": f.text(20_000, required=True),
+        "sent_on": f.day(),
+        "received_on": f.day(),
+        "status": f.enum(AccessStatus),
+        "notes": f.long_text(),
     }
 )
 

@@ -22,18 +22,18 @@ from caseapp.store import models as m
 
 CASE_FORM = f.Form(
     {
-        N_("title"): f.text(300, required=True),
-        N_("reference"): f.text(80),
-        N_("court"): f.text(200),
-        N_("court_number"): f.text(80),
-        N_("procedure"): f.enum(Procedure, required=False),
-        N_("status"): f.enum(CaseStatus),
-        N_("subject"): f.long_text(),
-        N_("summary"): f.long_text(),
-        N_("opened_on"): f.day(),
-        N_("closed_on"): f.day(),
-        N_("parent_id"): f.reference(),
-        N_("parent_relation"): f.enum(ParentRelation, required=False),
+        "title": f.text(300, required=True),
+        "reference": f.text(80),
+        "court": f.text(200),
+        "court_number": f.text(80),
+        "procedure": f.enum(Procedure, required=False),
+        "status": f.enum(CaseStatus),
+        "subject": f.long_text(),
+        "summary": f.long_text(),
+        "opened_on": f.day(),
+        "closed_on": f.day(),
+        "parent_id": f.reference(),
+        "parent_relation": f.enum(ParentRelation, required=False),
     }
 )
 TAG = re.compile(r"^[\w][\w .'’-]{0,59}$", re.UNICODE)
@@ -225,7 +225,7 @@ def list_cases(
                 select(m.CaseTag.case_id, m.CaseTag.tag)
                 .where(m.CaseTag.case_id.in_([c.id for c in cases]))
                 .order_by(m.CaseTag.tag)
-            ).tuples():
+            ):
                 tags.setdefault(case_id, []).append(tag_name)
         return [case_row(c, tuple(tags.get(c.id, ()))) for c in cases]
 

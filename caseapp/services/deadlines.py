@@ -20,10 +20,10 @@ from caseapp.store import models as m
 
 DEADLINE_FORM = f.Form(
     {
-        N_("title"): f.text(300, required=True),
-        N_("due_on"): f.day(required=True),
-        N_("legal_basis"): f.text(200),
-        N_("status"): f.enum(DeadlineStatus),
+        "title": f.text(300, required=True),
+        "due_on": f.day(required=True),
+        "legal_basis": f.text(200),
+        "status": f.enum(DeadlineStatus),
     }
 )
 DEADLINE = records.Kind(

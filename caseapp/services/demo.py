@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from caseapp.i18n import N_
 from caseapp.resources import resource_path
 from caseapp.services import access, cases, evidence, filings, hearings, opinions, parties
 from caseapp.services.core import Core
@@ -264,7 +265,7 @@ def load_demo(core: Core) -> DemoReport:
         _load_opinion(core, report, spec, case_ids)
     if rid := _missing(core, m.AccessRequest, "access/vsa-ccpt"):
         _add_request(core, rid, case_ids["vsa-2020"])
-        report.count("access requests")
+        report.count(N_("access requests"))
     return report
 
 
@@ -288,13 +289,13 @@ def _load_case(core: Core, report: DemoReport, spec: dict[str, Any], parent: uui
             parent_id=parent,
             parent_relation=spec.get("parent_relation") if parent else None,
         )
-        report.count("cases")
+        report.count(N_("cases"))
     party_ids: dict[str, uuid.UUID] = {}
     for name, role, kind in spec.get("parties", []):
         link_key = f"case/{key}/party/{name}/{role}"
         if rid := _missing(core, m.CaseParty, link_key):
             parties.add_party(core, case_id, record_id=rid, name=name, role=role, kind=kind)
-            report.count("parties")
+            report.count(N_("parties"))
         with reading(core) as session:
             party_ids[name] = session.scalar(select(m.CaseParty.party_id).where(m.CaseParty.id == demo_id(link_key)))  # type: ignore[assignment]
     for index, (kind, title, filed_on, by, extra) in enumerate(spec.get("filings", [])):
@@ -303,19 +304,19 @@ def _load_case(core: Core, report: DemoReport, spec: dict[str, Any], parent: uui
             filings.add_filing(
                 core, case_id, record_id=rid, kind=kind, title=title, filed_on=filed_on, party_id=by_id, **extra
             )
-            report.count("filings")
+            report.count(N_("filings"))
     for index, (kind, starts_at, status, notes) in enumerate(spec.get("hearings", [])):
         hearing_id = demo_id(f"case/{key}/hearing/{index}")
         if _missing(core, m.Hearing, f"case/{key}/hearing/{index}"):
             hearings.add_hearing(
                 core, case_id, record_id=hearing_id, kind=kind, starts_at=starts_at, status=status, court=spec["court"]
             )
-            report.count("hearings")
+            report.count(N_("hearings"))
         for number, text in enumerate(notes):
             if rid := _missing(core, m.HearingNote, f"case/{key}/hearing/{index}/note/{number}"):
                 at = starts_at.replace(minute=15 + 10 * number)
                 hearings.add_note(core, hearing_id, NOTE_PREFIX + text, at=at, record_id=rid)
-                report.count("notes")
+                report.count(N_("notes"))
     for index, (title, document_date, source, file_name) in enumerate(spec.get("evidence", [])):
         if rid := _missing(core, m.Evidence, f"case/{key}/evidence/{index}"):
             details = {"title": title, "document_date": document_date, "source": source}
@@ -324,7 +325,7 @@ def _load_case(core: Core, report: DemoReport, spec: dict[str, Any], parent: uui
                 evidence.add_evidence_file(core, case_id, path, record_id=rid, example=True, **details)
             else:
                 evidence.add_evidence(core, case_id, record_id=rid, example=True, **details)
-            report.count("exhibits")
+            report.count(N_("exhibits"))
     return case_id
 
 
@@ -341,12 +342,12 @@ def _load_opinion(core: Core, report: DemoReport, spec: dict[str, Any], case_ids
             position=spec["position"],
             summary=spec["summary"],
         )
-        report.count("opinions")
+        report.count(N_("opinions"))
     linked = opinions.get_opinion(core, opinion_id).case_ids
     for case_key in spec["cases"]:
         if case_ids[case_key] not in linked:
             opinions.link_opinion(core, opinion_id, case_ids[case_key])
-            report.count("links")
+            report.count(N_("links"))
 
 
 def _add_request(core: Core, rid: uuid.UUID, case_id: uuid.UUID) -> None:

@@ -28,12 +28,12 @@ from caseapp.store.files import CancelCheck, Intake, Progress
 
 EVIDENCE_FORM = f.Form(
     {
-        N_("number"): lambda value, name: _number(value, name),
-        N_("title"): f.text(300, required=True),
-        N_("description"): f.long_text(),
-        N_("document_date"): f.day(),
-        N_("source"): f.long_text(),
-        N_("filing_id"): f.reference(),
+        "number": lambda value, name: _number(value, name),
+        "title": f.text(300, required=True),
+        "description": f.long_text(),
+        "document_date": f.day(),
+        "source": f.long_text(),
+        "filing_id": f.reference(),
     }
 )
 

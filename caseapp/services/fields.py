@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from caseapp.domain.enums import LabelledEnum
+from caseapp.domain.fields import field_label
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _
 
@@ -23,17 +24,17 @@ def text(max_length: int, *, required: bool = False) -> Converter:
     def convert(value: Any, name: str) -> str | None:
         if value is None:
             if required:
-                raise InvalidInput(_("The {field} cannot be empty.").format(field=_(name)), field=name)
+                raise InvalidInput(_("The {field} cannot be empty.").format(field=field_label(name)), field=name)
             return None
         cleaned = str(value).strip()
         if not cleaned:
             if required:
-                raise InvalidInput(_("The {field} cannot be empty.").format(field=_(name)), field=name)
+                raise InvalidInput(_("The {field} cannot be empty.").format(field=field_label(name)), field=name)
             return None
         if len(cleaned) > max_length:
             raise InvalidInput(
                 _("The {field} is too long ({length} characters; at most {limit}).").format(
-                    field=_(name), length=len(cleaned), limit=max_length
+                    field=field_label(name), length=len(cleaned), limit=max_length
                 ),
                 field=name,
             )
@@ -50,7 +51,7 @@ def enum(enum_cls: type[LabelledEnum], *, required: bool = True) -> Converter:
     def convert(value: Any, name: str) -> LabelledEnum | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                raise InvalidInput(_("The {field} cannot be empty.").format(field=_(name)), field=name)
+                raise InvalidInput(_("The {field} cannot be empty.").format(field=field_label(name)), field=name)
             return None
         return enum_cls.parse(value, field=name)
 
@@ -61,10 +62,12 @@ def day(*, required: bool = False) -> Converter:
     def convert(value: Any, name: str) -> date | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                raise InvalidInput(_("The {field} cannot be empty.").format(field=_(name)), field=name)
+                raise InvalidInput(_("The {field} cannot be empty.").format(field=field_label(name)), field=name)
             return None
         if isinstance(value, datetime):
-            raise InvalidInput(_("The {field} takes a date without a time.").format(field=_(name)), field=name)
+            raise InvalidInput(
+                _("The {field} takes a date without a time.").format(field=field_label(name)), field=name
+            )
         if isinstance(value, date):
             return value
         return parse_day(str(value), name)
@@ -93,11 +96,11 @@ def moment(*, required: bool = True) -> Converter:
     def convert(value: Any, name: str) -> datetime | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                raise InvalidInput(_("The {field} cannot be empty.").format(field=_(name)), field=name)
+                raise InvalidInput(_("The {field} cannot be empty.").format(field=field_label(name)), field=name)
             return None
         if isinstance(value, datetime):
             if value.tzinfo is None:
-                raise InvalidInput(_("The {field} needs a time zone.").format(field=_(name)), field=name)
+                raise InvalidInput(_("The {field} needs a time zone.").format(field=field_label(name)), field=name)
             return value
         try:
             from caseapp.dates import parse_datetime
@@ -129,7 +132,7 @@ def flag() -> Converter:
             return True
         if lowered in ("no", "non", "false", "0", "n"):
             return False
-        raise InvalidInput(_("The {field} must be yes or no.").format(field=_(name)), field=name)
+        raise InvalidInput(_("The {field} must be yes or no.").format(field=field_label(name)), field=name)
 
     return convert
 

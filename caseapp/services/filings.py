@@ -21,15 +21,15 @@ from caseapp.store import models as m
 
 FILING_FORM = f.Form(
     {
-        N_("kind"): f.enum(FilingKind),
-        N_("title"): f.text(300),
-        N_("filed_on"): f.day(),
-        N_("party_id"): f.reference(),
-        N_("reference"): f.text(120),
-        N_("outcome"): f.enum(Outcome, required=False),
-        N_("notified_on"): f.day(),
-        N_("appeal_routes_stated"): f.flag(),
-        N_("summary"): f.long_text(),
+        "kind": f.enum(FilingKind),
+        "title": f.text(300),
+        "filed_on": f.day(),
+        "party_id": f.reference(),
+        "reference": f.text(120),
+        "outcome": f.enum(Outcome, required=False),
+        "notified_on": f.day(),
+        "appeal_routes_stated": f.flag(),
+        "summary": f.long_text(),
     }
 )
 

@@ -23,16 +23,16 @@ from caseapp.store import models as m
 
 HEARING_FORM = f.Form(
     {
-        N_("starts_at"): f.moment(),
-        N_("court"): f.text(200),
-        N_("room"): f.text(120),
-        N_("kind"): f.enum(HearingKind),
-        N_("status"): f.enum(HearingStatus),
-        N_("outcome"): f.long_text(),
-        N_("urgent"): f.flag(),
+        "starts_at": f.moment(),
+        "court": f.text(200),
+        "room": f.text(120),
+        "kind": f.enum(HearingKind),
+        "status": f.enum(HearingStatus),
+        "outcome": f.long_text(),
+        "urgent": f.flag(),
     }
 )
-NOTE_FORM = f.Form({N_("text"): f.text(20_000, required=True), N_("at"): f.moment(required=False)})
+NOTE_FORM = f.Form({"text": f.text(20_000, required=True), "at": f.moment(required=False)})
 
 
 def _describe_hearing(hearing: m.Hearing) -> str:

@@ -227,7 +227,7 @@ def case_detail(session: Session, case_id: uuid.UUID, *, today: date | None = No
         if pid and pid not in party_names
     }
     if missing:
-        party_names.update(session.execute(select(m.Party.id, m.Party.name).where(m.Party.id.in_(missing))).tuples())
+        party_names.update(session.execute(select(m.Party.id, m.Party.name).where(m.Party.id.in_(missing))))
     filings = tuple(
         filing_view(f, party_names)
         for f in session.scalars(
@@ -247,7 +247,7 @@ def case_detail(session: Session, case_id: uuid.UUID, *, today: date | None = No
             select(m.opinion_cases.c.opinion_id, m.opinion_cases.c.case_id).where(
                 m.opinion_cases.c.opinion_id.in_([o.id for o in opinions_rows])
             )
-        ).tuples():
+        ):
             links_by_opinion[opinion_id].append(linked)
     opinions = tuple(opinion_view(o, tuple(links_by_opinion[o.id])) for o in opinions_rows)
     evidence = tuple(

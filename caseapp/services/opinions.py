@@ -20,12 +20,12 @@ from caseapp.store import models as m
 
 OPINION_FORM = f.Form(
     {
-        N_("authority"): f.enum(Authority),
-        N_("reference"): f.text(120),
-        N_("title"): f.text(300, required=True),
-        N_("issued_on"): f.day(),
-        N_("position"): f.enum(Position),
-        N_("summary"): f.long_text(),
+        "authority": f.enum(Authority),
+        "reference": f.text(120),
+        "title": f.text(300, required=True),
+        "issued_on": f.day(),
+        "position": f.enum(Position),
+        "summary": f.long_text(),
     }
 )
 

@@ -22,14 +22,14 @@ from caseapp.store import models as m
 
 PARTY_FORM = f.Form(
     {
-        N_("name"): f.text(300, required=True),
-        N_("kind"): f.enum(PartyKind),
-        N_("residence"): f.enum(Residence),
-        N_("address"): f.long_text(),
-        N_("email"): f.text(200),
+        "name": f.text(300, required=True),
+        "kind": f.enum(PartyKind),
+        "residence": f.enum(Residence),
+        "address": f.long_text(),
+        "email": f.text(200),
     }
 )
-LINK_FORM = f.Form({N_("role"): f.enum(PartyRole), N_("counsel"): f.text(300), N_("counsel_contact"): f.text(300)})
+LINK_FORM = f.Form({"role": f.enum(PartyRole), "counsel": f.text(300), "counsel_contact": f.text(300)})
 
 LINK = records.Kind(
     entity="case_party",
@@ -102,7 +102,7 @@ def add_party(
             "create",
             "case_party",
             link.id,
-            _("{name} added to the case as {role}").format(name=party.name, role=link_values["role"].value),
+            _("{name} added to the case as {role}").format(name=party.name, role=link_values["role"].label(current_language())),
             case_id=case_id,
             changes={k: f.stored(v) for k, v in link_values.items() if v is not None} | {"party": party.name},
         )
@@ -144,4 +144,4 @@ def remove_party(core: Core, link_id: uuid.UUID, *, expected_version: int | None
 
 def known_parties(core: Core) -> list[tuple[uuid.UUID, str]]:
     with reading(core) as session:
-        return list(session.execute(select(m.Party.id, m.Party.name).order_by(m.Party.name)).tuples())
+        return list(session.execute(select(m.Party.id, m.Party.name).order_by(m.Party.name)))

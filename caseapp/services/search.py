@@ -61,7 +61,7 @@ def search(core: Core, typed: str, *, limit: int = 50, case_id: uuid.UUID | None
         else:
             rows = _search_portable(session, typed, limit, case_id)
         case_ids = {row[2] for row in rows if row[2] is not None}
-        titles = dict(session.execute(select(Case.id, Case.title).where(Case.id.in_(case_ids))).tuples().all())
+        titles = dict(session.execute(select(Case.id, Case.title).where(Case.id.in_(case_ids))).all())
     return [
         SearchHit(
             kind=kind,
@@ -110,5 +110,5 @@ def _search_portable(
         )
     if case_id is not None:
         statement = statement.where(SearchEntry.case_id == case_id)
-    rows = session.execute(statement.limit(limit)).tuples().all()
+    rows = session.execute(statement.limit(limit)).all()
     return [(kind, record, case, title, body[:160]) for kind, record, case, title, body in rows]

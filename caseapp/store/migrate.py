@@ -1,41 +1,66 @@
-"""Schema migrations, run from code at start-up: back up first, refuse a database newer than the app."""
+"""Schema migrations, run from code at start-up: back up first, refuse a database newer than the app.
+
+Alembic is only imported when there is work to do: reading the revision files and the database's current
+revision takes a few milliseconds, importing Alembic a few hundred, and most starts have nothing to migrate.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 
 from caseapp.errors import StorageError
 from caseapp.i18n import _
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "the migrations have no head"
-    return head
+@cache
+def _revision_graph(folder: Path) -> dict[str, str | None]:
+    """``{revision: down_revision}`` read straight from the migration files."""
+    graph: dict[str, str | None] = {}
+    for path in sorted((folder / "versions").glob("*.py")):
+        found = dict(_ASSIGNMENT.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            down = found.get("down_revision", "None").strip()
+            graph[found["revision"].strip().strip("'\"")] = None if down == "None" else down.strip("'\"")
+    return graph
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(_revision_graph(MIGRATIONS))
+
+
+def head_revision() -> str:
+    graph = _revision_graph(MIGRATIONS)
+    heads = set(graph) - {down for down in graph.values() if down}
+    if len(heads) != 1:
+        raise StorageError(_("The application's migrations are broken (heads: {heads}).").format(heads=sorted(heads)))
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, *, before: Callable[[str | None], None] | None = None) -> bool:
@@ -56,6 +81,8 @@ def upgrade(engine: Engine, *, before: Callable[[str | None], None] | None = Non
         )
     if before is not None:
         before(current)
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

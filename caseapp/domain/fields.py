@@ -1,0 +1,64 @@
+"""What each field is called for people, in messages that name a field ("The title cannot be empty.")."""
+
+from __future__ import annotations
+
+from caseapp.i18n import N_, _
+
+FIELD_LABELS: dict[str, str] = {
+    "title": N_("title"),
+    "reference": N_("reference"),
+    "court": N_("court"),
+    "court_number": N_("court number"),
+    "procedure": N_("procedure"),
+    "status": N_("status"),
+    "subject": N_("subject"),
+    "summary": N_("summary"),
+    "opened_on": N_("opening date"),
+    "closed_on": N_("closing date"),
+    "parent_id": N_("parent case"),
+    "parent_relation": N_("link to the parent case"),
+    "tags": N_("tags"),
+    "name": N_("name"),
+    "kind": N_("kind"),
+    "residence": N_("residence"),
+    "address": N_("address"),
+    "email": N_("e-mail address"),
+    "role": N_("role"),
+    "counsel": N_("counsel"),
+    "counsel_contact": N_("counsel's contact details"),
+    "filed_on": N_("filing date"),
+    "party_id": N_("party"),
+    "outcome": N_("outcome"),
+    "notified_on": N_("notification date"),
+    "appeal_routes_stated": N_("mention of the routes of appeal"),
+    "starts_at": N_("date and time"),
+    "room": N_("room"),
+    "urgent": N_("urgency"),
+    "text": N_("text"),
+    "at": N_("time"),
+    "authority": N_("authority"),
+    "issued_on": N_("date"),
+    "position": N_("position"),
+    "number": N_("exhibit number"),
+    "description": N_("description"),
+    "document_date": N_("date of the document"),
+    "source": N_("source"),
+    "filing_id": N_("filing"),
+    "case_id": N_("case"),
+    "administration": N_("administration"),
+    "documents": N_("documents requested"),
+    "sent_on": N_("date sent"),
+    "received_on": N_("date received"),
+    "notes": N_("notes"),
+    "on": N_("date"),
+    "note": N_("note"),
+    "due_on": N_("due date"),
+    "legal_basis": N_("legal basis"),
+    "hearing_id": N_("hearing"),
+}
+
+
+def field_label(name: str | None) -> str:
+    if not name:
+        return _("value")
+    return _(FIELD_LABELS.get(name, name.replace("_", " ")))

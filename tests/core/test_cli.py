@@ -1,0 +1,108 @@
+"""The headless CLI, run as a person runs it: real processes, a fresh data folder, exit codes and output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def caseapp(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"CASEAPP_DATA_DIR": str(data), "CASEAPP_LANG": "en"}
+    env.pop("CASEAPP_DB_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "caseapp.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("cli") / "data"
+    result = caseapp(data, "demo")
+    assert result.returncode == 0, result.stderr
+    assert "Example data loaded" in result.stdout
+    return data
+
+
+def test_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "caseapp.cli", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("CaseApp ")
+
+
+def test_demo_twice_changes_nothing(demo_dir: Path) -> None:
+    before = json.loads(caseapp(demo_dir, "cases", "--json").stdout)
+    again = caseapp(demo_dir, "demo")
+    assert again.returncode == 0 and "nothing changed" in again.stdout
+    assert json.loads(caseapp(demo_dir, "cases", "--json").stdout) == before
+
+
+def test_cases_lists_the_example_cases(demo_dir: Path) -> None:
+    result = caseapp(demo_dir, "cases")
+    assert result.returncode == 0
+    assert "1901249" in result.stdout and "23MA02036" in result.stdout
+    rows = json.loads(caseapp(demo_dir, "cases", "--status", "decided", "--json").stdout)
+    assert {row["court_number"] for row in rows} == {"1901249", "23MA02036"}
+    found = json.loads(caseapp(demo_dir, "cases", "--search", "SNEF", "--json").stdout)
+    assert len(found) == 2
+
+
+def test_show_by_court_number_prefix_and_json(demo_dir: Path) -> None:
+    shown = caseapp(demo_dir, "show", "1901249")
+    assert shown.returncode == 0
+    assert "La Quadrature du Net" in shown.stdout and "Judgment" in shown.stdout
+    detail = json.loads(caseapp(demo_dir, "show", "1901249", "--json").stdout)
+    prefix = detail["id"][:8]
+    again = json.loads(caseapp(demo_dir, "show", prefix, "--json").stdout)
+    assert again["id"] == detail["id"] and again["court_number"] == "1901249"
+    assert {p["name"] for p in detail["parties"]} >= {"La Quadrature du Net", "Région Provence-Alpes-Côte d'Azur"}
+
+
+def test_search_without_accents(demo_dir: Path) -> None:
+    result = caseapp(demo_dir, "search", "refere", "--json")
+    hits = json.loads(result.stdout)
+    assert any(hit["kind"] == "case" and "Référé" in hit["title"] for hit in hits)
+
+
+def test_user_errors_exit_1_with_one_line(demo_dir: Path) -> None:
+    result = caseapp(demo_dir, "show", "no-such-case")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and result.stderr.startswith("Error: No case matches")
+    assert result.stdout == ""
+
+
+def test_bad_usage_exits_2(demo_dir: Path) -> None:
+    assert caseapp(demo_dir, "cases", "--status", "whatever").returncode == 2
+    assert caseapp(demo_dir, "no-such-command").returncode == 2
+
+
+def test_not_a_database_is_a_user_error(tmp_path: Path) -> None:
+    (tmp_path / "caseapp.sqlite3").write_text("not a database")
+    result = caseapp(tmp_path, "cases")
+    assert result.returncode == 1 and "not a CaseApp database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_db_upgrade_and_backup(demo_dir: Path, tmp_path: Path) -> None:
+    upgrade = caseapp(demo_dir, "db", "upgrade")
+    assert upgrade.returncode == 0 and "up to date" in upgrade.stdout
+    target = tmp_path / "copy.sqlite3"
+    backup = caseapp(demo_dir, "backup", str(target))
+    assert backup.returncode == 0 and target.is_file()
+    default = caseapp(demo_dir, "backup")
+    assert default.returncode == 0 and list((demo_dir / "backups").glob("caseapp-*.sqlite3"))
+
+
+def test_french_interface(demo_dir: Path) -> None:
+    env = os.environ | {"CASEAPP_DATA_DIR": str(demo_dir), "CASEAPP_LANG": "fr"}
+    result = subprocess.run(
+        [sys.executable, "-m", "caseapp.cli", "show", "1901249"], capture_output=True, text=True, env=env, check=False
+    )
+    assert "Requérant" in result.stdout and "Juridiction" in result.stdout

@@ -1,0 +1,45 @@
+"""Full-text search: accent-insensitive, prefix as you type, across every kind of record."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from caseapp.services import cases, evidence, filings, hearings, opinions
+from caseapp.services.core import Core
+from caseapp.services.search import fts_query, search
+
+
+def test_search_finds_every_kind_ignoring_accents(core: Core) -> None:
+    case = cases.create_case(core, title="Référé-suspension vidéosurveillance", court="TA de Marseille")
+    filings.add_filing(core, case.id, kind="memoire", title="Mémoire en réplique", summary="Sur l'urgence")
+    hearing = hearings.add_hearing(core, case.id, starts_at=datetime(2020, 3, 2, 13, 0, tzinfo=UTC))
+    hearings.add_note(core, hearing.id, "Le juge des référés s'interroge sur la proportionnalité")
+    opinions.add_opinion(core, authority="cnil", title="Capteurs sonores à Saint-Étienne")
+    evidence.add_evidence(core, case.id, title="Délibération", description="Cahier des clauses techniques")
+
+    assert {h.kind for h in search(core, "refere")} == {"case", "note"}
+    assert [h.kind for h in search(core, "memoire")] == ["filing"]
+    assert [h.kind for h in search(core, "saint etienne")] == ["opinion"]
+    assert [h.kind for h in search(core, "clauses techn")] == ["evidence"]
+    note_hit = next(h for h in search(core, "proportionnal") if h.kind == "note")
+    assert note_hit.case_id == case.id and note_hit.case_title == case.title
+    assert "«" in note_hit.snippet
+
+
+def test_search_follows_edits_and_deletions(core: Core) -> None:
+    case = cases.create_case(core, title="Lycées Ampère")
+    assert search(core, "ampere")
+    cases.update_case(core, case.id, title="Lycée Les Eucalyptus")
+    assert search(core, "ampere") == []
+    assert search(core, "eucalyptus")
+    cases.delete_case(core, case.id)
+    assert search(core, "eucalyptus") == []
+
+
+def test_typed_punctuation_never_breaks_the_query(core: Core) -> None:
+    cases.create_case(core, title="L'audience du 3 février")
+    for typed in ['"', "NEAR(", "a AND OR", "*", "-", "audience)", "l'audience"]:
+        search(core, typed)  # never raises
+    assert fts_query("   ") is None
+    assert search(core, "") == []
+    assert search(core, "l'audience")

@@ -1,0 +1,88 @@
+"""Opening the database: its settings, a file that is not a database, a folder that cannot be written, backups."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from caseapp.errors import StorageError
+from caseapp.services import cases
+from caseapp.services.core import Core, open_core
+from caseapp.store.backup import backup_sqlite
+
+
+def test_sqlite_is_set_up_for_safety(core: Core) -> None:
+    with core.db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_data_dir_moves_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEAPP_DATA_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.delenv("CASEAPP_DB_URL", raising=False)
+    core = open_core()
+    cases.create_case(core, title="Ici")
+    core.close()
+    assert (tmp_path / "elsewhere" / "caseapp.sqlite3").is_file()
+
+
+def test_db_url_selects_another_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "team.sqlite3"
+    monkeypatch.setenv("CASEAPP_DB_URL", f"sqlite:///{target}")
+    core = open_core(data_dir=tmp_path / "data")
+    cases.create_case(core, title="Partagé")
+    core.close()
+    assert target.is_file() and not (tmp_path / "data" / "caseapp.sqlite3").exists()
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "caseapp.sqlite3"
+    path.write_text("these are my notes, not a database\n" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="not a CaseApp database"):
+        open_core(data_dir=tmp_path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_a_folder_that_cannot_be_written_is_refused(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(StorageError, match="cannot be written"):
+            open_core(data_dir=locked)
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    """Works for root too: a data folder path that is a regular file cannot hold a database."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(StorageError, match="cannot be written"):
+        open_core(data_dir=blocker)
+
+
+def test_backup_is_a_consistent_copy(core: Core, tmp_path: Path) -> None:
+    cases.create_case(core, title="À sauvegarder")
+    assert core.db.sqlite_path is not None
+    written = backup_sqlite(core.db.sqlite_path, tmp_path / "backup.sqlite3")
+    with sqlite3.connect(written) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT title FROM cases").fetchall() == [("À sauvegarder",)]
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_backup_to_an_impossible_place_says_so(core: Core, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert core.db.sqlite_path is not None
+    with pytest.raises(StorageError, match="could not be written"):
+        backup_sqlite(core.db.sqlite_path, blocker / "sub" / "backup.sqlite3")

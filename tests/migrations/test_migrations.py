@@ -1,0 +1,103 @@
+"""Migrations: one head, an empty database upgrades, the models match the migrations, newer databases are refused."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from caseapp.errors import StorageError
+from caseapp.store import migrate
+from caseapp.store.database import open_database
+from caseapp.store.autogen import include_object
+from caseapp.store.models import Base
+
+
+def test_single_head() -> None:
+    heads = ScriptDirectory.from_config(migrate.alembic_config()).get_heads()
+    assert len(heads) == 1
+    assert heads[0] == migrate.head_revision()  # our quick file scan agrees with Alembic
+
+
+def test_empty_database_upgrades_to_head(tmp_path: Path) -> None:
+    database = open_database(data_dir=tmp_path)
+    try:
+        assert migrate.current_revision(database.engine) == migrate.head_revision()
+        tables = {
+            row[0] for row in sqlite3.connect(tmp_path / "caseapp.sqlite3").execute("SELECT name FROM sqlite_master")
+        }
+        assert {"cases", "hearing_notes", "evidence", "audit_events", "search_fts"} <= tables
+    finally:
+        database.close()
+
+
+def test_models_and_migrations_agree(tmp_path: Path) -> None:
+    database = open_database(data_dir=tmp_path)
+    try:
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"include_object": include_object, "compare_type": True}
+            )
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        database.close()
+
+
+def test_database_from_a_newer_app_is_refused_untouched(tmp_path: Path) -> None:
+    open_database(data_dir=tmp_path).close()
+    path = tmp_path / "caseapp.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="newer version of CaseApp"):
+        open_database(data_dir=tmp_path)
+    assert path.read_bytes() == before
+
+
+NEXT_REVISION = """
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0999_test"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("cases", sa.Column("test_only", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("cases", "test_only")
+"""
+
+
+def test_upgrade_takes_a_backup_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a newer migration available, the existing file is copied to backups/ before it is upgraded."""
+    data = tmp_path / "data"
+    database = open_database(data_dir=data)
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO cases (id, title, status, example, version, created_at, updated_at) "
+            "VALUES ('0123456789abcdef0123456789abcdef', 'Kept', 'open', 0, 1, '2026-01-01', '2026-01-01')"
+        )
+    database.close()
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, scripts)
+    (scripts / "versions" / "0999_test.py").write_text(NEXT_REVISION.format(head=migrate.head_revision()))
+    monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
+
+    upgraded = open_database(data_dir=data)
+    assert migrate.current_revision(upgraded.engine) == "0999_test"
+    upgraded.close()
+    backups = list((data / "backups").glob("before-migration-*.sqlite3"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert conn.execute("SELECT title FROM cases").fetchall() == [("Kept",)]
