@@ -178,7 +178,15 @@ class FilingKind(LabelledEnum):
     JUGEMENT = "jugement"
     ARRET = "arret"
     DECISION = "decision"
+    DEMANDE_PREALABLE = "demande_prealable"
+    RECOURS_GRACIEUX = "recours_gracieux"
+    PLAINTE_CNIL = "plainte_cnil"
     OTHER = "other"
+
+    @property
+    def is_request(self) -> bool:
+        """A request to an administration or a regulator, whose silence becomes a decision."""
+        return self in _REQUESTS
 
     @property
     def is_decision(self) -> bool:
@@ -198,10 +206,14 @@ _FILING = _table(
     ordonnance=("Order", "Ordonnance"),
     jugement=("Judgment", "Jugement"),
     arret=("Appeal ruling", "Arrêt"),
-    decision=("Decision", "Décision"),
+    decision=("Administrative decision", "Décision administrative"),
+    demande_prealable=("Prior request to the administration", "Demande préalable"),
+    recours_gracieux=("Administrative appeal", "Recours gracieux"),
+    plainte_cnil=("Complaint to the CNIL", "Plainte à la CNIL"),
     other=("Other", "Autre"),
 )
 _DECISIONS = {FilingKind.ORDONNANCE, FilingKind.JUGEMENT, FilingKind.ARRET, FilingKind.DECISION}
+_REQUESTS = {FilingKind.DEMANDE_PREALABLE, FilingKind.RECOURS_GRACIEUX, FilingKind.PLAINTE_CNIL}
 
 
 class Outcome(LabelledEnum):

@@ -31,6 +31,7 @@ FIELD_LABELS: dict[str, str] = {
     "outcome": N_("outcome"),
     "notified_on": N_("notification date"),
     "appeal_routes_stated": N_("mention of the routes of appeal"),
+    "acknowledged": N_("acknowledgement of receipt"),
     "starts_at": N_("date and time"),
     "room": N_("room"),
     "urgent": N_("urgency"),
@@ -55,6 +56,7 @@ FIELD_LABELS: dict[str, str] = {
     "due_on": N_("due date"),
     "legal_basis": N_("legal basis"),
     "hearing_id": N_("hearing"),
+    "override_reason": N_("reason"),
 }
 
 

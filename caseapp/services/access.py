@@ -14,6 +14,7 @@ from caseapp.i18n import N_, _
 from caseapp.services import fields as f
 from caseapp.services import records
 from caseapp.services.core import Core
+from caseapp.services.deadline_events import sync_request
 from caseapp.services.loaders import access_view, get_or_404
 from caseapp.services.search import index_record
 from caseapp.services.uow import UnitOfWork, reading
@@ -60,6 +61,7 @@ ACCESS = records.Kind(
     describe=lambda r: r.administration,
     index=_index,
     checks=(_check,),
+    after=(sync_request,),
 )
 
 
@@ -95,7 +97,7 @@ def update_request(
 
 
 def delete_request(core: Core, request_id: uuid.UUID, *, expected_version: int | None = None) -> None:
-    records.delete(core, ACCESS, request_id, expected_version=expected_version)
+    records.delete(core, ACCESS, request_id, expected_version=expected_version)  # its deadlines cascade
 
 
 def record_step(
@@ -121,6 +123,8 @@ def record_step(
             request.status = step_status
         if step_status == AccessStatus.SENT and request.sent_on is None:
             request.sent_on = day
+        uow.flush()
+        sync_request(uow, request)
         uow.audit(
             "step",
             "access_request",

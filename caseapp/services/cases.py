@@ -14,6 +14,7 @@ from caseapp.errors import InvalidInput, NotFound
 from caseapp.i18n import N_, _
 from caseapp.services import fields as f
 from caseapp.services.core import Core
+from caseapp.services.deadline_events import resync_case
 from caseapp.services.loaders import case_detail, case_row, get_or_404
 from caseapp.services.search import index_record, unindex_case
 from caseapp.services.uow import UnitOfWork, reading
@@ -136,6 +137,9 @@ def update_case(
                 diff["tags"] = [old_tags, new_tags]
         if diff:
             _index(uow.session, case)
+            if "court" in diff:
+                uow.flush()
+                resync_case(uow, case.id)  # another seat, other holidays
             uow.audit(
                 "update",
                 "case",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from caseapp.services import fields as f
 from caseapp.services import records
 from caseapp.services.core import Core
 from caseapp.services.loaders import deadline_view, get_or_404
-from caseapp.services.uow import reading
+from caseapp.services.uow import UnitOfWork, reading
 from caseapp.services.views import DeadlineView
 from caseapp.store import models as m
 
@@ -74,6 +75,69 @@ def delete_deadline(core: Core, deadline_id: uuid.UUID, *, expected_version: int
                 _("This deadline comes from a rule: change or delete the event that triggered it, or cancel it.")
             )
     return records.delete(core, DEADLINE, deadline_id, expected_version=expected_version)
+
+
+def override_deadline(
+    core: Core, deadline_id: uuid.UUID, due_on: date | str, reason: str, *, expected_version: int | None = None
+) -> DeadlineView:
+    """Move a deadline by hand (a special regime, a court's order…). The reason is required and kept in the
+    history; a computed deadline keeps its computed date beside the new one and is no longer moved by
+    recomputation until the override is cleared."""
+    day = f.day(required=True)(due_on, "due_on")
+    why = f.text(2000, required=True)(reason, "override_reason")
+    with UnitOfWork(core) as uow:
+        deadline = get_or_404(uow.session, m.Deadline, deadline_id, N_("deadline"))
+        f.check_version(deadline, expected_version, N_("deadline"))
+        old = deadline.due_on
+        if deadline.rule_id and not deadline.override_reason:
+            deadline.computed_due_on = old
+        deadline.due_on = day
+        deadline.override_reason = why
+        uow.audit(
+            "override",
+            "deadline",
+            deadline.id,
+            _("Deadline moved by hand: {title}").format(title=deadline.title),
+            case_id=deadline.case_id,
+            changes={"due_on": [old.isoformat(), day.isoformat()], "reason": why},
+        )
+        uow.commit()
+    return get_deadline(core, deadline_id)
+
+
+def clear_override(core: Core, deadline_id: uuid.UUID) -> DeadlineView:
+    """Go back to the computed date of a deadline that was moved by hand."""
+    with UnitOfWork(core) as uow:
+        deadline = get_or_404(uow.session, m.Deadline, deadline_id, N_("deadline"))
+        if deadline.override_reason is None:
+            return get_deadline(core, deadline_id)
+        if deadline.computed_due_on is None:
+            raise InvalidInput(_("This deadline was entered by hand: edit its date instead."))
+        old = deadline.due_on
+        deadline.due_on = deadline.computed_due_on
+        deadline.computed_due_on = None
+        deadline.override_reason = None
+        uow.audit(
+            "override",
+            "deadline",
+            deadline.id,
+            _("Deadline back to its computed date: {title}").format(title=deadline.title),
+            case_id=deadline.case_id,
+            changes={"due_on": [old.isoformat(), deadline.due_on.isoformat()]},
+        )
+        uow.commit()
+    return get_deadline(core, deadline_id)
+
+
+def recompute_all(core: Core) -> int:
+    """Recompute every computed deadline of every case (after an update of the rules or the holidays).
+    Returns how many deadlines changed."""
+    from caseapp.services.deadline_events import resync_everything
+
+    with UnitOfWork(core) as uow:
+        changed = resync_everything(uow)
+        uow.commit()
+    return changed
 
 
 def open_deadlines(core: Core, case_id: uuid.UUID | None = None) -> list[DeadlineView]:

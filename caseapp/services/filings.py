@@ -13,6 +13,7 @@ from caseapp.i18n import N_, _
 from caseapp.services import fields as f
 from caseapp.services import records
 from caseapp.services.core import Core
+from caseapp.services.deadline_events import drop_for_trigger, sync_filing
 from caseapp.services.loaders import filing_view, get_or_404
 from caseapp.services.search import index_record
 from caseapp.services.uow import UnitOfWork, reading
@@ -28,7 +29,9 @@ FILING_FORM = f.Form(
         "reference": f.text(120),
         "outcome": f.enum(Outcome, required=False),
         "notified_on": f.day(),
+        "received_on": f.day(),
         "appeal_routes_stated": f.flag(),
+        "acknowledged": f.flag(),
         "summary": f.long_text(),
     }
 )
@@ -46,6 +49,8 @@ def _check(uow: UnitOfWork, filing: m.Filing) -> None:
         raise InvalidInput(_("Only a decision (order, judgment, ruling) has an outcome."), field="outcome")
     if filing.notified_on and filing.filed_on and filing.notified_on < filing.filed_on:
         raise InvalidInput(_("A decision cannot be notified before the date it was given."), field="notified_on")
+    if filing.received_on and filing.filed_on and filing.received_on < filing.filed_on:
+        raise InvalidInput(_("A request cannot be received before it was sent."), field="received_on")
     if filing.party_id is not None and uow.session.get(m.Party, filing.party_id) is None:
         raise InvalidInput(_("That party does not exist."), field="party_id")
 
@@ -62,6 +67,7 @@ FILING = records.Kind(
     describe=_describe,
     index=_index,
     checks=(_check,),
+    after=(sync_filing,),
 )
 
 
@@ -85,4 +91,6 @@ def update_filing(
 
 
 def delete_filing(core: Core, filing_id: uuid.UUID, *, expected_version: int | None = None) -> uuid.UUID | None:
-    return records.delete(core, FILING, filing_id, expected_version=expected_version)
+    return records.delete(
+        core, FILING, filing_id, expected_version=expected_version, before=lambda uow, f: drop_for_trigger(uow, f.id)
+    )

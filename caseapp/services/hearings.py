@@ -15,6 +15,7 @@ from caseapp.i18n import N_, _
 from caseapp.services import fields as f
 from caseapp.services import records
 from caseapp.services.core import Core
+from caseapp.services.deadline_events import drop_for_trigger, sync_hearing
 from caseapp.services.loaders import get_or_404, hearing_view, note_view
 from caseapp.services.search import index_record, unindex
 from caseapp.services.uow import UnitOfWork, reading
@@ -47,6 +48,7 @@ HEARING = records.Kind(
     model=m.Hearing,
     form=HEARING_FORM,
     describe=_describe_hearing,
+    after=(sync_hearing,),
 )
 
 
@@ -95,6 +97,7 @@ def delete_hearing(core: Core, hearing_id: uuid.UUID, *, expected_version: int |
     def drop_notes(uow: UnitOfWork, hearing: m.Hearing) -> None:
         ids = list(uow.session.scalars(select(m.HearingNote.id).where(m.HearingNote.hearing_id == hearing.id)))
         unindex(uow.session, "note", ids)
+        drop_for_trigger(uow, hearing.id)
 
     return records.delete(core, HEARING, hearing_id, expected_version=expected_version, before=drop_notes)
 

@@ -60,7 +60,9 @@ def filing_view(filing: m.Filing, party_names: dict[uuid.UUID, str]) -> views.Fi
         reference=filing.reference,
         outcome=filing.outcome.value if filing.outcome else None,
         notified_on=filing.notified_on,
+        received_on=filing.received_on,
         appeal_routes_stated=filing.appeal_routes_stated,
+        acknowledged=filing.acknowledged,
         summary=filing.summary,
         version=filing.version,
     )
@@ -170,6 +172,7 @@ def deadline_view(deadline: m.Deadline) -> views.DeadlineView:
         explanation_en=deadline.explanation_en,
         flags=tuple(deadline.flags or ()),
         override_reason=deadline.override_reason,
+        computed_due_on=deadline.computed_due_on,
         version=deadline.version,
     )
 

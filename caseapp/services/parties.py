@@ -15,6 +15,7 @@ from caseapp.i18n import N_, _, current_language
 from caseapp.services import fields as f
 from caseapp.services import records
 from caseapp.services.core import Core
+from caseapp.services.deadline_events import resync_case
 from caseapp.services.loaders import get_or_404, party_view
 from caseapp.services.uow import UnitOfWork, reading
 from caseapp.services.views import PartyView
@@ -102,10 +103,14 @@ def add_party(
             "create",
             "case_party",
             link.id,
-            _("{name} added to the case as {role}").format(name=party.name, role=link_values["role"].label(current_language())),
+            _("{name} added to the case as {role}").format(
+                name=party.name, role=link_values["role"].label(current_language())
+            ),
             case_id=case_id,
             changes={k: f.stored(v) for k, v in link_values.items() if v is not None} | {"party": party.name},
         )
+        uow.flush()
+        resync_case(uow, case_id)  # an applicant's residence can extend the time limits
         uow.commit()
         link_id = link.id
     return _link_view(core, link_id)
@@ -139,7 +144,14 @@ def remove_party(core: Core, link_id: uuid.UUID, *, expected_version: int | None
             .values(party_id=None)
         )
 
-    return records.delete(core, LINK, link_id, expected_version=expected_version, before=unlink_filings)
+    return records.delete(
+        core,
+        LINK,
+        link_id,
+        expected_version=expected_version,
+        before=unlink_filings,
+        after=lambda uow, link: resync_case(uow, link.case_id),
+    )
 
 
 def known_parties(core: Core) -> list[tuple[uuid.UUID, str]]:

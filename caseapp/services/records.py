@@ -111,8 +111,9 @@ def delete(
     *,
     expected_version: int | None,
     before: Hook | None = None,
+    after: Hook | None = None,
 ) -> uuid.UUID | None:
-    """Delete a record; returns the case it belonged to."""
+    """Delete a record; returns the case it belonged to. ``before`` and ``after`` run in the same transaction."""
     with UnitOfWork(core) as uow:
         record = get_or_404(uow.session, kind.model, record_id, kind.label)
         f.check_version(record, expected_version, kind.label)
@@ -123,6 +124,9 @@ def delete(
         if kind.index:
             unindex(uow.session, kind.entity, [record.id])
         uow.session.delete(record)
+        if after is not None:
+            uow.flush()
+            after(uow, record)
         uow.audit(
             "delete",
             kind.entity,

@@ -52,7 +52,9 @@ class FilingView:
     reference: str | None
     outcome: str | None
     notified_on: date | None
+    received_on: date | None
     appeal_routes_stated: bool | None
+    acknowledged: bool | None
     summary: str | None
     version: int
 
@@ -163,6 +165,7 @@ class DeadlineView:
     explanation_en: str | None
     flags: tuple[str, ...]
     override_reason: str | None
+    computed_due_on: date | None
     version: int
 
 

@@ -170,7 +170,9 @@ class Filing(Edited):
     reference: Mapped[str | None] = mapped_column(String(120))
     outcome: Mapped[enums.Outcome | None] = mapped_column(enum_column(enums.Outcome))
     notified_on: Mapped[date | None] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
     appeal_routes_stated: Mapped[bool | None] = mapped_column(Boolean)
+    acknowledged: Mapped[bool | None] = mapped_column(Boolean)
     summary: Mapped[str | None] = mapped_column(Text)
 
 
@@ -274,6 +276,7 @@ class Deadline(Edited):
     explanation_en: Mapped[str | None] = mapped_column(Text)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     override_reason: Mapped[str | None] = mapped_column(Text)
+    computed_due_on: Mapped[date | None] = mapped_column(Date)
 
 
 class AuditEvent(Base):

@@ -88,6 +88,7 @@ def test_upgrade_takes_a_backup_first(tmp_path: Path, monkeypatch: pytest.Monkey
             "VALUES ('0123456789abcdef0123456789abcdef', 'Kept', 'open', 0, 1, '2026-01-01', '2026-01-01')"
         )
     database.close()
+    previous_head = migrate.head_revision()
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts)
     (scripts / "versions" / "0999_test.py").write_text(NEXT_REVISION.format(head=migrate.head_revision()))
@@ -99,5 +100,5 @@ def test_upgrade_takes_a_backup_first(tmp_path: Path, monkeypatch: pytest.Monkey
     backups = list((data / "backups").glob("before-migration-*.sqlite3"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == previous_head
         assert conn.execute("SELECT title FROM cases").fetchall() == [("Kept",)]

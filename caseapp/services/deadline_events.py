@@ -1,0 +1,360 @@
+"""Deadlines that follow from events: a decision notified, a request left unanswered, a CADA step, a hearing.
+
+Recording (or changing) the event plans the deadlines the law attaches to it and reconciles them with what is
+stored: new ones are added, changed ones recomputed, ones that no longer apply removed — in the same
+transaction as the event, with their own history entries. A deadline overridden by hand keeps its date (the
+computed one is kept beside it); a deadline marked done or missed keeps its status.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from caseapp.dates import PARIS
+from caseapp.domain import holidays_fr
+from caseapp.domain.deadline_rules import get_rule
+from caseapp.domain.deadlines import ComputedDeadline, compute_deadline, implicit_decision_birth
+from caseapp.domain.enums import AccessStatus, DeadlineStatus, FilingKind, HearingStatus, PartyRole, Procedure
+from caseapp.i18n import current_language
+from caseapp.services.fields import stored
+from caseapp.services.uow import UnitOfWork
+from caseapp.store import models as m
+
+REFERE_MAIN = (Procedure.REFERE_SUSPENSION, Procedure.REFERE_MESURES_UTILES)
+SILENCE_MONTHS = {FilingKind.DEMANDE_PREALABLE: 2, FilingKind.RECOURS_GRACIEUX: 2}
+FINISHED_REQUEST = (AccessStatus.DOCUMENTS_RECEIVED, AccessStatus.CLOSED)
+
+
+@dataclass(frozen=True)
+class Planned:
+    rule_id: str
+    trigger_on: date
+    computed: ComputedDeadline
+    lead_fr: tuple[str, ...] = ()  # steps that come before the rule's own (how the trigger date was found)
+    lead_en: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    seat: str
+    residence: str
+
+
+def case_context(session: Any, case_id: uuid.UUID | None) -> Context:
+    """The court seat (for holidays) and the applicants' residence (for distance extensions) of a case.
+
+    The residence is the nearest of the applicants' (no extension unless every applicant lives far away), so
+    the deadline shown is never later than the one that applies.
+    """
+    if case_id is None:
+        return Context(holidays_fr.METROPOLE, "france")
+    court = session.scalar(select(m.Case.court).where(m.Case.id == case_id)) or ""
+    residences = set(
+        session.scalars(
+            select(m.Party.residence)
+            .join(m.CaseParty, m.CaseParty.party_id == m.Party.id)
+            .where(m.CaseParty.case_id == case_id, m.CaseParty.role == PartyRole.APPLICANT)
+        )
+    )
+    order = ["france", "overseas", "abroad"]
+    residence = min((r.value for r in residences), key=order.index, default="france")
+    return Context(holidays_fr.court_seat(court), residence)
+
+
+def _compute(rule_id: str, trigger: date | datetime, context: Context, **kwargs: Any) -> ComputedDeadline:
+    rule = get_rule(rule_id)
+    residence = context.residence if rule.distance_extension else "france"
+    return compute_deadline(rule_id, trigger, seat=context.seat, residence=residence, **kwargs)
+
+
+def _birth(received: date, months: int, what_fr: str, what_en: str) -> tuple[date, tuple[str, ...], tuple[str, ...]]:
+    from caseapp.dates import format_date
+
+    born = implicit_decision_birth(received, months)
+    lead_fr = (
+        f"{what_fr} reçue le {format_date(received, 'fr')} ; sans réponse en {months} mois, une décision "
+        f"implicite de rejet naît le {format_date(born, 'fr')} (date à date, jamais reportée).",
+    )
+    lead_en = (
+        f"{what_en} received on {format_date(received, 'en')}; with no answer within {months} months, an "
+        f"implicit rejection is born on {format_date(born, 'en')} (same date, never moved).",
+    )
+    return born, lead_fr, lead_en
+
+
+def plan_filing(
+    session: Any, filing: m.Filing, context: Context | None = None, procedure: Procedure | bool | None = False
+) -> list[Planned]:
+    """The deadlines a filing starts. ``context`` and ``procedure`` may be given when computing in bulk."""
+    kind = FilingKind(filing.kind)
+    context = context or case_context(session, filing.case_id)
+    plans: list[Planned] = []
+    if kind.is_decision and filing.notified_on:
+        if procedure is False:
+            procedure = session.scalar(select(m.Case.procedure).where(m.Case.id == filing.case_id))
+        rule_id: str | None
+        if kind == FilingKind.DECISION:
+            rule_id = "rep"
+        elif kind == FilingKind.ORDONNANCE and procedure == Procedure.REFERE_LIBERTE:
+            rule_id = "refere-liberte-appeal"
+        elif kind == FilingKind.ORDONNANCE and procedure in REFERE_MAIN:
+            rule_id = "refere-cassation"
+        elif kind == FilingKind.ARRET or procedure == Procedure.APPEL:
+            rule_id = "cassation"
+        elif procedure == Procedure.CASSATION:
+            rule_id = None  # a decision of the Conseil d'État in cassation: no further court time limit
+        else:
+            rule_id = "appeal"
+        if rule_id:
+            computed = _compute(rule_id, filing.notified_on, context, appeal_routes_stated=filing.appeal_routes_stated)
+            plans.append(Planned(rule_id, filing.notified_on, computed))
+    elif kind in SILENCE_MONTHS and filing.received_on:
+        what = ("Demande", "Request") if kind == FilingKind.DEMANDE_PREALABLE else ("Recours gracieux", "Appeal")
+        born, lead_fr, lead_en = _birth(filing.received_on, SILENCE_MONTHS[kind], *what)
+        rule_id = "rep-implicit" if kind == FilingKind.DEMANDE_PREALABLE else "recours-gracieux"
+        computed = _compute(rule_id, born, context, acknowledged=filing.acknowledged)
+        plans.append(Planned(rule_id, born, computed, lead_fr, lead_en))
+    elif kind == FilingKind.PLAINTE_CNIL and filing.filed_on:
+        plans.append(Planned("cnil-complaint", filing.filed_on, _compute("cnil-complaint", filing.filed_on, context)))
+    return plans
+
+
+def plan_hearing(session: Any, hearing: m.Hearing, context: Context | None = None) -> list[Planned]:
+    if HearingStatus(hearing.status) not in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED):
+        return []
+    context = context or case_context(session, hearing.case_id)
+    day = hearing.starts_at.astimezone(PARIS).date()
+    return [
+        Planned(rule_id, day, _compute(rule_id, day, context, urgent=hearing.urgent))
+        for rule_id in ("hearing-notice", "instruction-closing")
+    ]
+
+
+def plan_request(
+    session: Any,
+    request: m.AccessRequest,
+    context: Context | None = None,
+    steps: dict[AccessStatus, date] | None = None,
+) -> list[Planned]:
+    if AccessStatus(request.status) in FINISHED_REQUEST:
+        return []
+    context = context or case_context(session, request.case_id)
+    if steps is None:
+        steps = {
+            step.status: step.on
+            for step in session.scalars(
+                select(m.AccessRequestStep)
+                .where(m.AccessRequestStep.request_id == request.id)
+                .order_by(m.AccessRequestStep.on)
+            )
+        }
+    plans: list[Planned] = []
+    refusal: date | None = steps.get(AccessStatus.EXPLICIT_REFUSAL) or steps.get(AccessStatus.IMPLICIT_REFUSAL)
+    if request.received_on:
+        silence = _compute("cada-silence", request.received_on, context, acknowledged=True)
+        plans.append(Planned("cada-silence", request.received_on, silence))
+        refusal = refusal or silence.nominal_end
+    referred = steps.get(AccessStatus.REFERRED_TO_CADA)
+    if refusal and not referred:
+        plans.append(Planned("cada-referral", refusal, _compute("cada-referral", refusal, context)))
+    confirmed = steps.get(AccessStatus.REFUSAL_CONFIRMED)
+    if referred and not confirmed:
+        for rule_id in ("cada-opinion", "cada-confirmation"):
+            plans.append(Planned(rule_id, referred, _compute(rule_id, referred, context)))
+    if confirmed and AccessStatus(request.status) != AccessStatus.IN_COURT:
+        plans.append(Planned("cada-court", confirmed, _compute("cada-court", confirmed, context)))
+    return plans
+
+
+def _apply(deadline: m.Deadline, plan: Planned) -> dict[str, list[Any]]:
+    computed = plan.computed
+    rule = get_rule(plan.rule_id)
+    lang = current_language()
+    due = computed.last_day or _reasonable_time(computed)
+    values = {
+        "title": rule.label(lang),
+        "rule_id": plan.rule_id,
+        "legal_basis": rule.legal_basis,
+        "trigger_on": plan.trigger_on,
+        "arguable_on": computed.arguable_day,
+        "explanation_fr": "\n".join(plan.lead_fr + computed.steps_fr),
+        "explanation_en": "\n".join(plan.lead_en + computed.steps_en),
+        "flags": list(computed.flag_codes),
+    }
+    if deadline.override_reason:
+        values["computed_due_on"] = due
+    else:
+        values["due_on"] = due
+    diff: dict[str, list[Any]] = {}
+    for name, new in values.items():
+        old = getattr(deadline, name)
+        if old != new:
+            if name not in ("explanation_fr", "explanation_en"):
+                diff[name] = [stored(old), stored(new)]
+            setattr(deadline, name, new)
+    return diff
+
+
+def _reasonable_time(computed: ComputedDeadline) -> date:
+    """When a delay does not run (no routes of appeal stated, no acknowledgement), the outer limit is a
+    reasonable time, in principle one year from knowledge of the decision (CE Ass. 13 Jul 2016, Czabaj): the
+    date shown is that year, and the flags say why."""
+    from caseapp.domain.deadlines import add_months
+
+    return add_months(computed.trigger, 12)
+
+
+def reconcile(
+    uow: UnitOfWork,
+    trigger_kind: str,
+    trigger_id: uuid.UUID,
+    plans: list[Planned],
+    *,
+    case_id: uuid.UUID | None,
+    request_id: uuid.UUID | None = None,
+    existing: dict[str, m.Deadline] | None = None,
+) -> int:
+    """Make the stored deadlines of one trigger match the plan (add, recompute, remove); return how many
+    deadlines changed. ``existing`` (rule id → deadline) may be given when working in bulk."""
+    if existing is None:
+        existing = {
+            d.rule_id: d
+            for d in uow.session.scalars(
+                select(m.Deadline).where(m.Deadline.trigger_id == trigger_id, m.Deadline.rule_id.is_not(None))
+            )
+            if d.rule_id
+        }
+    wanted = {plan.rule_id: plan for plan in plans}
+    changed = 0
+    for rule_id, deadline in existing.items():
+        if rule_id not in wanted and DeadlineStatus(deadline.status) == DeadlineStatus.OPEN:
+            uow.session.delete(deadline)
+            changed += 1
+            uow.audit(
+                "delete", "deadline", deadline.id, f"{deadline.title} ({deadline.due_on})", case_id=deadline.case_id
+            )
+    for rule_id, plan in wanted.items():
+        deadline = existing.get(rule_id)
+        if deadline is None:
+            deadline = m.Deadline(
+                id=uuid.uuid4(),
+                case_id=case_id,
+                request_id=request_id,
+                trigger_kind=trigger_kind,
+                trigger_id=trigger_id,
+                status=DeadlineStatus.OPEN,
+                flags=[],
+            )
+            _apply(deadline, plan)
+            uow.session.add(deadline)
+            changed += 1
+            uow.audit(
+                "create",
+                "deadline",
+                deadline.id,
+                f"{deadline.title} ({deadline.due_on.isoformat()})",
+                case_id=case_id,
+                changes={
+                    "rule_id": rule_id,
+                    "due_on": deadline.due_on.isoformat(),
+                    "trigger_on": plan.trigger_on.isoformat(),
+                },
+            )
+        else:
+            if deadline.case_id != case_id:
+                deadline.case_id = case_id
+            diff = _apply(deadline, plan)
+            if diff:
+                changed += 1
+                uow.audit("recompute", "deadline", deadline.id, f"{deadline.title}", case_id=case_id, changes=diff)
+    return changed
+
+
+def sync_filing(uow: UnitOfWork, filing: m.Filing) -> None:
+    reconcile(uow, "filing", filing.id, plan_filing(uow.session, filing), case_id=filing.case_id)
+
+
+def sync_hearing(uow: UnitOfWork, hearing: m.Hearing) -> None:
+    reconcile(uow, "hearing", hearing.id, plan_hearing(uow.session, hearing), case_id=hearing.case_id)
+
+
+def sync_request(uow: UnitOfWork, request: m.AccessRequest) -> None:
+    reconcile(
+        uow,
+        "access_request",
+        request.id,
+        plan_request(uow.session, request),
+        case_id=request.case_id,
+        request_id=request.id,
+    )
+
+
+def drop_for_trigger(uow: UnitOfWork, trigger_id: uuid.UUID) -> None:
+    """The event is gone: its open computed deadlines go too (done or missed ones stay, for the record)."""
+    reconcile(uow, "", trigger_id, [], case_id=None)
+
+
+def resync_case(uow: UnitOfWork, case_id: uuid.UUID) -> None:
+    """Recompute every computed deadline of a case (after its court or its applicants changed)."""
+    for filing in uow.session.scalars(select(m.Filing).where(m.Filing.case_id == case_id)):
+        sync_filing(uow, filing)
+    for hearing in uow.session.scalars(select(m.Hearing).where(m.Hearing.case_id == case_id)):
+        sync_hearing(uow, hearing)
+    for request in uow.session.scalars(select(m.AccessRequest).where(m.AccessRequest.case_id == case_id)):
+        sync_request(uow, request)
+
+
+def resync_everything(uow: UnitOfWork) -> int:
+    """Recompute every computed deadline in the database with a handful of queries (not several per case).
+    Returns how many deadlines were added, changed or removed."""
+    session = uow.session
+    order = ["france", "overseas", "abroad"]
+    applicants: dict[uuid.UUID, set[str]] = {}
+    for case_id, residence in session.execute(
+        select(m.CaseParty.case_id, m.Party.residence)
+        .join(m.Party, m.Party.id == m.CaseParty.party_id)
+        .where(m.CaseParty.role == PartyRole.APPLICANT)
+    ).all():
+        applicants.setdefault(case_id, set()).add(residence.value)
+    contexts: dict[uuid.UUID | None, Context] = {None: Context(holidays_fr.METROPOLE, "france")}
+    procedures: dict[uuid.UUID, Procedure | None] = {}
+    for case_id, court, procedure in session.execute(select(m.Case.id, m.Case.court, m.Case.procedure)).all():
+        residence = min(applicants.get(case_id, set()), key=order.index, default="france")
+        contexts[case_id] = Context(holidays_fr.court_seat(court or ""), residence)
+        procedures[case_id] = procedure
+    existing: dict[uuid.UUID, dict[str, m.Deadline]] = {}
+    for deadline in session.scalars(select(m.Deadline).where(m.Deadline.rule_id.is_not(None))):
+        if deadline.trigger_id is not None and deadline.rule_id:
+            existing.setdefault(deadline.trigger_id, {})[deadline.rule_id] = deadline
+    steps: dict[uuid.UUID, dict[AccessStatus, date]] = {}
+    for step in session.scalars(select(m.AccessRequestStep).order_by(m.AccessRequestStep.on)):
+        steps.setdefault(step.request_id, {})[step.status] = step.on
+    changed = 0
+    with session.no_autoflush:
+        for filing in session.scalars(select(m.Filing)):
+            plans = plan_filing(session, filing, contexts[filing.case_id], procedures.get(filing.case_id))
+            changed += reconcile(
+                uow, "filing", filing.id, plans, case_id=filing.case_id, existing=existing.get(filing.id, {})
+            )
+        for hearing in session.scalars(select(m.Hearing)):
+            plans = plan_hearing(session, hearing, contexts[hearing.case_id])
+            changed += reconcile(
+                uow, "hearing", hearing.id, plans, case_id=hearing.case_id, existing=existing.get(hearing.id, {})
+            )
+        for request in session.scalars(select(m.AccessRequest)):
+            plans = plan_request(session, request, contexts[request.case_id], steps.get(request.id, {}))
+            changed += reconcile(
+                uow,
+                "access_request",
+                request.id,
+                plans,
+                case_id=request.case_id,
+                request_id=request.id,
+                existing=existing.get(request.id, {}),
+            )
+    return changed
