@@ -51,7 +51,7 @@ def open_core(args: argparse.Namespace) -> Any:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from caseapp import commands
+    from caseapp import commands, commands_deadlines
 
     parser = argparse.ArgumentParser(
         prog="caseapp",
@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register(sub)
+    commands_deadlines.register(sub)
     return parser
 
 

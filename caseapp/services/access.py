@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -18,8 +19,9 @@ from caseapp.services.deadline_events import sync_request
 from caseapp.services.loaders import access_view, get_or_404
 from caseapp.services.search import index_record
 from caseapp.services.uow import UnitOfWork, reading
-from caseapp.services.views import AccessRequestView
+from caseapp.services.views import AccessRequestView, EvidenceView
 from caseapp.store import models as m
+from caseapp.store.files import CancelCheck, Progress
 
 ACCESS_FORM = f.Form(
     {
@@ -135,3 +137,30 @@ def record_step(
         )
         uow.commit()
     return get_request(core, request_id)
+
+
+def document_to_exhibit(
+    core: Core,
+    request_id: uuid.UUID,
+    path: Path,
+    *,
+    title: str | None = None,
+    case_id: uuid.UUID | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> EvidenceView:
+    """Turn a document obtained through a CADA request into the next exhibit of the linked case, with where
+    it came from written in its provenance."""
+    from caseapp.services.evidence import add_evidence_file
+
+    request = get_request(core, request_id)
+    target = case_id or request.case_id
+    if target is None:
+        raise InvalidInput(
+            _("This request is not linked to a case: choose the case the exhibit goes to."), field="case_id"
+        )
+    sent = request.sent_on.strftime("%d/%m/%Y") if request.sent_on else "—"
+    source = f"Document communiqué par {request.administration} (demande CADA du {sent})"
+    return add_evidence_file(
+        core, target, Path(path), title=title, source=source, progress=progress, cancelled=cancelled
+    )

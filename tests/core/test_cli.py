@@ -106,3 +106,35 @@ def test_french_interface(demo_dir: Path) -> None:
         [sys.executable, "-m", "caseapp.cli", "show", "1901249"], capture_output=True, text=True, env=env, check=False
     )
     assert "Requérant" in result.stdout and "Juridiction" in result.stdout
+
+
+def test_deadline_compute_explains_itself(tmp_path: Path) -> None:
+    result = caseapp(tmp_path, "deadline", "compute", "--rule", "rep-implicit", "--trigger", "05/10/2020", "--json")
+    data = json.loads(result.stdout)
+    assert data["last_day"] == "2020-12-07"
+    assert "Sunday 6 December 2020" in data["explanation"]
+    text = caseapp(
+        tmp_path, "deadline", "compute", "--rule", "appeal", "--trigger", "2020-02-27", "--residence", "abroad"
+    )
+    assert "Last day: Monday 29 June 2020" in text.stdout and "R421-7" in text.stdout
+    bad = caseapp(tmp_path, "deadline", "compute", "--rule", "rep", "--trigger", "sometime")
+    assert bad.returncode == 1 and "sometime" in bad.stderr
+
+
+def test_rules_parse_date_agenda_and_ics(demo_dir: Path, tmp_path: Path) -> None:
+    rules = json.loads(caseapp(demo_dir, "rules", "--json").stdout)
+    assert len(rules) == 15 and {"rep", "cada-court", "instruction-closing"} <= {r["id"] for r in rules}
+    parsed = json.loads(caseapp(demo_dir, "parse-date", "2020-02-27", "--json").stdout)
+    assert parsed == {
+        "value": "2020-02-27",
+        "has_time": False,
+        "echo_fr": parsed["echo_fr"],
+        "echo_en": parsed["echo_en"],
+    }
+    assert "27 February 2020" in parsed["echo_en"] and "27 février 2020" in parsed["echo_fr"]
+    assert caseapp(demo_dir, "parse-date", "13/13").returncode == 1
+    agenda = json.loads(caseapp(demo_dir, "agenda", "--days", "30", "--json").stdout)
+    assert "items" in agenda and "idle_cases" in agenda
+    target = tmp_path / "cal.ics"
+    written = caseapp(demo_dir, "ics", "-o", str(target))
+    assert written.returncode == 0 and target.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
