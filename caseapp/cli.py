@@ -47,11 +47,11 @@ def emit_json(data: Any) -> None:
 def open_core(args: argparse.Namespace) -> Any:
     from caseapp.services.core import open_core as _open
 
-    return _open(data_dir=Path(args.data_dir) if args.data_dir else None)
+    return _open(data_dir=Path(args.data_dir) if args.data_dir else None, daily_backup=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from caseapp import commands, commands_deadlines
+    from caseapp import commands, commands_deadlines, commands_safety
 
     parser = argparse.ArgumentParser(
         prog="caseapp",
@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register(sub)
     commands_deadlines.register(sub)
+    commands_safety.register(sub)
     return parser
 
 

@@ -28,7 +28,15 @@ class InvalidInput(CaseAppError):
 
 
 class Conflict(CaseAppError):
-    """Someone else changed or removed the record since it was read."""
+    """Someone else changed or removed the record since it was read.
+
+    When known: ``changed_by`` and ``changed_at`` say who and when; ``current_version`` is the version to
+    save against to overwrite knowingly.
+    """
+
+    changed_by: str | None = None
+    changed_at: object = None
+    current_version: int | None = None
 
 
 class Cancelled(CaseAppError):

@@ -23,6 +23,14 @@ class Core:
 
 
 def open_core(
-    *, data_dir: Path | None = None, url: str | None = None, author: str | None = None, upgrade: bool = True
+    *,
+    data_dir: Path | None = None,
+    url: str | None = None,
+    author: str | None = None,
+    upgrade: bool = True,
+    daily_backup: bool = False,
 ) -> Core:
-    return Core(db=open_database(data_dir=data_dir, url=url, upgrade=upgrade), author=author or config.author_name())
+    """Open the database and the evidence store. The application's entry points ask for ``daily_backup``:
+    the first start of each day copies the database to ``backups/`` (two weeks are kept)."""
+    database = open_database(data_dir=data_dir, url=url, upgrade=upgrade, daily_backup=daily_backup)
+    return Core(db=database, author=author or config.author_name())

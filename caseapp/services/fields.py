@@ -15,7 +15,7 @@ from typing import Any
 from caseapp.domain.enums import LabelledEnum
 from caseapp.domain.fields import field_label
 from caseapp.errors import InvalidInput
-from caseapp.i18n import _
+from caseapp.i18n import _, current_language
 
 Converter = Callable[[Any, str], Any]
 
@@ -192,12 +192,36 @@ class Form:
 
 
 def check_version(record: Any, expected: int | None, what: str) -> None:
-    """Refuse an edit made on a stale copy, naming who changed the record last if we know."""
-    from caseapp.errors import Conflict
+    """Refuse an edit or a deletion made on a stale copy, saying who changed the record last and when.
 
-    if expected is not None and record.version != expected:
-        raise Conflict(
-            _("This {what} was changed by someone else (at {when}) since you opened it. Reload it first.").format(
-                what=_(what), when=record.updated_at.strftime("%Y-%m-%d %H:%M UTC")
-            )
-        )
+    The ``Conflict`` carries ``current_version``: to keep one's own version knowingly, save again with it.
+    """
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    from caseapp.errors import Conflict
+    from caseapp.store.models import AuditEvent
+
+    if expected is None or record.version == expected:
+        return
+    session = object_session(record)
+    last = None
+    if session is not None:
+        last = session.execute(
+            select(AuditEvent.author, AuditEvent.at)
+            .where(AuditEvent.record_id == record.id)
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+        ).first()
+    who, when = (last[0], last[1]) if last else (_("someone else"), record.updated_at)
+    from caseapp.dates import format_datetime
+
+    conflict = Conflict(
+        _(
+            "This {what} was changed by {who} ({when}) since you opened it. Reload it, or save again to keep yours."
+        ).format(what=_(what), who=who, when=format_datetime(when, current_language()))
+    )
+    conflict.changed_by = who
+    conflict.changed_at = when
+    conflict.current_version = record.version
+    raise conflict

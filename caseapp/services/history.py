@@ -16,7 +16,7 @@ from caseapp.store import models as m
 def case_history(core: Core, case_id: uuid.UUID, *, limit: int = 1000) -> list[AuditView]:
     with reading(core) as session:
         events = session.scalars(
-            select(m.AuditEvent).where(m.AuditEvent.case_id == case_id).order_by(m.AuditEvent.at.desc()).limit(limit)
+            select(m.AuditEvent).where(m.AuditEvent.case_id == case_id).order_by(m.AuditEvent.seq.desc()).limit(limit)
         )
         return [audit_view(e) for e in events]
 
@@ -24,5 +24,5 @@ def case_history(core: Core, case_id: uuid.UUID, *, limit: int = 1000) -> list[A
 def recent_history(core: Core, *, limit: int = 200) -> list[AuditView]:
     with reading(core) as session:
         return [
-            audit_view(e) for e in session.scalars(select(m.AuditEvent).order_by(m.AuditEvent.at.desc()).limit(limit))
+            audit_view(e) for e in session.scalars(select(m.AuditEvent).order_by(m.AuditEvent.seq.desc()).limit(limit))
         ]

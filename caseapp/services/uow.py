@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from caseapp.errors import CaseAppError, Conflict, InvalidInput, StorageError
 from caseapp.i18n import _
 from caseapp.services.core import Core
+from caseapp.store import audit_chain
 from caseapp.store.models import AuditEvent
 
 
@@ -39,6 +41,7 @@ class UnitOfWork:
         self.core = core
         self.session: Session = core.db.writer()
         self.kinds: set[str] = set()
+        self.events: list[AuditEvent] = []
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
@@ -67,20 +70,23 @@ class UnitOfWork:
         changes: dict[str, Any] | None = None,
     ) -> None:
         self.kinds.add(entity)
-        self.session.add(
-            AuditEvent(
-                author=self.core.author,
-                action=action,
-                entity=entity,
-                record_id=record_id,
-                case_id=case_id,
-                summary=summary[:300],
-                changes=changes or {},
-            )
+        event = AuditEvent(
+            id=uuid.uuid4(),
+            at=datetime.now(UTC),
+            author=self.core.author,
+            action=action,
+            entity=entity,
+            record_id=record_id,
+            case_id=case_id,
+            summary=summary[:300],
+            changes=changes or {},
         )
+        self.events.append(event)  # added to the session at commit, once its place in the chain is known
 
     def commit(self) -> None:
         try:
+            audit_chain.append(self.session, self.events)
+            self.session.add_all(self.events)
             self.session.commit()
         except (StaleDataError, DatabaseError) as exc:
             self.session.rollback()

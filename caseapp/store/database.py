@@ -17,7 +17,8 @@ from caseapp import config
 from caseapp.errors import StorageError
 from caseapp.i18n import _
 from caseapp.store import migrate
-from caseapp.store.backup import backup_sqlite, default_backup_path
+from caseapp.store.backup import KEEP_BEFORE_MIGRATION, backup_sqlite, default_backup_path, rotate
+from caseapp.store.backup import daily_backup as take_daily_backup
 from caseapp.store.engine import make_engine, make_sessionmaker
 from caseapp.store.files import EvidenceStore
 
@@ -89,7 +90,12 @@ def _has_tables(path: Path) -> bool:
 
 
 def open_database(
-    *, data_dir: Path | None = None, url: str | None = None, upgrade: bool = True, check_schema: bool = True
+    *,
+    data_dir: Path | None = None,
+    url: str | None = None,
+    upgrade: bool = True,
+    check_schema: bool = True,
+    daily_backup: bool = False,
 ) -> Database:
     """Open (creating and migrating as needed) the database CaseApp works on."""
     folder = data_dir or config.data_dir()
@@ -109,6 +115,10 @@ def open_database(
             def backup_first(current: str | None) -> None:
                 if sqlite_file is not None and current is not None and _has_tables(sqlite_file):
                     backup_sqlite(sqlite_file, default_backup_path(folder, f"before-migration-{current}"))
+                    rotate(folder / "backups", f"before-migration-{current}", KEEP_BEFORE_MIGRATION)
+
+            if daily_backup and sqlite_file is not None and _has_tables(sqlite_file):
+                take_daily_backup(sqlite_file, folder)
 
             migrate.upgrade(engine, before=backup_first)
         elif check_schema and migrate.current_revision(engine) != migrate.head_revision():

@@ -280,11 +280,21 @@ class Deadline(Edited):
 
 
 class AuditEvent(Base):
-    """What changed, when, by whom. Written in the same transaction as the change itself."""
+    """What changed, when, by whom. Written in the same transaction as the change itself.
+
+    The events form a hash chain: ``seq`` orders them, ``hash`` is the SHA-256 of the previous event's hash
+    and this event's content (see ``caseapp.store.audit_chain``), so editing, removing or reordering history
+    behind the app's back shows. ``origin_hash`` keeps the hash an event had on the machine it came from
+    (events imported from a colleague's bundle).
+    """
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_case_at", "case_id", "at"),)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    origin_hash: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     author: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(20))

@@ -57,13 +57,23 @@ def test_update_records_what_changed_and_bumps_the_version(core: Core) -> None:
 
 
 def test_saving_over_someone_elses_change_is_a_conflict(core: Core) -> None:
+    from caseapp.services.core import open_core
+
+    colleague = open_core(data_dir=core.data_dir, author="Me Dupont")  # a second editor on the same database
     case = cases.create_case(core, title="Affaire")
-    cases.update_case(core, case.id, expected_version=1, summary="First editor")
+    cases.update_case(colleague, case.id, expected_version=1, summary="Colleague's summary")
     before = snapshot(core)
-    with pytest.raises(Conflict, match="changed by someone else"):
-        cases.update_case(core, case.id, expected_version=1, summary="Second editor")
-    assert cases.get_case(core, case.id).summary == "First editor"
+    with pytest.raises(Conflict, match="changed by Me Dupont") as caught:
+        cases.update_case(core, case.id, expected_version=1, summary="My summary")
+    assert cases.get_case(core, case.id).summary == "Colleague's summary"
     assert snapshot(core) == before
+    # Knowingly keeping one's own version: save again against the version the conflict reported.
+    assert caught.value.current_version == 2
+    kept = cases.update_case(core, case.id, expected_version=caught.value.current_version, summary="My summary")
+    assert kept.summary == "My summary" and kept.version == 3
+    with pytest.raises(Conflict):
+        cases.delete_case(colleague, case.id, expected_version=2)  # deleting a record changed since is refused too
+    colleague.close()
 
 
 @pytest.mark.parametrize(

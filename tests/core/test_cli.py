@@ -138,3 +138,19 @@ def test_rules_parse_date_agenda_and_ics(demo_dir: Path, tmp_path: Path) -> None
     target = tmp_path / "cal.ics"
     written = caseapp(demo_dir, "ics", "-o", str(target))
     assert written.returncode == 0 and target.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_audit_verify_and_restore(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert caseapp(data, "demo").returncode == 0
+    assert "no link broken" in caseapp(data, "audit", "verify").stdout
+    backup = tmp_path / "copy.sqlite3"
+    assert caseapp(data, "backup", str(backup)).returncode == 0
+    restored = caseapp(data, "restore", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    assert "evidence files named in the backup are in the evidence store" in restored.stdout
+    with __import__("sqlite3").connect(data / "caseapp.sqlite3") as conn:
+        conn.execute("UPDATE audit_events SET author = 'someone' WHERE seq = 2")
+    broken = caseapp(data, "audit", "verify")
+    assert broken.returncode == 1 and "event n° 2" in broken.stderr
+    assert caseapp(data, "restore", str(tmp_path / "missing.sqlite3")).returncode == 1

@@ -1,0 +1,76 @@
+"""Sub-commands that keep data safe: ``restore`` a backup and ``audit verify`` the history."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from caseapp.errors import CaseAppError, StorageError
+from caseapp.i18n import _
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from caseapp import config
+    from caseapp.store.backup import restore_sqlite
+    from caseapp.store.database import open_database
+    from caseapp.store.models import StoredFile
+
+    folder = Path(args.data_dir) if args.data_dir else config.data_dir()
+    url = config.database_url(folder)
+    if not url.startswith("sqlite:///"):
+        raise StorageError(_("Restoring is for the local SQLite database; restore a server with its own tools."))
+    target = Path(url.removeprefix("sqlite:///"))
+    aside = restore_sqlite(Path(args.path).expanduser(), target)
+    print(_("Backup restored. The database it replaced was kept as {path}.").format(path=aside))
+    database = open_database(data_dir=folder)  # migrates the restored copy if it is older than the app
+    try:
+        with database.reader() as session:
+            digests = set(session.scalars(select(StoredFile.sha256)))
+        missing = [d for d in digests if not database.files.has(d)]
+    finally:
+        database.close()
+    if missing:
+        print(
+            _("Warning: {count} evidence files named in the backup are not in the evidence store.").format(
+                count=len(missing)
+            )
+        )
+        return 1
+    print(_("All {count} evidence files named in the backup are in the evidence store.").format(count=len(digests)))
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from caseapp.cli import open_core
+    from caseapp.store.audit_chain import verify_chain
+
+    core = open_core(args)
+    with core.db.reader() as session:
+        count, broken = verify_chain(session)
+    if broken is None:
+        print(_("The history holds together: {count} events checked, no link broken.").format(count=count))
+        return 0
+    reasons = {
+        "content": _("its content was changed after it was written"),
+        "link": _("the event before it was removed or replaced"),
+        "sequence": _("events are missing before it"),
+    }
+    raise CaseAppError(
+        _("The history was changed behind CaseApp's back: event n° {seq} ({id}): {reason}.").format(
+            seq=broken.seq, id=broken.event_id, reason=reasons[broken.reason]
+        )
+    )
+
+
+def register(sub: Any) -> None:
+    restore = sub.add_parser("restore", help=_("put a backup back in place (the current database is kept aside)"))
+    restore.set_defaults(handler=cmd_restore)
+    restore.add_argument("path", metavar="PATH", help=_("the backup file"))
+    audit = sub.add_parser("audit", help=_("the history of changes"), description=_("the history of changes"))
+    audit.set_defaults(handler=lambda a: (audit.print_help(), 2)[1])
+    actions = audit.add_subparsers(dest="audit_command", metavar="ACTION")
+    verify = actions.add_parser("verify", help=_("check that the history was not edited behind CaseApp's back"))
+    verify.set_defaults(handler=cmd_audit_verify)

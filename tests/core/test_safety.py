@@ -1,0 +1,105 @@
+"""Nothing lost, nothing silently changed: daily backups, restore, and the tamper-evident history."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from caseapp.errors import StorageError
+from caseapp.services import cases, hearings
+from caseapp.services.core import Core, open_core
+from caseapp.store.audit_chain import verify_chain
+from caseapp.store.backup import backup_sqlite, daily_backup, restore_sqlite, rotate
+
+
+def test_first_start_of_the_day_takes_one_backup_and_keeps_two_weeks(core: Core) -> None:
+    cases.create_case(core, title="Lycées")
+    source = core.db.sqlite_path
+    assert source is not None
+    folder = core.data_dir / "backups"
+    for day in range(1, 20):
+        assert daily_backup(source, core.data_dir, today=datetime(2026, 11, day)) is not None
+        assert daily_backup(source, core.data_dir, today=datetime(2026, 11, day)) is None  # once a day
+    kept = sorted(p.name for p in folder.glob("daily-*.sqlite3"))
+    assert len(kept) == 14
+
+
+def test_rotation_only_touches_its_own_kind(tmp_path: Path) -> None:
+    for name in ("daily-1", "daily-2", "daily-3", "before-migration-0001-1", "mine"):
+        (tmp_path / f"{name}.sqlite3").write_text("x")
+    rotate(tmp_path, "daily", 1)
+    assert sorted(p.stem for p in tmp_path.iterdir()) == ["before-migration-0001-1", "daily-3", "mine"]
+
+
+def test_restore_puts_the_backup_back_and_keeps_the_current_file(core: Core, tmp_path: Path) -> None:
+    cases.create_case(core, title="Avant")
+    source = core.db.sqlite_path
+    assert source is not None
+    backup = backup_sqlite(source, tmp_path / "backup.sqlite3")
+    cases.create_case(core, title="Après")
+    core.close()
+    aside = restore_sqlite(backup, source)
+    reopened = open_core(data_dir=core.data_dir)
+    assert [c.title for c in cases.list_cases(reopened)] == ["Avant"]
+    reopened.close()
+    with sqlite3.connect(aside) as conn:
+        assert {r[0] for r in conn.execute("SELECT title FROM cases")} == {"Avant", "Après"}
+
+
+def test_restore_refuses_what_is_not_a_backup_and_changes_nothing(core: Core, tmp_path: Path) -> None:
+    source = core.db.sqlite_path
+    assert source is not None
+    cases.create_case(core, title="Intact")
+    core.close()
+    before = source.read_bytes()
+    junk = tmp_path / "notes.sqlite3"
+    junk.write_text("not a database")
+    with pytest.raises(StorageError, match="not a CaseApp backup"):
+        restore_sqlite(junk, source)
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE something (x)")
+    with pytest.raises(StorageError, match="not a CaseApp backup"):
+        restore_sqlite(other, source)
+    assert source.read_bytes() == before
+
+
+def test_restore_refuses_while_the_database_is_in_use(core: Core, tmp_path: Path) -> None:
+    source = core.db.sqlite_path
+    assert source is not None
+    backup = backup_sqlite(source, tmp_path / "backup.sqlite3")
+    holder = sqlite3.connect(source)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StorageError, match="in use"):
+            restore_sqlite(backup, source)
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+def test_history_is_a_chain_that_shows_tampering(core: Core) -> None:
+    case = cases.create_case(core, title="Lycées")
+    from datetime import UTC
+
+    hearing = hearings.add_hearing(core, case.id, starts_at=datetime(2020, 2, 3, 9, 0, tzinfo=UTC))
+    for text in ("un", "deux", "trois"):
+        hearings.add_note(core, hearing.id, text)
+    with core.db.reader() as session:
+        count, broken = verify_chain(session)
+    assert broken is None and count >= 5
+    path = core.db.sqlite_path
+    assert path is not None
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE audit_events SET summary = 'rewritten' WHERE seq = 3")
+    with core.db.reader() as session:
+        _count, broken = verify_chain(session)
+    assert broken is not None and broken.seq == 3 and broken.reason == "content"
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM audit_events WHERE seq = 3")
+    with core.db.reader() as session:
+        _count, broken = verify_chain(session)
+    assert broken is not None and broken.seq == 4 and broken.reason == "sequence"
