@@ -13,8 +13,8 @@ from alembic.script import ScriptDirectory
 
 from caseapp.errors import StorageError
 from caseapp.store import migrate
-from caseapp.store.database import open_database
 from caseapp.store.autogen import include_object
+from caseapp.store.database import open_database
 from caseapp.store.models import Base
 
 
