@@ -1,7 +1,13 @@
-"""Shared fixtures: every test gets its own data folder and a database copied from one migrated template."""
+"""Shared fixtures: every test gets its own data folder and its own database, copied from one migrated template.
+
+The ``core`` fixture runs each test on SQLite and, when ``CASEAPP_TEST_PG_URL`` names a PostgreSQL server
+(an admin URL; ``.ci/run`` starts a throwaway cluster and sets it), on PostgreSQL too. Tests about SQLite
+itself carry the ``sqlite_only`` mark.
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -12,6 +18,14 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CASEAPP_LANG", "en")
 os.environ.setdefault("CASEAPP_AUTHOR", "Tester")
+
+PG_ADMIN_URL = os.environ.get("CASEAPP_TEST_PG_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_ADMIN_URL else ["sqlite"]
+_numbers = itertools.count()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: the test is about SQLite itself (files, pragmas, backups)")
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +38,44 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     database = open_database(data_dir=folder, url=f"sqlite:///{folder / DB_FILE}")
     database.close()
     return folder / DB_FILE
+
+
+def _pg_database_url(name: str) -> str:
+    assert PG_ADMIN_URL is not None
+    from sqlalchemy.engine import make_url
+
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_admin(statement: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_ADMIN_URL or "", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from caseapp.store.database import open_database
+
+    name = f"caseapp_template_{os.getpid()}"
+    _pg_admin(f"DROP DATABASE IF EXISTS {name}")
+    _pg_admin(f"CREATE DATABASE {name}")
+    database = open_database(data_dir=tmp_path_factory.mktemp("pg-template"), url=_pg_database_url(name))
+    database.close()
+    yield name
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param != "sqlite" and request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("about SQLite itself")
+    return str(request.param)
 
 
 @pytest.fixture
@@ -39,9 +91,19 @@ def data_dir(tmp_path: Path, template_db: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.fixture
-def core(data_dir: Path) -> Iterator[object]:
+def core(
+    backend: str, data_dir: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[object]:
     from caseapp.services.core import open_core
 
+    name = None
+    if backend == "postgresql":
+        template = request.getfixturevalue("pg_template")
+        name = f"caseapp_test_{os.getpid()}_{next(_numbers)}"
+        _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+        monkeypatch.setenv("CASEAPP_DB_URL", _pg_database_url(name))  # a second editor in the test opens it too
     opened = open_core(data_dir=data_dir, author="Tester")
     yield opened
     opened.close()
+    if name is not None:
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -7,6 +7,7 @@ Services keep one ``search_entries`` row per record; on SQLite an FTS5 index wit
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 
 from sqlalchemy import delete, func, or_, select, text
@@ -58,6 +59,8 @@ def search(core: Core, typed: str, *, limit: int = 50, case_id: uuid.UUID | None
     with reading(core) as session:
         if core.db.dialect == "sqlite":
             rows = _search_sqlite(session, query, limit, case_id)
+        elif core.db.dialect == "postgresql":
+            rows = _search_postgresql(session, typed, limit, case_id)
         else:
             rows = _search_portable(session, typed, limit, case_id)
         case_ids = {row[2] for row in rows if row[2] is not None}
@@ -94,6 +97,53 @@ def _search_sqlite(
         (kind, uuid.UUID(record), uuid.UUID(case) if case else None, title, snippet)
         for kind, record, case, title, snippet in result
     ]
+
+
+def fold(value: str) -> str:
+    """The same folding as the database's ``caseapp_fold``: lower case, accents off, œ → oe."""
+    lowered = value.lower().replace("œ", "oe").replace("æ", "ae")
+    return "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
+
+
+def _search_postgresql(
+    session: Session, typed: str, limit: int, case_id: uuid.UUID | None
+) -> list[tuple[str, uuid.UUID, uuid.UUID | None, str, str]]:
+    words = [fold(word) for word in WORD.findall(typed)]
+    # Every word must appear; the last one may be the beginning of a word (typing in progress).
+    terms = [f"'{word}'" for word in words[:-1]] + [f"'{words[-1]}':*"]
+    sql = (
+        "SELECT kind, record_id, case_id, title, body FROM search_entries, "
+        "to_tsquery('simple', :query) AS query "
+        "WHERE to_tsvector('simple'::regconfig, caseapp_fold(title || ' ' || body)) @@ query {scope} "
+        "ORDER BY ts_rank(to_tsvector('simple'::regconfig, caseapp_fold(title || ' ' || body)), query) DESC "
+        "LIMIT :limit"
+    )
+    params: dict[str, object] = {"query": " & ".join(terms), "limit": limit}
+    scope = ""
+    if case_id is not None:
+        scope = "AND case_id = :case_id"
+        params["case_id"] = case_id
+    rows = session.execute(text(sql.format(scope=scope)), params).all()
+    return [(kind, record, case, title, highlight(body, words)) for kind, record, case, title, body in rows]
+
+
+def highlight(body: str, folded_words: list[str], width: int = 160) -> str:
+    """An excerpt of ``body`` around the first word that matches, the matching words set in « »."""
+    tokens = list(WORD.finditer(body))
+    hits = [t for t in tokens if any(fold(t.group()).startswith(w) for w in folded_words)]
+    if not hits:
+        return body[:width]
+    start = max(0, hits[0].start() - width // 3)
+    end = min(len(body), start + width)
+    out: list[str] = ["…" if start else ""]
+    cursor = start
+    for token in hits:
+        if token.start() < start or token.end() > end:
+            continue
+        out += [body[cursor : token.start()], "«", token.group(), "»"]
+        cursor = token.end()
+    out.append(body[cursor:end] + ("…" if end < len(body) else ""))
+    return "".join(out)
 
 
 def _search_portable(

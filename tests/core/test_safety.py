@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from caseapp.errors import StorageError
 from caseapp.services import cases, hearings
@@ -15,6 +16,7 @@ from caseapp.store.audit_chain import verify_chain
 from caseapp.store.backup import backup_sqlite, daily_backup, restore_sqlite, rotate
 
 
+@pytest.mark.sqlite_only
 def test_first_start_of_the_day_takes_one_backup_and_keeps_two_weeks(core: Core) -> None:
     cases.create_case(core, title="Lycées")
     source = core.db.sqlite_path
@@ -34,6 +36,7 @@ def test_rotation_only_touches_its_own_kind(tmp_path: Path) -> None:
     assert sorted(p.stem for p in tmp_path.iterdir()) == ["before-migration-0001-1", "daily-3", "mine"]
 
 
+@pytest.mark.sqlite_only
 def test_restore_puts_the_backup_back_and_keeps_the_current_file(core: Core, tmp_path: Path) -> None:
     cases.create_case(core, title="Avant")
     source = core.db.sqlite_path
@@ -49,6 +52,7 @@ def test_restore_puts_the_backup_back_and_keeps_the_current_file(core: Core, tmp
         assert {r[0] for r in conn.execute("SELECT title FROM cases")} == {"Avant", "Après"}
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_what_is_not_a_backup_and_changes_nothing(core: Core, tmp_path: Path) -> None:
     source = core.db.sqlite_path
     assert source is not None
@@ -67,6 +71,7 @@ def test_restore_refuses_what_is_not_a_backup_and_changes_nothing(core: Core, tm
     assert source.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_while_the_database_is_in_use(core: Core, tmp_path: Path) -> None:
     source = core.db.sqlite_path
     assert source is not None
@@ -86,20 +91,18 @@ def test_history_is_a_chain_that_shows_tampering(core: Core) -> None:
     from datetime import UTC
 
     hearing = hearings.add_hearing(core, case.id, starts_at=datetime(2020, 2, 3, 9, 0, tzinfo=UTC))
-    for text in ("un", "deux", "trois"):
-        hearings.add_note(core, hearing.id, text)
+    for note in ("un", "deux", "trois"):
+        hearings.add_note(core, hearing.id, note)
     with core.db.reader() as session:
         count, broken = verify_chain(session)
     assert broken is None and count >= 5
-    path = core.db.sqlite_path
-    assert path is not None
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE audit_events SET summary = 'rewritten' WHERE seq = 3")
+    with core.db.engine.begin() as connection:  # someone edits the database behind the app's back
+        connection.execute(text("UPDATE audit_events SET summary = 'rewritten' WHERE seq = 3"))
     with core.db.reader() as session:
         _count, broken = verify_chain(session)
     assert broken is not None and broken.seq == 3 and broken.reason == "content"
-    with sqlite3.connect(path) as conn:
-        conn.execute("DELETE FROM audit_events WHERE seq = 3")
+    with core.db.engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_events WHERE seq = 3"))
     with core.db.reader() as session:
         _count, broken = verify_chain(session)
     assert broken is not None and broken.seq == 4 and broken.reason == "sequence"

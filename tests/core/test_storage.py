@@ -14,6 +14,8 @@ from caseapp.services import cases
 from caseapp.services.core import Core, open_core
 from caseapp.store.backup import backup_sqlite
 
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_sqlite_is_set_up_for_safety(core: Core) -> None:
     with core.db.engine.connect() as connection:
