@@ -136,6 +136,81 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_connect(args: argparse.Namespace) -> int:
+    """Use a team's PostgreSQL server: check it, keep the password in the keyring and the address in settings."""
+    import getpass
+    import os
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from caseapp import config
+    from caseapp.errors import InvalidInput
+    from caseapp.secrets import db_password_key, default_secrets
+    from caseapp.settings import load_settings, save_settings
+    from caseapp.store.database import open_database
+
+    try:
+        url = make_url(args.url)
+    except ArgumentError as exc:
+        raise InvalidInput(_("“{url}” is not a database address.").format(url=args.url)) from exc
+    if url.get_backend_name() != "postgresql":
+        raise InvalidInput(_("A team server address starts with postgresql://"))
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    password = url.password or os.environ.get("CASEAPP_DB_PASSWORD")
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass(_("Password for {user} on {host}: ").format(user=url.username, host=url.host))
+    bare = url._replace(password=None)  # URL.set(password=None) would leave it unchanged
+    folder = Path(args.data_dir) if args.data_dir else config.data_dir()
+    full = url.set(password=password) if password else bare
+    database = open_database(data_dir=folder, url=full.render_as_string(hide_password=False))
+    database.close()
+    secrets = default_secrets()
+    if password:
+        kept = secrets.set(db_password_key(bare.username, bare.host, bare.port, bare.database), str(password))
+        if not kept:
+            print(secrets.status.message, file=sys.stderr)
+    current = load_settings(folder)
+    from dataclasses import replace
+
+    save_settings(folder, replace(current, server_url=bare.render_as_string(hide_password=False)))
+    print(_("CaseApp now works on {url}.").format(url=bare.render_as_string(hide_password=True)))
+    return 0
+
+
+def cmd_db_disconnect(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from caseapp import config
+    from caseapp.settings import load_settings, save_settings
+
+    folder = Path(args.data_dir) if args.data_dir else config.data_dir()
+    save_settings(folder, replace(load_settings(folder), server_url=None))
+    print(_("CaseApp works on the local database again: {path}.").format(path=folder / config.DB_FILE))
+    return 0
+
+
+def cmd_db_status(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
+    from caseapp import config
+    from caseapp.secrets import default_secrets
+    from caseapp.store import migrate
+    from caseapp.store.database import open_database
+
+    folder = Path(args.data_dir) if args.data_dir else config.data_dir()
+    database = open_database(data_dir=folder, upgrade=False, check_schema=False)
+    try:
+        revision = migrate.current_revision(database.engine)
+    finally:
+        database.close()
+    print(_("Database: {url}").format(url=make_url(database.url).render_as_string(hide_password=True)))
+    print(_("Schema: {revision} (this CaseApp: {head})").format(revision=revision, head=migrate.head_revision()))
+    print(default_secrets().status.message)
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from caseapp.cli import open_core
     from caseapp.store.backup import backup_sqlite, default_backup_path
@@ -180,5 +255,10 @@ def register(sub: Any) -> None:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
     upgrade = db_sub.add_parser("upgrade", help=_("bring the database schema up to date (after a backup)"))
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    connect = db_sub.add_parser("connect", help=_("work on a team's PostgreSQL server (password kept in the keyring)"))
+    connect.add_argument("url", metavar="URL", help=_("postgresql://user@host:port/database"))
+    connect.set_defaults(handler=cmd_db_connect)
+    db_sub.add_parser("disconnect", help=_("go back to the local database")).set_defaults(handler=cmd_db_disconnect)
+    db_sub.add_parser("status", help=_("which database is in use")).set_defaults(handler=cmd_db_status)
     backup = add("backup", cmd_backup, _("copy the database to a backup file"))
     backup.add_argument("path", nargs="?", metavar="PATH", help=_("where to write it (default: the backups folder)"))

@@ -22,16 +22,44 @@ def data_dir() -> Path:
 
 
 def database_url(folder: Path | None = None) -> str:
+    """The database to open: ``CASEAPP_DB_URL``, else the server chosen in the settings (its password comes
+    from the keyring), else the local SQLite file of the data folder."""
     override = os.environ.get("CASEAPP_DB_URL")
     if override:
-        return override
-    return f"sqlite:///{(folder or data_dir()) / DB_FILE}"
+        return with_password(override)
+    from caseapp.settings import load_settings
+
+    folder = folder or data_dir()
+    server = load_settings(folder).server_url
+    if server:
+        return with_password(server)
+    return f"sqlite:///{folder / DB_FILE}"
 
 
-def author_name() -> str:
+def with_password(url: str) -> str:
+    """Add the password kept in the keyring to a server URL that has none."""
+    from sqlalchemy.engine import make_url
+
+    from caseapp.secrets import db_password_key, default_secrets
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" or parsed.password:
+        return url
+    secret = default_secrets().get(db_password_key(parsed.username, parsed.host, parsed.port, parsed.database))
+    if not secret:
+        return url
+    return parsed.set(password=secret).render_as_string(hide_password=False)
+
+
+def author_name(folder: Path | None = None) -> str:
     name = os.environ.get("CASEAPP_AUTHOR")
     if name:
         return name
+    from caseapp.settings import load_settings
+
+    saved = load_settings(folder or data_dir()).author
+    if saved:
+        return saved
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -33,4 +33,4 @@ def open_core(
     """Open the database and the evidence store. The application's entry points ask for ``daily_backup``:
     the first start of each day copies the database to ``backups/`` (two weeks are kept)."""
     database = open_database(data_dir=data_dir, url=url, upgrade=upgrade, daily_backup=daily_backup)
-    return Core(db=database, author=author or config.author_name())
+    return Core(db=database, author=author or config.author_name(database.data_dir))
