@@ -21,6 +21,7 @@ from caseapp.store.backup import KEEP_BEFORE_MIGRATION, backup_sqlite, default_b
 from caseapp.store.backup import daily_backup as take_daily_backup
 from caseapp.store.engine import make_engine, make_sessionmaker
 from caseapp.store.files import EvidenceStore
+from caseapp.store.recovery import Recovery, mark_closed, mark_open, recover
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -33,6 +34,8 @@ class Database:
     files: EvidenceStore
     reader: sessionmaker[Session] = field(repr=False)
     writer: sessionmaker[Session] = field(repr=False)
+    recovery: Recovery | None = None
+    marker: Path | None = None
 
     @property
     def dialect(self) -> str:
@@ -47,6 +50,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        mark_closed(self.marker)
+        self.marker = None
 
 
 def _check_writable(folder: Path) -> None:
@@ -134,8 +139,10 @@ def open_database(
             )
         ) from exc
     files = EvidenceStore(folder / "evidence")
-    files.clean_temporary()
+    recovery = recover(folder, engine, files)
     return Database(
+        recovery=recovery,
+        marker=mark_open(folder),
         url=url,
         engine=engine,
         data_dir=folder,

@@ -157,6 +157,16 @@ class EvidenceStore:
         with contextlib.suppress(FileNotFoundError):
             self.path_for(sha256).unlink()
 
+    def stored_files(self) -> list[Path]:
+        """Every file in the store (not the temporary intake folder)."""
+        if not self.root.is_dir():
+            return []
+        return [
+            path
+            for path in self.root.glob("??/??/*")
+            if path.is_file() and len(path.name) == 64 and path.parent.parent.parent == self.root
+        ]
+
     def clean_temporary(self) -> int:
         """Delete intake leftovers of a crashed copy. Returns how many were removed."""
         removed = 0
