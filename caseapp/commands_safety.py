@@ -65,7 +65,47 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_evidence_verify(args: argparse.Namespace) -> int:
+    from caseapp.cli import emit_json, open_core
+    from caseapp.services.cases import list_cases, resolve_case
+    from caseapp.services.evidence import verify_evidence
+
+    core = open_core(args)
+    case_ids = [resolve_case(core, args.case)] if args.case else [row.id for row in list_cases(core)]
+    results = [(case_id, r) for case_id in case_ids for r in verify_evidence(core, case_id)]
+    problems = [(case_id, r) for case_id, r in results if r.problem]
+    if args.json:
+        emit_json(
+            [
+                {
+                    "case_id": str(case_id),
+                    "exhibit": r.evidence.number,
+                    "title": r.evidence.title,
+                    "sha256": r.evidence.file.sha256 if r.evidence.file else None,
+                    "problem": r.problem,
+                }
+                for case_id, r in results
+            ]
+        )
+    else:
+        for _case_id, r in problems:
+            print(
+                _("Exhibit {number} “{title}”: {problem}").format(
+                    number=r.evidence.number, title=r.evidence.title, problem=r.problem
+                )
+            )
+        print(_("{count} files checked, {bad} with a problem.").format(count=len(results), bad=len(problems)))
+    return 1 if problems else 0
+
+
 def register(sub: Any) -> None:
+    evidence = sub.add_parser("evidence", help=_("the evidence files"), description=_("the evidence files"))
+    evidence.set_defaults(handler=lambda a: (evidence.print_help(), 2)[1])
+    evidence_actions = evidence.add_subparsers(dest="evidence_command", metavar="ACTION")
+    verify_files = evidence_actions.add_parser("verify", help=_("re-hash every stored file and report mismatches"))
+    verify_files.add_argument("case", metavar="CASE", nargs="?", help=_("only this case (default: every case)"))
+    verify_files.add_argument("--json", action="store_true", help=_("print JSON"))
+    verify_files.set_defaults(handler=cmd_evidence_verify)
     restore = sub.add_parser("restore", help=_("put a backup back in place (the current database is kept aside)"))
     restore.set_defaults(handler=cmd_restore)
     restore.add_argument("path", metavar="PATH", help=_("the backup file"))

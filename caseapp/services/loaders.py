@@ -283,6 +283,12 @@ def case_detail(session: Session, case_id: uuid.UUID, *, today: date | None = No
         for c in session.scalars(select(m.Case).where(m.Case.parent_id == case_id).order_by(m.Case.opened_on))
     )
     parent_title = session.scalar(select(m.Case.title).where(m.Case.id == case.parent_id)) if case.parent_id else None
+    head = session.execute(
+        select(m.AuditEvent.hash, m.AuditEvent.seq)
+        .where(m.AuditEvent.case_id == case_id)
+        .order_by(m.AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
     now = datetime.now(UTC)
     today = today or now.date()
     upcoming = [h for h in hearings if h.starts_at >= now and h.status == HearingStatus.SCHEDULED.value]
@@ -317,4 +323,6 @@ def case_detail(session: Session, case_id: uuid.UUID, *, today: date | None = No
         deadlines=deadlines,
         next_hearing=upcoming[0] if upcoming else None,
         next_deadline=open_deadlines[0] if open_deadlines else None,
+        history_head=head[0] if head else None,
+        history_seq=head[1] if head else None,
     )

@@ -213,6 +213,8 @@ class CaseDetail:
     deadlines: tuple[DeadlineView, ...] = ()
     next_hearing: HearingView | None = None
     next_deadline: DeadlineView | None = None
+    history_head: str | None = None  # hash of the case's latest history event (cite it in documents)
+    history_seq: int | None = None  # and its place in the whole history chain
 
 
 @dataclass(frozen=True)

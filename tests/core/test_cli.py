@@ -154,3 +154,14 @@ def test_audit_verify_and_restore(tmp_path: Path) -> None:
     broken = caseapp(data, "audit", "verify")
     assert broken.returncode == 1 and "event n° 2" in broken.stderr
     assert caseapp(data, "restore", str(tmp_path / "missing.sqlite3")).returncode == 1
+
+
+def test_evidence_verify_reports_a_tampered_file(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert caseapp(data, "demo").returncode == 0
+    clean = caseapp(data, "evidence", "verify")
+    assert clean.returncode == 0 and "0 with a problem" in clean.stdout
+    stored = next(p for p in (data / "evidence").rglob("*") if p.is_file() and len(p.name) == 64)
+    stored.write_bytes(b"altered")
+    tampered = caseapp(data, "evidence", "verify")
+    assert tampered.returncode == 1 and "has changed" in tampered.stdout

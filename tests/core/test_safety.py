@@ -106,3 +106,54 @@ def test_history_is_a_chain_that_shows_tampering(core: Core) -> None:
     with core.db.reader() as session:
         _count, broken = verify_chain(session)
     assert broken is not None and broken.seq == 4 and broken.reason == "sequence"
+
+
+def test_two_editors_racing_on_one_record_get_one_success_and_one_conflict(core: Core) -> None:
+    """Both read version 1 and save at the same moment: exactly one save lands, the other is told."""
+    import threading
+
+    from caseapp.errors import Conflict
+
+    case = cases.create_case(core, title="Course")
+    second = open_core(data_dir=core.data_dir, author="Me Martin")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(editor: Core, summary: str) -> None:
+        barrier.wait()
+        try:
+            cases.update_case(editor, case.id, expected_version=1, summary=summary)
+            outcomes.append("saved")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=save, args=(c, s)) for c, s in ((core, "mine"), (second, "theirs"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    second.close()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    final = cases.get_case(core, case.id)
+    assert final.version == 2 and final.summary in ("mine", "theirs")
+
+
+def test_history_chain_catches_a_reordered_event(core: Core) -> None:
+    case = cases.create_case(core, title="Ordre")
+    for title in ("un", "deux", "trois"):
+        cases.update_case(core, case.id, summary=title)
+    with core.db.engine.begin() as connection:  # swap two events' places, keeping their own hashes
+        connection.execute(text("UPDATE audit_events SET seq = -1 WHERE seq = 2"))
+        connection.execute(text("UPDATE audit_events SET seq = 2 WHERE seq = 3"))
+        connection.execute(text("UPDATE audit_events SET seq = 3 WHERE seq = -1"))
+    with core.db.reader() as session:
+        _count, broken = verify_chain(session)
+    assert broken is not None and broken.seq == 2 and broken.reason == "link"
+
+
+def test_case_detail_cites_the_head_of_its_history(core: Core) -> None:
+    case = cases.create_case(core, title="Tête")
+    first = cases.get_case(core, case.id).history_head
+    cases.update_case(core, case.id, summary="changed")
+    detail = cases.get_case(core, case.id)
+    assert first and detail.history_head and detail.history_head != first and detail.history_seq
