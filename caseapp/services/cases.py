@@ -16,7 +16,7 @@ from caseapp.services import fields as f
 from caseapp.services.core import Core
 from caseapp.services.deadline_events import resync_case
 from caseapp.services.loaders import case_detail, case_row, get_or_404
-from caseapp.services.search import index_record, unindex_case
+from caseapp.services.search import created_here, index_record, unindex_case
 from caseapp.services.uow import UnitOfWork, reading
 from caseapp.services.views import CaseDetail, CaseRow, Changes
 from caseapp.store import models as m
@@ -100,6 +100,7 @@ def create_case(
         case = m.Case(**cleaned, example=example, id=record_id or uuid.uuid4())
         case.tags = [m.CaseTag(tag=t) for t in clean_tags]
         uow.session.add(case)
+        created_here(uow.session, case.id)
         _index(uow.session, case)
         uow.audit(
             "create",

@@ -20,7 +20,7 @@ from caseapp.services import fields as f
 from caseapp.services import records
 from caseapp.services.core import Core
 from caseapp.services.loaders import evidence_view, get_or_404
-from caseapp.services.search import index_record
+from caseapp.services.search import created_here, index_record
 from caseapp.services.uow import UnitOfWork, reading
 from caseapp.services.views import EvidenceView
 from caseapp.store import models as m
@@ -184,6 +184,7 @@ def add_evidence_file(
             with uow.session.no_autoflush:
                 _check(uow, item)
             uow.session.add(item)
+            created_here(uow.session, item.id)
             uow.flush()
             _index(uow.session, item)
             uow.audit(

@@ -17,7 +17,7 @@ from caseapp.services import records
 from caseapp.services.core import Core
 from caseapp.services.deadline_events import drop_for_trigger, sync_hearing
 from caseapp.services.loaders import get_or_404, hearing_view, note_view
-from caseapp.services.search import index_record, unindex
+from caseapp.services.search import created_here, index_record, unindex
 from caseapp.services.uow import UnitOfWork, reading
 from caseapp.services.views import HearingView, NoteView
 from caseapp.store import models as m
@@ -116,6 +116,7 @@ def add_note(
             id=record_id or uuid.uuid4(), hearing_id=hearing_id, at=when, author=core.author, text=values["text"]
         )
         uow.session.add(note)
+        created_here(uow.session, note.id)
         index_record(uow.session, "note", note.id, case_id, note.text[:80], note.text)
         uow.audit("create", "note", note.id, _("Hearing note: {text}").format(text=note.text[:60]), case_id=case_id)
         uow.commit()

@@ -109,8 +109,9 @@ def add_party(
             case_id=case_id,
             changes={k: f.stored(v) for k, v in link_values.items() if v is not None} | {"party": party.name},
         )
-        uow.flush()
-        resync_case(uow, case_id)  # an applicant's residence can extend the time limits
+        if link.role == PartyRole.APPLICANT:  # an applicant's residence can extend the time limits
+            uow.flush()
+            resync_case(uow, case_id)
         uow.commit()
         link_id = link.id
     return _link_view(core, link_id)
@@ -150,7 +151,7 @@ def remove_party(core: Core, link_id: uuid.UUID, *, expected_version: int | None
         link_id,
         expected_version=expected_version,
         before=unlink_filings,
-        after=lambda uow, link: resync_case(uow, link.case_id),
+        after=lambda uow, link: resync_case(uow, link.case_id) if link.role == PartyRole.APPLICANT else None,
     )
 
 

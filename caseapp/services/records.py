@@ -19,7 +19,7 @@ from caseapp.i18n import _
 from caseapp.services import fields as f
 from caseapp.services.core import Core
 from caseapp.services.loaders import get_or_404
-from caseapp.services.search import unindex
+from caseapp.services.search import created_here, unindex
 from caseapp.services.uow import UnitOfWork
 from caseapp.store import models as m
 
@@ -60,6 +60,7 @@ def create(
             require_case(uow.session, fixed["case_id"])
         record = kind.model(id=record_id or uuid.uuid4(), **fixed, **cleaned)
         uow.session.add(record)
+        created_here(uow.session, record.id)
         _run(uow, kind.checks, record)
         uow.flush()
         if kind.index:

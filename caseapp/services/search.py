@@ -20,12 +20,21 @@ from caseapp.store.models import Case, SearchEntry
 
 WORD = re.compile(r"\w+", re.UNICODE)
 KINDS = ("case", "filing", "note", "opinion", "evidence", "access_request")
+NEW_RECORDS = "caseapp.new_records"  # session.info key: ids of records created in the current transaction
+
+
+def created_here(session: Session, record_id: uuid.UUID) -> None:
+    """Say that a record was created in this transaction (its search entry cannot exist yet)."""
+    session.info.setdefault(NEW_RECORDS, set()).add(record_id)
 
 
 def index_record(
     session: Session, kind: str, record_id: uuid.UUID, case_id: uuid.UUID | None, title: str, *parts: str | None
 ) -> None:
     body = "\n".join(part for part in parts if part)
+    if record_id in session.info.get(NEW_RECORDS, ()):  # created in this transaction: nothing to look up
+        session.add(SearchEntry(kind=kind, record_id=record_id, case_id=case_id, title=title or "", body=body))
+        return
     entry = session.scalar(select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.record_id == record_id))
     if entry is None:
         session.add(SearchEntry(kind=kind, record_id=record_id, case_id=case_id, title=title or "", body=body))
