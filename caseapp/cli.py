@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register(sub)
+    importlib.import_module("caseapp.reports.cli").register(sub)
     commands_deadlines.register(sub)
     commands_safety.register(sub)
     return parser

@@ -47,3 +47,19 @@ def test_translate_in_a_chosen_language() -> None:
     assert translate("Hearings", "fr") == "Audiences"
     assert translate("Hearings", "en") == "Hearings"
     assert translate("A sentence nobody translated", "fr") == "A sentence nobody translated"
+
+
+def test_catalogues_agree_where_they_share_a_string() -> None:
+    """All catalogues are merged into one table: the same English text must get the same French in each."""
+    from pathlib import Path
+
+    from caseapp.resources import resource_path
+
+    seen: dict[str, tuple[str, str]] = {}
+    disagreements = []
+    for path in sorted(Path(resource_path("locale", "fr", "LC_MESSAGES")).glob("*.po")):
+        for english, french in parse_po(path.read_text(encoding="utf-8")).items():
+            first = seen.setdefault(english, (path.name, french))
+            if first[1] != french:
+                disagreements.append((english, first, (path.name, french)))
+    assert disagreements == []

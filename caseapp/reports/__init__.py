@@ -1,0 +1,10 @@
+"""PDF documents of a case, made with ReportLab from read models (never from a database session).
+
+- ``summary.render_summary``: the case summary;
+- ``bordereau.render_bordereau``: the exhibit list (bordereau de pièces);
+- ``hearing_sheet.render_hearing_sheet``: the sheet taken into a hearing;
+- ``telerecours.export_exhibit_set``: exhibits named for Télérecours, with their bordereau, in a folder or a zip.
+
+All share the page template of ``base`` and the style sheet of ``styles``. Importing this package does not
+import ReportLab; the modules above do.
+"""

@@ -1,0 +1,202 @@
+"""Sub-commands that write documents: ``summary``, ``bordereau``, ``hearing-sheet`` and ``telerecours``.
+
+``register(sub)`` adds them to the ``caseapp`` parser. ReportLab is imported only when one of them runs, so
+the other commands start as fast as before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from caseapp.errors import InvalidInput, NotFound
+from caseapp.i18n import _
+
+if TYPE_CHECKING:
+    from caseapp.services.core import Core
+    from caseapp.services.views import CaseDetail
+
+LANGUAGES = ("fr", "en")
+_HEX = re.compile(r"^[0-9a-fA-F-]+$")
+MIN_PREFIX = 6
+
+
+def resolve_hearing(core: Core, ref: str) -> uuid.UUID:
+    """Find a hearing by its UUID or by a unique prefix of it (at least 6 characters)."""
+    from sqlalchemy import String, cast, func, select
+
+    from caseapp.services.uow import reading
+    from caseapp.store import models as m
+
+    ref = ref.strip()
+    if not ref:
+        raise InvalidInput(_("Say which hearing: give its identifier."))
+    with reading(core) as session:
+        try:
+            full: uuid.UUID | None = uuid.UUID(ref)
+        except ValueError:
+            full = None
+        if full is not None:
+            if session.get(m.Hearing, full) is None:
+                raise NotFound(_("No hearing with the identifier {id}.").format(id=ref))
+            return full
+        prefix = ref.replace("-", "").lower()
+        if not _HEX.match(ref) or len(prefix) < MIN_PREFIX:
+            raise InvalidInput(
+                _("“{ref}” is not a hearing identifier: give the identifier or its first 6 characters or more.").format(
+                    ref=ref
+                )
+            )
+        matches = list(
+            session.scalars(
+                select(m.Hearing.id)
+                .where(func.replace(cast(m.Hearing.id, String), "-", "").like(prefix + "%"))
+                .limit(2)
+            )
+        )
+    if len(matches) > 1:
+        raise InvalidInput(
+            _("“{ref}” matches several hearings: give more characters of the identifier.").format(ref=ref)
+        )
+    if not matches:
+        raise NotFound(_("No hearing matches “{ref}”.").format(ref=ref))
+    return matches[0]
+
+
+def resolve_filing(detail: CaseDetail, ref: str) -> uuid.UUID:
+    """Find one of the case's filings by its UUID or a unique prefix of it (at least 6 characters)."""
+    wanted = ref.strip().replace("-", "").lower()
+    if len(wanted) < MIN_PREFIX or not _HEX.match(ref.strip()):
+        raise InvalidInput(_("Give the filing's identifier or its first 6 characters or more."))
+    matches = [f.id for f in detail.filings if f.id.hex.startswith(wanted)]
+    if len(matches) > 1:
+        raise InvalidInput(
+            _("“{ref}” matches several filings: give more characters of the identifier.").format(ref=ref)
+        )
+    if not matches:
+        raise NotFound(_("No filing of this case matches “{ref}”.").format(ref=ref))
+    return matches[0]
+
+
+def _case(args: argparse.Namespace) -> tuple[Core, CaseDetail]:
+    from caseapp.cli import open_core
+    from caseapp.services.cases import get_case, resolve_case
+
+    core = open_core(args)
+    return core, get_case(core, resolve_case(core, args.case))
+
+
+def _written(path: Path, pages: int) -> None:
+    print(_("Written: {path} ({pages} pages).").format(path=path, pages=pages))
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from caseapp.reports.summary import render_summary
+
+    _core, detail = _case(args)
+    result = render_summary(detail, Path(args.output), lang=args.lang, notes=not args.no_notes)
+    _written(Path(args.output), result.pages)
+    return 0
+
+
+def cmd_bordereau(args: argparse.Namespace) -> int:
+    from caseapp.reports.bordereau import render_bordereau
+
+    _core, detail = _case(args)
+    filing_id = resolve_filing(detail, args.filing) if args.filing else None
+    result = render_bordereau(detail, Path(args.output), filing_id=filing_id, lang=args.lang)
+    _written(Path(args.output), result.pages)
+    return 0
+
+
+def cmd_hearing_sheet(args: argparse.Namespace) -> int:
+    from caseapp.cli import open_core
+    from caseapp.reports.hearing_sheet import render_hearing_sheet
+    from caseapp.services.cases import get_case
+    from caseapp.services.hearings import get_hearing
+
+    core = open_core(args)
+    hearing = get_hearing(core, resolve_hearing(core, args.hearing))
+    detail = get_case(core, hearing.case_id)
+    result = render_hearing_sheet(detail, hearing, Path(args.output), lang=args.lang)
+    _written(Path(args.output), result.pages)
+    return 0
+
+
+def cmd_telerecours(args: argparse.Namespace) -> int:
+    from caseapp.reports.telerecours import export_exhibit_set
+
+    core, detail = _case(args)
+    filing_id = resolve_filing(detail, args.filing) if args.filing else None
+    result = export_exhibit_set(
+        detail,
+        Path(args.output),
+        files=core.db.files,
+        filing_id=filing_id,
+        force=args.force,
+        overwrite=args.overwrite,
+        lang=args.lang,
+    )
+    for problem in result.problems:
+        print(_("Warning: {message}").format(message=problem.message))
+    if result.skipped:
+        print(_("Left out (no usable file): {numbers}.").format(numbers=", ".join(str(n) for n in result.skipped)))
+    for name in result.files:
+        print(f"  {name}")
+    print(_("Exhibit set written: {path} ({count} files).").format(path=result.path, count=len(result.files)))
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the document sub-commands to the ``caseapp`` sub-parsers."""
+
+    def add(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    case_help = _("a case identifier, a unique prefix of it (6+ characters) or its court number")
+
+    def common(parser: argparse.ArgumentParser, *, output: str) -> None:
+        parser.add_argument("-o", "--output", required=True, metavar=output, help=_("where to write it"))
+        parser.add_argument(
+            "--lang", choices=LANGUAGES, default="fr", help=_("language of the document (default: fr, French)")
+        )
+
+    summary = add("summary", cmd_summary, _("write the summary of a case as PDF"))
+    summary.add_argument("case", metavar="CASE", help=case_help)
+    common(summary, output="FILE")
+    summary.add_argument("--no-notes", action="store_true", help=_("leave the hearing notes out"))
+
+    bordereau = add("bordereau", cmd_bordereau, _("write the list of exhibits (bordereau de pièces) as PDF"))
+    bordereau.add_argument("case", metavar="CASE", help=case_help)
+    common(bordereau, output="FILE")
+    bordereau.add_argument(
+        "--filing", metavar="ID", help=_("only the exhibits of this filing (identifier or 6+ first characters)")
+    )
+
+    sheet = add("hearing-sheet", cmd_hearing_sheet, _("write the sheet of a hearing as PDF"))
+    sheet.add_argument(
+        "hearing", metavar="HEARING", help=_("a hearing identifier or a unique prefix of it (6+ characters)")
+    )
+    common(sheet, output="FILE")
+
+    telerecours = add(
+        "telerecours",
+        cmd_telerecours,
+        _("export the exhibits named for Télérecours, with the bordereau, into a folder or a .zip"),
+    )
+    telerecours.add_argument("case", metavar="CASE", help=case_help)
+    common(telerecours, output="DIR_OR_ZIP")
+    telerecours.add_argument(
+        "--filing", metavar="ID", help=_("only the exhibits of this filing (identifier or 6+ first characters)")
+    )
+    telerecours.add_argument(
+        "--force",
+        action="store_true",
+        help=_("export even with blocking problems (exhibits without a file are left out)"),
+    )
+    telerecours.add_argument("--overwrite", action="store_true", help=_("replace an existing zip or non-empty folder"))

@@ -1,0 +1,155 @@
+"""Pieces several documents share: the case reference, paragraphs of user text, the parties and deadlines
+tables. Everything takes read models and a document language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from caseapp.domain.enums import DeadlineStatus, PartyKind, PartyRole
+from caseapp.i18n import translate
+from caseapp.reports import styles as s
+from caseapp.reports.formatting import (
+    NBSP,
+    clean_text,
+    document_language,
+    format_date,
+    format_moment,
+    format_time,
+    label,
+    markup,
+    shorten,
+    to_paris,
+)
+from caseapp.reports.styles import Para
+from caseapp.services.views import CaseDetail, DeadlineView, PartyView
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+CELL_LIMIT = 2000  # characters of one piece of user text in a table cell (a dozen lines across the page)
+ROLE_ORDER = {PartyRole.APPLICANT.value: 0, PartyRole.RESPONDENT.value: 1, PartyRole.INTERVENER.value: 2}
+
+
+def number_text(number: str, lang: str) -> str:
+    """ "n° 1901249" / "No. 1901249" (the court's case number)."""
+    return f"n°{NBSP}{number}" if document_language(lang) == "fr" else f"No.{NBSP}{number}"
+
+
+def case_reference(detail: CaseDetail, lang: str) -> str:
+    """How the running header names the case: court, number, internal reference, title."""
+    pieces: list[str] = []
+    if detail.court:
+        pieces.append(clean_text(detail.court))
+    if detail.court_number:
+        pieces.append(number_text(clean_text(detail.court_number), lang))
+    if detail.reference:
+        pieces.append(clean_text(detail.reference))
+    pieces.append(clean_text(detail.title))
+    return " — ".join(" ".join(p.split()) for p in pieces if p.strip())
+
+
+def para(text: str | None, style: ParagraphStyle, *, limit: int = CELL_LIMIT) -> Para:
+    """One Paragraph of user text, escaped, and shortened to ``limit`` characters: a table row must never be
+    taller than a page (ReportLab would have to split it inside, which spoils the table's headers)."""
+    return Para(markup(shorten(text, limit)), style)
+
+
+def chunks(text: str | None) -> list[str]:
+    """User text cut into paragraphs at blank lines, each as escaped markup."""
+    plain = clean_text(text).strip()
+    return [markup(chunk.strip()) for chunk in _BLANK_LINES.split(plain) if chunk.strip()]
+
+
+def text_block(text: str | None, style: ParagraphStyle) -> list[Flowable]:
+    """Long user text as one Paragraph per paragraph, so it breaks across pages between and inside them."""
+    return [Para(chunk, style) for chunk in chunks(text)]
+
+
+def sorted_parties(parties: Sequence[PartyView]) -> list[PartyView]:
+    return sorted(parties, key=lambda p: ROLE_ORDER.get(p.role, 9))
+
+
+def parties_table(detail: CaseDetail, lang: str) -> Flowable:
+    """Role, party and counsel of everyone in the case; a plain sentence when nobody is recorded."""
+    st = s.styles()
+    if not detail.parties:
+        return Para(markup(translate("No party is recorded for this case.", lang)), st.muted)
+    rows: list[list[Flowable]] = [
+        [
+            Para(translate("Role", lang), st.cell_head),
+            Para(translate("Party", lang), st.cell_head),
+            Para(translate("Counsel", lang), st.cell_head),
+        ]
+    ]
+    for party in sorted_parties(detail.parties):
+        counsel = markup(shorten(party.counsel, 300)) if party.counsel else "—"
+        if party.counsel_contact:
+            counsel += "<br/>" + s.muted(markup(shorten(party.counsel_contact, 300)))
+        rows.append(
+            [
+                Para(markup(label(PartyRole, party.role, lang)), st.cell_bold),
+                Para(
+                    markup(shorten(party.name, 300)) + "<br/>" + s.muted(markup(label(PartyKind, party.kind, lang))),
+                    st.cell,
+                ),
+                Para(counsel, st.cell),
+            ]
+        )
+    return s.table(rows, [30 * mm, 75 * mm, s.FRAME_WIDTH - 105 * mm])
+
+
+def open_deadlines(detail: CaseDetail) -> list[DeadlineView]:
+    return sorted(
+        (d for d in detail.deadlines if d.status == DeadlineStatus.OPEN.value), key=lambda d: (d.due_on, d.title)
+    )
+
+
+def deadlines_table(deadlines: Sequence[DeadlineView], lang: str, today: date) -> Flowable:
+    """Open deadlines: due date (overdue ones flagged), what is due and how it was computed, legal basis."""
+    st = s.styles()
+    if not deadlines:
+        return Para(markup(translate("No open deadline.", lang)), st.muted)
+    rows: list[list[Flowable]] = [
+        [
+            Para(translate("Due on", lang), st.cell_head),
+            Para(translate("Deadline", lang), st.cell_head),
+            Para(translate("Legal basis", lang), st.cell_head),
+        ]
+    ]
+    french = document_language(lang) == "fr"
+    for deadline in deadlines:
+        due = markup(format_date(deadline.due_on, lang))
+        if deadline.due_on < today:
+            due += "<br/>" + s.alert(markup(translate("overdue", lang)))
+        explanation = (deadline.explanation_fr if french else deadline.explanation_en) or (
+            deadline.explanation_en if french else deadline.explanation_fr
+        )
+        what = f"<b>{markup(shorten(deadline.title, 300))}</b>"
+        if explanation:
+            what += "<br/>" + s.muted(markup(shorten(explanation, 800)))
+        rows.append(
+            [
+                Para(due, st.cell),
+                Para(what, st.cell),
+                Para(markup(shorten(deadline.legal_basis, 200)) or "—", st.cell),
+            ]
+        )
+    return s.table(rows, [32 * mm, s.FRAME_WIDTH - 77 * mm, 45 * mm])
+
+
+def note_paragraphs(
+    text: str, at: datetime, author: str | None, lang: str, *, day: date | None = None
+) -> list[Flowable]:
+    """One hearing note: its time (Paris; with the date when it is not ``day``, the hearing's) and author,
+    then its text, however long, in paragraphs."""
+    st = s.styles()
+    when = format_time(at, lang) if to_paris(at).date() == day else format_moment(at, lang, weekday=False)
+    stamp = f"<b>{markup(when)}</b>"
+    if author:
+        stamp += " " + s.muted(markup(f"({shorten(author, 80)})"), 8)
+    pieces = chunks(text) or [""]
+    return [Para(f"{stamp} — {pieces[0]}", st.body), *(Para(p, st.body) for p in pieces[1:])]
