@@ -248,6 +248,21 @@ def test_pdf_metadata_and_embedded_fonts(demo: v.CaseDetail, tmp_path: Path) -> 
     assert all(row[-5] == "yes" for row in rows), fonts  # the "emb" column: every font embedded
 
 
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed")
+def test_every_document_passes_qpdf_check(demo: v.CaseDetail, out: Path) -> None:
+    from caseapp.reports.bordereau import render_bordereau
+    from caseapp.reports.hearing_sheet import render_hearing_sheet
+
+    targets = [out / "summary.pdf", out / "bordereau.pdf", out / "sheet.pdf"]
+    render_summary(demo, targets[0])
+    render_bordereau(demo, targets[1])
+    render_hearing_sheet(demo, demo.hearings[0], targets[2])
+    for target in targets:
+        check = subprocess.run(["qpdf", "--check", str(target)], capture_output=True, text=True, check=False)
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert "No syntax or stream encoding errors found" in check.stdout
+
+
 def test_deterministic_mode_gives_identical_bytes(demo: v.CaseDetail, tmp_path: Path) -> None:
     first, second, later = io.BytesIO(), io.BytesIO(), io.BytesIO()
     render_summary(demo, first, generated_at=FIXED)
