@@ -1,0 +1,121 @@
+"""Hearing mode: Enter commits a note before the field clears; notes are there after closing and reopening; a
+date said in court becomes a deadline or the next hearing in one action."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from caseapp.services import cases, hearings
+from tests.ui.conftest import idle, shortcut, type_text, until
+from ui.context import AppContext
+from ui.hearing_mode import HearingModeWindow
+from ui.main_window import MainWindow
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def case_with_hearing(ctx: AppContext) -> tuple[uuid.UUID, uuid.UUID]:
+    case = cases.create_case(ctx.core, title="Référé-liberté — drones", court="Tribunal administratif de Marseille")
+    hearing = hearings.add_hearing(ctx.core, case.id, starts_at=datetime.now(PARIS) + timedelta(hours=1))
+    return case.id, hearing.id
+
+
+def open_mode(qtbot: QtBot, window: MainWindow, ctx: AppContext, case_id: uuid.UUID) -> HearingModeWindow:
+    window.open_case(case_id, "hearings")
+    until(qtbot, lambda: window.case_view.case is not None and window.case_view.case.id == case_id)
+    idle(qtbot, ctx)
+    window.case_view.tab_widget.setFocus()
+    shortcut(qtbot, window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    until(qtbot, lambda: window.hearing_window is not None and window.hearing_window.isVisible())
+    mode = window.hearing_window
+    assert isinstance(mode, HearingModeWindow)
+    idle(qtbot, ctx)
+    return mode
+
+
+def test_three_notes_are_committed_as_enter_is_pressed_and_survive_reopening(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    case_id, hearing_id = case_with_hearing(ctx)
+    mode = open_mode(qtbot, window, ctx, case_id)
+    said = ["Le rapporteur public conclut à la suspension", "La Ville invoque l'urgence", "Délibéré à 16h"]
+    for count, text in enumerate(said, start=1):
+        type_text(qtbot, mode.field, text)
+        qtbot.keyClick(mode.field, Qt.Key.Key_Return)
+        # the field clears only once the note is in the database
+        until(qtbot, lambda: mode.field.toPlainText() == "")
+        stored = hearings.get_hearing(ctx.core, hearing_id).notes
+        assert [n.text for n in stored] == said[:count]
+        assert mode.model.rowCount() == count
+    assert mode.status.text().startswith("Saved at")
+    mode.close()
+    idle(qtbot, ctx)
+
+    again = open_mode(qtbot, window, ctx, case_id)
+    until(qtbot, lambda: again.model.rowCount() == 3)
+    assert [n.text for n in again.model.notes] == said
+    assert "Délibéré à 16h" in again.model.index(2).data()
+    assert ctx.errors.history == []
+
+
+def test_shift_enter_keeps_writing_and_an_empty_note_is_not_saved(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    case_id, hearing_id = case_with_hearing(ctx)
+    mode = open_mode(qtbot, window, ctx, case_id)
+    qtbot.keyClick(mode.field, Qt.Key.Key_Return)
+    idle(qtbot, ctx)
+    assert hearings.get_hearing(ctx.core, hearing_id).notes == ()
+    type_text(qtbot, mode.field, "Première ligne")
+    qtbot.keyClick(mode.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    type_text(qtbot, mode.field, "seconde ligne")
+    assert hearings.get_hearing(ctx.core, hearing_id).notes == ()
+    qtbot.keyClick(mode.field, Qt.Key.Key_Return)
+    until(qtbot, lambda: mode.field.toPlainText() == "")
+    (note,) = hearings.get_hearing(ctx.core, hearing_id).notes
+    assert note.text == "Première ligne\nseconde ligne"
+
+
+def test_a_date_said_in_court_becomes_a_deadline_or_the_next_hearing(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    case_id, hearing_id = case_with_hearing(ctx)
+    mode = open_mode(qtbot, window, ctx, case_id)
+    type_text(qtbot, mode.field, "Mémoire en réplique")
+    type_text(qtbot, mode.date_field.edit, "dans deux semaines")
+    assert mode.date_field.echo.text().startswith("✓")
+    qtbot.mouseClick(mode.deadline_button, Qt.MouseButton.LeftButton)
+    until(qtbot, lambda: any(d.title == "Mémoire en réplique" for d in cases.get_case(ctx.core, case_id).deadlines))
+    deadline = next(d for d in cases.get_case(ctx.core, case_id).deadlines if d.title == "Mémoire en réplique")
+    assert deadline.due_on == datetime.now(PARIS).date() + timedelta(days=14)
+    until(qtbot, lambda: mode.field.toPlainText() == "")  # its text became the deadline's title
+    until(qtbot, lambda: any("Mémoire en réplique" in n.text for n in hearings.get_hearing(ctx.core, hearing_id).notes))
+
+    type_text(qtbot, mode.date_field.edit, "12/03/2030")
+    qtbot.mouseClick(mode.next_button, Qt.MouseButton.LeftButton)
+    assert "time" in mode.date_field.echo.text()  # a hearing needs its time: refused, nothing created
+    type_text(qtbot, mode.date_field.edit, " 14h")
+    qtbot.mouseClick(mode.next_button, Qt.MouseButton.LeftButton)
+    until(qtbot, lambda: len(cases.get_case(ctx.core, case_id).hearings) == 2)
+    new = max(cases.get_case(ctx.core, case_id).hearings, key=lambda h: h.starts_at)
+    assert new.starts_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") == "12/03/2030 14:00"
+    assert new.court == "Tribunal administratif de Marseille"
+    idle(qtbot, ctx)
+    assert ctx.errors.history == []
+
+
+def test_undo_the_last_note(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    case_id, hearing_id = case_with_hearing(ctx)
+    mode = open_mode(qtbot, window, ctx, case_id)
+    type_text(qtbot, mode.field, "Une note de trop")
+    qtbot.keyClick(mode.field, Qt.Key.Key_Return)
+    until(qtbot, lambda: len(hearings.get_hearing(ctx.core, hearing_id).notes) == 1)
+    idle(qtbot, ctx)
+    ctx.undo.undo()
+    until(qtbot, lambda: hearings.get_hearing(ctx.core, hearing_id).notes == ())
+    until(qtbot, lambda: mode.model.rowCount() == 0)

@@ -1,0 +1,238 @@
+"""The first screen: what is coming across all cases — overdue deadlines first, then hearings and deadlines by
+date — and the active cases with nothing coming, which deserve a look. An empty case file offers the examples."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseapp.domain.enums import CaseStatus
+from caseapp.i18n import N_, _
+from caseapp.services.views import CaseRow, Changes
+from ui import spacing, style
+from ui.actions import make_action
+from ui.context import AppContext
+from ui.formatting import PARIS, short_date, short_time
+from ui.i18n import label
+from ui.icons import icon
+from ui.models.table import Column, RecordTableModel
+from ui.operations import cases as case_ops
+from ui.operations.lookups import load_agenda
+from ui.widgets.record_table import RecordTable
+
+HORIZONS = (
+    (14, N_("Next 2 weeks")),
+    (30, N_("Next 30 days")),
+    (60, N_("Next 60 days")),
+    (90, N_("Next 3 months")),
+    (365, N_("Next 12 months")),
+)
+REFRESH_KINDS = {"case", "hearing", "deadline", "filing", "access_request"}
+
+
+def _when(day: date) -> str:
+    today = datetime.now(PARIS).date()
+    delta = (day - today).days
+    if delta == 0:
+        return _("Today")
+    if delta == 1:
+        return _("Tomorrow")
+    return short_date(day)
+
+
+def _kind_text(item: Any) -> str:
+    if item.kind == "hearing":
+        return _("Hearing")
+    return _("Overdue deadline") if item.overdue else _("Deadline")
+
+
+class AgendaPage(QWidget):
+    hearing_mode_requested = Signal(object)  # AgendaItem of a hearing
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("agenda_page")
+        self.ctx = ctx
+        self.agenda: Any = None
+        title = QLabel(_("Agenda"), self)
+        title.setFont(style.scaled_font(self, spacing.TITLE_FONT_SCALE, bold=True))
+        self.summary = QLabel(self)
+        self.summary.setObjectName("agenda_summary")
+        style.set_muted_style(self.summary)
+        self.horizon = QComboBox(self)
+        self.horizon.setObjectName("agenda_horizon")
+        for days, text in HORIZONS:
+            self.horizon.addItem(_(text), days)
+        self.horizon.setCurrentIndex(max(0, self.horizon.findData(ctx.settings.agenda_days)))
+        self.horizon.currentIndexChanged.connect(self._horizon_changed)
+        top = QHBoxLayout()
+        spacing.flush(top)
+        top.addWidget(title)
+        top.addSpacing(spacing.SECTION)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.horizon)
+        item_columns: list[Column[Any]] = [
+            Column(
+                N_("Date"),
+                lambda i: _when(i.day),
+                sort=lambda i: (not i.overdue, i.day.isoformat()),
+                icon=lambda i: icon("warning") if i.overdue else None,
+            ),
+            Column(N_("Time"), lambda i: short_time(i.at) if i.at else "", sort=lambda i: i.at),
+            Column(N_("What"), _kind_text, icon=lambda i: icon("hearing" if i.kind == "hearing" else "deadline")),
+            Column(N_("Case"), lambda i: i.case_title or "—"),
+            Column(N_("Number"), lambda i: i.court_number or "—"),
+            Column(N_("Details"), lambda i: i.title or "—", stretch=True),
+        ]
+        self.items = RecordTable(
+            RecordTableModel(
+                item_columns,
+                self,
+                bold_when=lambda i: i.overdue,
+                record_id=lambda i: (i.hearing or i.deadline).id if (i.hearing or i.deadline) else None,
+            ),
+            name="agenda_items",
+            settings=ctx.settings,
+            empty_text=_("Nothing scheduled in this period."),
+            sortable=False,
+            parent=self,
+        )
+        self.mode_action = self.items.add_action(
+            make_action(self, _("Hearing mode"), self._hearing_mode, icon="hearing", name="agenda_hearing_mode")
+        )
+        self.items.record_activated.connect(self._open_item)
+        self.items.selection_did_change.connect(self._selection)
+        idle_columns: list[Column[CaseRow]] = [
+            Column(N_("Case"), lambda c: c.title, stretch=True),
+            Column(N_("Court"), lambda c: c.court or "—"),
+            Column(N_("Number"), lambda c: c.court_number or "—"),
+            Column(N_("Status"), lambda c: label(CaseStatus, c.status)),
+        ]
+        self.idle = RecordTable(
+            RecordTableModel(idle_columns, self),
+            name="agenda_idle",
+            settings=ctx.settings,
+            empty_text=_("Every active case has a hearing or a deadline coming."),
+            parent=self,
+        )
+        self.idle.record_activated.connect(lambda case: ctx.events.open_case(case.id, "overview"))
+        idle_box = QWidget(self)
+        idle_layout = spacing.flush(QVBoxLayout(idle_box), spacing.TIGHT)
+        idle_caption = QLabel(_("Active cases with nothing coming"), self)
+        idle_caption.setFont(style.scaled_font(self, 1.1, bold=True))
+        idle_layout.addWidget(idle_caption)
+        idle_layout.addWidget(self.idle)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("agenda_splitter")
+        self.splitter.addWidget(self.items)
+        self.splitter.addWidget(idle_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.welcome = self._welcome()
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.splitter)
+        self.stack.addWidget(self.welcome)
+        layout = spacing.page(QVBoxLayout(self))
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+        ctx.events.operation_did_execute.connect(self._changed)
+        self._selection(None)
+
+    def _welcome(self) -> QWidget:
+        box = QWidget(self)
+        box.setObjectName("welcome")
+        card = QWidget(box)
+        card.setMaximumWidth(640)
+        text = QLabel(
+            _(
+                "<h2>Welcome to CaseApp</h2><p>Your case file is empty. You can look around with a few real, public "
+                "cases (the facial-recognition experiment in two high schools and the automated video surveillance "
+                "in Marseille), marked as examples, or start with your own case.</p>"
+            ),
+            card,
+        )
+        text.setWordWrap(True)
+        self.demo_button = QPushButton(icon("demo"), _("Load example cases"), card)
+        self.demo_button.setObjectName("load_demo_button")
+        self.demo_button.setDefault(True)
+        self.new_case_button = QPushButton(icon("add"), _("Create a case"), card)
+        self.new_case_button.setObjectName("create_case_button")
+        buttons = QHBoxLayout()
+        spacing.flush(buttons)
+        buttons.addWidget(self.demo_button)
+        buttons.addWidget(self.new_case_button)
+        buttons.addStretch(1)
+        card_layout = spacing.flush(QVBoxLayout(card), spacing.SECTION)
+        card_layout.addWidget(text)
+        card_layout.addLayout(buttons)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 3)
+        row.addStretch(1)
+        layout = QVBoxLayout(box)
+        layout.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        return box
+
+    # -- data ---------------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        days = int(self.horizon.currentData() or 60)
+        load_agenda(self.ctx, days, owner=self, on_success=self._loaded)
+        case_ops.count_cases(self.ctx, owner=self, on_success=self._counted)
+
+    def _loaded(self, agenda: Any) -> None:
+        self.agenda = agenda
+        self.items.set_rows(list(agenda.items))
+        self.idle.set_rows(list(agenda.idle_cases))
+        overdue = sum(1 for item in agenda.items if item.overdue)
+        hearings = sum(1 for item in agenda.items if item.kind == "hearing")
+        deadlines = len(agenda.items) - hearings
+        parts = [_("{count} hearing(s)").format(count=hearings), _("{count} deadline(s)").format(count=deadlines)]
+        if overdue:
+            parts.insert(0, _("{count} overdue").format(count=overdue))
+        self.summary.setText(" · ".join(parts))
+
+    def _counted(self, count: int) -> None:
+        self.stack.setCurrentWidget(self.welcome if count == 0 else self.splitter)
+        self.summary.setVisible(count > 0)
+        self.horizon.setVisible(count > 0)
+
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.kinds & REFRESH_KINDS:
+            self.refresh()
+
+    def _horizon_changed(self) -> None:
+        self.ctx.settings.agenda_days = int(self.horizon.currentData() or 60)
+        self.refresh()
+
+    # -- opening ------------------------------------------------------------------------------------------------
+
+    def _open_item(self, item: Any) -> None:
+        if item.case_id is None:
+            return
+        if item.kind == "hearing":
+            self.ctx.events.open_case(item.case_id, "hearings", item.hearing.id if item.hearing else None)
+        else:
+            self.ctx.events.open_case(item.case_id, "deadlines", item.deadline.id if item.deadline else None)
+
+    def _selection(self, item: Any) -> None:
+        self.mode_action.setEnabled(item is not None and item.kind == "hearing")
+
+    def _hearing_mode(self) -> None:
+        item = self.items.selected()
+        if item is not None and item.kind == "hearing":
+            self.hearing_mode_requested.emit(item)

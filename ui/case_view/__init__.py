@@ -1,0 +1,13 @@
+"""The case view: a header with what matters now, and one tab per kind of record."""
+
+TABS = (
+    "overview",
+    "parties",
+    "filings",
+    "hearings",
+    "deadlines",
+    "evidence",
+    "opinions",
+    "access",
+    "history",
+)

@@ -1,0 +1,96 @@
+"""The case header: title, court, number, status, and the next hearing and deadline at a glance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from caseapp.domain.enums import CaseStatus, Procedure
+from caseapp.i18n import _
+from caseapp.services.views import CaseDetail
+from ui import spacing, style
+from ui.formatting import PARIS, long_date, long_datetime
+from ui.i18n import label
+
+
+def _days_until(day: date) -> str:
+    today = datetime.now(PARIS).date()
+    delta = (day - today).days
+    if delta == 0:
+        return _("today")
+    if delta == 1:
+        return _("tomorrow")
+    if delta < 0:
+        return _("overdue by {days} days").format(days=-delta)
+    return _("in {days} days").format(days=delta)
+
+
+class CaseHeader(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(self)
+        self.title.setObjectName("case_title")
+        self.title.setWordWrap(True)
+        self.title.setFont(style.scaled_font(self, spacing.TITLE_FONT_SCALE, bold=True))
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts = QLabel(self)
+        self.facts.setObjectName("case_facts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.next_hearing_label = QLabel(_("Next hearing"), self)
+        self.next_hearing = QLabel(self)
+        self.next_hearing.setObjectName("next_hearing")
+        self.next_hearing.setWordWrap(True)
+        self.next_deadline_label = QLabel(_("Next deadline"), self)
+        self.next_deadline = QLabel(self)
+        self.next_deadline.setObjectName("next_deadline")
+        self.next_deadline.setWordWrap(True)
+        for caption in (self.next_hearing_label, self.next_deadline_label):
+            style.set_muted_style(caption)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(spacing.SECTION)
+        grid.addWidget(self.next_hearing_label, 0, 0)
+        grid.addWidget(self.next_hearing, 0, 1)
+        grid.addWidget(self.next_deadline_label, 1, 0)
+        grid.addWidget(self.next_deadline, 1, 1)
+        grid.setColumnStretch(1, 1)
+        layout = spacing.flush(QVBoxLayout(self), spacing.TIGHT)
+        layout.addWidget(self.title)
+        layout.addWidget(self.facts)
+        layout.addSpacing(spacing.TIGHT)
+        layout.addLayout(grid)
+
+    def show_case(self, case: CaseDetail) -> None:
+        title = case.title + (f"  [{_('example')}]" if case.example else "")
+        self.title.setText(title)
+        facts = [
+            case.court or _("No court yet"),
+            _("No. {number}").format(number=case.court_number) if case.court_number else _("No number yet"),
+            label(CaseStatus, case.status),
+        ]
+        if case.procedure:
+            facts.append(label(Procedure, case.procedure))
+        self.facts.setText("  ·  ".join(facts))
+        hearing = case.next_hearing
+        if hearing is None:
+            self.next_hearing.setText(_("None scheduled"))
+        else:
+            where = ", ".join(part for part in (hearing.court, hearing.room) if part)
+            when = long_datetime(hearing.starts_at)
+            self.next_hearing.setText(
+                f"{when} ({_days_until(hearing.starts_at.astimezone(PARIS).date())})" + (f" — {where}" if where else "")
+            )
+        deadline = case.next_deadline
+        if deadline is None:
+            self.next_deadline.setText(_("None open"))
+        else:
+            self.next_deadline.setText(
+                f"{long_date(deadline.due_on)} ({_days_until(deadline.due_on)}) — {deadline.title}"
+            )
+        overdue = deadline is not None and deadline.due_on < datetime.now(PARIS).date()
+        font = self.next_deadline.font()
+        font.setBold(overdue)
+        self.next_deadline.setFont(font)

@@ -1,0 +1,112 @@
+"""The composition root: everything a window needs, built once and passed down (no global singletons)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from ui.errors import ErrorPresenter
+from ui.events import Events
+from ui.prompts import Prompts
+from ui.settings import Settings
+from ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from caseapp.services.core import Core
+
+
+@dataclass(frozen=True)
+class Location:
+    """Which case file to open: a data folder (None = the default) and maybe a database server."""
+
+    data_dir: Path | None
+    url: str | None
+    author: str | None
+
+    def describe(self) -> str:
+        return self.url or (str(self.data_dir) if self.data_dir else "")
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    errors: ErrorPresenter
+    tasks: TaskManager
+    events: Events
+    undo: QUndoStack
+    prompts: Prompts
+    location: Location
+    versions: dict[object, int] = field(default_factory=dict)  # record id -> last version seen (see ui.undo)
+
+    @property
+    def core(self) -> Core:
+        return self.tasks.core
+
+    def window(self) -> QWidget | None:
+        return self.errors.window()
+
+    def close(self) -> None:
+        self.tasks.shutdown()
+
+
+def location_from(settings: Settings, env: dict[str, str]) -> Location:
+    """Environment variables win over the settings (they are set for one run on purpose)."""
+    prefs = settings.preferences()
+    folder = env.get("CASEAPP_DATA_DIR") or prefs.data_dir
+    url = env.get("CASEAPP_DB_URL") or prefs.server_url
+    author = env.get("CASEAPP_AUTHOR") or prefs.author_name
+    return Location(Path(folder).expanduser() if folder else None, url or None, author or None)
+
+
+def opener(location: Location) -> Callable[[], Core]:
+    def open_it() -> Core:
+        from caseapp.services.core import open_core  # heavy (SQLAlchemy, Alembic): loaded on the worker
+
+        return open_core(data_dir=location.data_dir, url=location.url, author=location.author)
+
+    return open_it
+
+
+def warm_up_date_parser() -> None:
+    """The first natural-language date costs a library import; pay it in the background at start."""
+
+    def work() -> None:
+        try:
+            from caseapp.dates import parse_when
+
+            parse_when("demain")
+        except Exception:  # only a warm-up
+            pass
+
+    threading.Thread(target=work, name="caseapp-warm-up", daemon=True).start()
+
+
+def new_context(
+    settings: Settings, location: Location, *, prompts: Prompts | None = None, open_now: bool = True
+) -> AppContext:
+    """The context; the case file opens on the worker now, or when ``open_case_file`` is called (after the first
+    paint, so the database libraries load while the window is already on screen)."""
+    errors = ErrorPresenter()
+    tasks = TaskManager(default_failure=lambda exc: errors.present(exc))
+    ctx = AppContext(
+        settings=settings,
+        errors=errors,
+        tasks=tasks,
+        events=Events(),
+        undo=QUndoStack(),
+        prompts=prompts or Prompts(),
+        location=location,
+    )
+    if open_now:
+        open_case_file(ctx)
+    return ctx
+
+
+def open_case_file(ctx: AppContext) -> None:
+    ctx.tasks.open_core(opener(ctx.location))

@@ -1,0 +1,1 @@
+"""Dialogs that create and edit records, the settings dialog and the About box."""

@@ -1,0 +1,170 @@
+"""The shape of every record dialog: labelled fields, each with room for its own error right under it.
+
+Saving collects the values (a date that cannot be understood stops here, with its reason), hands them to the
+caller's save function (which runs the service on the worker), and either closes on success or shows the
+service's refusal under the field it names (``InvalidInput.field``), keeping everything that was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseapp.errors import CaseAppError, InvalidInput
+from caseapp.i18n import _
+from ui import spacing, style
+from ui.context import AppContext
+from ui.widgets.date_field import DateField
+
+Values = dict[str, Any]
+SaveFn = Callable[[Values, Callable[[Any], None], Callable[[BaseException], None]], None]
+
+
+def text_or_none(widget: QLineEdit | QPlainTextEdit) -> str | None:
+    text = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
+    return text.strip() or None
+
+
+def long_text(parent: QWidget, *, lines: int = 4) -> QPlainTextEdit:
+    edit = QPlainTextEdit(parent)
+    edit.setTabChangesFocus(True)
+    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 12)
+    return edit
+
+
+class FormDialog(QDialog):
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None, save: SaveFn) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._save = save
+        self.result_view: Any = None
+        self.setWindowTitle(title)
+        self.setMinimumWidth(560)
+        self._rows: dict[str, tuple[QWidget, QLabel | None]] = {}
+        self.general_error = QLabel(self)
+        self.general_error.setObjectName("general_error")
+        self.general_error.setWordWrap(True)
+        self.general_error.setVisible(False)
+        style.set_error_style(self.general_error)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.form.setVerticalSpacing(spacing.SPACING)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = spacing.page(QVBoxLayout(self))
+        layout.addWidget(self.general_error)
+        layout.addLayout(self.form)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    # -- building -----------------------------------------------------------------------------------------------
+
+    def add_row(self, name: str, label: str, widget: QWidget) -> QWidget:
+        """A field named like the service's field, so the service's refusal lands under it."""
+        widget.setObjectName(name)
+        error: QLabel | None = None
+        if isinstance(widget, DateField):
+            field_widget: QWidget = widget
+        else:
+            field_widget = QWidget(self)
+            box = spacing.tight(QVBoxLayout(field_widget))
+            box.addWidget(widget)
+            error = QLabel(field_widget)
+            error.setObjectName(f"{name}_error")
+            error.setWordWrap(True)
+            error.setVisible(False)
+            style.set_error_style(error)
+            box.addWidget(error)
+        text = QLabel(label, self)
+        text.setBuddy(widget)
+        self.form.addRow(text, field_widget)
+        self._rows[name] = (widget, error)
+        return widget
+
+    def add_check(self, name: str, text: str) -> QCheckBox:
+        box = QCheckBox(text, self)
+        self.add_row(name, "", box)
+        return box
+
+    def field(self, name: str) -> QWidget:
+        return self._rows[name][0]
+
+    # -- errors -------------------------------------------------------------------------------------------------
+
+    def field_error(self, name: str) -> str:
+        """The message shown under a field ('' when none): tests and screen readers read it."""
+        widget, error = self._rows[name]
+        if isinstance(widget, DateField):
+            return widget.echo.text() if widget._error_shown or not widget.is_valid() else ""
+        return error.text() if error is not None and error.isVisible() else ""
+
+    def clear_errors(self) -> None:
+        self.general_error.setVisible(False)
+        for widget, error in self._rows.values():
+            if isinstance(widget, DateField):
+                widget.show_error(None)
+            elif error is not None:
+                error.setVisible(False)
+
+    def show_error(self, error: BaseException) -> None:
+        if isinstance(error, InvalidInput) and error.field in self._rows:
+            widget, label = self._rows[error.field]
+            if isinstance(widget, DateField):
+                widget.show_error(error.message)
+            elif label is not None:
+                label.setText(error.message)
+                label.setVisible(True)
+            widget.setFocus()
+            return
+        if isinstance(error, CaseAppError):
+            self.general_error.setText(error.message)
+            self.general_error.setVisible(True)
+            return
+        self.ctx.errors.present(error, self)
+
+    # -- saving -------------------------------------------------------------------------------------------------
+
+    def collect(self) -> Values:
+        raise NotImplementedError
+
+    def set_busy(self, busy: bool) -> None:
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        button.setEnabled(not busy)
+        button.setText(_("Saving…") if busy else _("Save"))
+
+    def save(self) -> None:
+        self.clear_errors()
+        try:
+            values = self.collect()
+        except InvalidInput as exc:
+            self.show_error(exc)
+            return
+        self.set_busy(True)
+        self._save(values, self._saved, self._failed)
+
+    def _saved(self, view: Any) -> None:
+        self.result_view = view
+        self.set_busy(False)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.set_busy(False)
+        self.show_error(error)

@@ -1,0 +1,101 @@
+"""Preferences: who is working (for the history), where the case file is, and the interface language."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseapp.i18n import N_, _
+from ui import spacing, style
+from ui.prompts import Prompts
+from ui.settings import Preferences
+
+LANGUAGES = (("system", N_("System language")), ("en", "English"), ("fr", "Français"))
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self, prefs: Preferences, prompts: Prompts, parent: QWidget | None = None, *, default_author: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Settings"))
+        self.setMinimumWidth(620)
+        self._prompts = prompts
+        self._initial = prefs
+        self.author = QLineEdit(prefs.author_name, self)
+        self.author.setObjectName("author_name")
+        self.author.setPlaceholderText(default_author)
+        self.local = QRadioButton(_("A case file in a folder on this computer"), self)
+        self.server = QRadioButton(_("A shared database server (PostgreSQL)"), self)
+        group = QButtonGroup(self)
+        group.addButton(self.local)
+        group.addButton(self.server)
+        self.folder = QLineEdit(prefs.data_dir, self)
+        self.folder.setObjectName("data_dir")
+        self.folder.setPlaceholderText(_("the default data folder"))
+        browse = QPushButton(_("Choose…"), self)
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        spacing.flush(folder_row)
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.url = QLineEdit(prefs.server_url, self)
+        self.url.setObjectName("server_url")
+        self.url.setPlaceholderText("postgresql+psycopg://user@server/caseapp")
+        self.language = QComboBox(self)
+        self.language.setObjectName("language")
+        for code, name in LANGUAGES:
+            self.language.addItem(_(name) if code == "system" else name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(prefs.language)))
+        note = QLabel(_("A new data folder or server is used the next time CaseApp starts."), self)
+        note.setWordWrap(True)
+        style.set_muted_style(note)
+        form = QFormLayout()
+        form.addRow(_("Your name"), self.author)
+        hint = QLabel(_("Shown in the history of every change you make."), self)
+        style.set_muted_style(hint)
+        form.addRow("", hint)
+        form.addRow(_("Case file"), self.local)
+        form.addRow(_("Data folder"), folder_row)
+        form.addRow("", self.server)
+        form.addRow(_("Server address"), self.url)
+        form.addRow("", note)
+        form.addRow(_("Language"), self.language)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = spacing.page(QVBoxLayout(self))
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        (self.server if prefs.server_url else self.local).setChecked(True)
+        self.local.toggled.connect(self._mode_changed)
+        self._mode_changed()
+
+    def _mode_changed(self) -> None:
+        self.url.setEnabled(self.server.isChecked())
+
+    def _browse(self) -> None:
+        folder = self._prompts.choose_folder(self, _("Choose the data folder"), self.folder.text())
+        if folder is not None:
+            self.folder.setText(str(folder))
+
+    def preferences(self) -> Preferences:
+        return Preferences(
+            author_name=self.author.text().strip(),
+            data_dir=self.folder.text().strip(),
+            server_url=self.url.text().strip() if self.server.isChecked() else "",
+            language=str(self.language.currentData()),
+        )

@@ -1,0 +1,24 @@
+"""Application-wide signals: one broadcast after every change, so each screen decides whether to refresh."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QObject, Signal
+
+from caseapp.services.views import Changes
+
+
+class Events(QObject):
+    # (Changes, initiator): what kind of data changed, in which case, and which widget asked for it
+    operation_did_execute = Signal(object, object)
+    # (case_id, tab, record_id): someone wants a case shown, on a tab, with a record selected
+    case_open_requested = Signal(object, str, object)
+    # the interface language changed: windows rebuild themselves
+    language_did_change = Signal(str)
+
+    def changed(self, kinds: set[str] | frozenset[str], case_id: uuid.UUID | None, initiator: object = None) -> None:
+        self.operation_did_execute.emit(Changes(frozenset(kinds), case_id), initiator)
+
+    def open_case(self, case_id: uuid.UUID, tab: str = "overview", record_id: uuid.UUID | None = None) -> None:
+        self.case_open_requested.emit(case_id, tab, record_id)

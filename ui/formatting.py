@@ -1,0 +1,94 @@
+"""Short forms of dates, times and sizes for tables and headers, in the interface language, in Paris time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from caseapp.dates import format_date, format_datetime
+from caseapp.i18n import _, current_language
+
+PARIS = ZoneInfo("Europe/Paris")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DASH = "—"
+
+
+def paris(moment: datetime) -> datetime:
+    return moment.astimezone(PARIS) if moment.tzinfo else moment
+
+
+def short_date(day: date | None) -> str:
+    """27/02/2020 in French, 27 Feb 2020 in English."""
+    if day is None:
+        return DASH
+    if isinstance(day, datetime):
+        day = paris(day).date()
+    if current_language() == "fr":
+        return day.strftime("%d/%m/%Y")
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def short_time(moment: datetime) -> str:
+    local = paris(moment)
+    if current_language() == "fr":
+        return f"{local.hour}h{local.minute:02d}"
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def short_datetime(moment: datetime | None) -> str:
+    if moment is None:
+        return DASH
+    return f"{short_date(moment)} {short_time(moment)}"
+
+
+def long_date(day: date | None) -> str:
+    return format_date(day, current_language()) if day else DASH
+
+
+def long_datetime(moment: datetime | None) -> str:
+    return format_datetime(moment, current_language()) if moment else DASH
+
+
+def editable_date(day: date) -> str:
+    """How a stored date is put back into a date field (a form the date parser reads in both languages)."""
+    return day.strftime("%d/%m/%Y")
+
+
+def editable_datetime(moment: datetime) -> str:
+    local = paris(moment)
+    return local.strftime("%d/%m/%Y %H:%M")
+
+
+def file_size(size: int) -> str:
+    units = (_("bytes"), _("KB"), _("MB"), _("GB"))
+    value = float(size)
+    for unit in units:
+        if value < 1024 or unit == units[-1]:
+            text = f"{value:.0f}" if unit == units[0] else f"{value:.1f}"
+            if current_language() == "fr":
+                text = text.replace(".", ",")
+            return f"{text} {unit}"
+        value /= 1024
+    return str(size)  # pragma: no cover
+
+
+def sort_key(value: object) -> str | int | float:
+    """A value the sort proxy can compare (Qt compares strings and numbers, not Python objects)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, datetime):
+        return value.astimezone(PARIS).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).casefold()
+
+
+def one_line(text: str | None, limit: int = 160) -> str:
+    if not text:
+        return ""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,289 @@
+"""Hearing mode: taking notes in the courtroom, fast, with nothing lost.
+
+One large field. Enter saves the note at once — it is committed to the database before the field clears, so a note
+that left the field survives a dead battery. The notes so far are above the field. A date said in court
+("renvoi au 12 mars 14h", "mémoire avant le 3 avril") becomes a deadline or the next hearing in one action, and the
+hearing's log says so.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseapp.domain.enums import HearingStatus
+from caseapp.errors import CaseAppError, InvalidInput
+from caseapp.i18n import _
+from caseapp.services.views import Changes, HearingView, NoteView
+from ui import spacing, style
+from ui.actions import make_action
+from ui.context import AppContext
+from ui.formatting import long_date, long_datetime, short_time
+from ui.icons import icon
+from ui.models.notes import NotesModel
+from ui.operations import records
+from ui.operations.lookups import load_hearing
+from ui.shortcuts import key
+from ui.undo import save_create
+from ui.widgets.date_field import DateField
+
+
+class NoteField(QPlainTextEdit):
+    """Enter sends; Shift+Enter starts a new line."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            event.accept()
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class HearingModeWindow(QWidget):
+    def __init__(
+        self,
+        ctx: AppContext,
+        case_id: uuid.UUID,
+        case_title: str,
+        hearing: HearingView,
+        parent: QWidget | None,
+        *,
+        case_court: str | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("hearing_mode")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.ctx = ctx
+        self.case_id = case_id
+        self.hearing = hearing
+        self.case_court = case_court
+        self.saving = False
+        self.setWindowTitle(_("Hearing mode — {case}").format(case=case_title))
+        title = QLabel(case_title, self)
+        title.setWordWrap(True)
+        title.setFont(style.scaled_font(self, spacing.TITLE_FONT_SCALE, bold=True))
+        where = ", ".join(part for part in (hearing.court, hearing.room) if part)
+        self.subtitle = QLabel(
+            _("Hearing of {when}").format(when=long_datetime(hearing.starts_at)) + (f" — {where}" if where else ""),
+            self,
+        )
+        style.set_muted_style(self.subtitle)
+        self.model = NotesModel(self)
+        self.notes = QListView(self)
+        self.notes.setObjectName("hearing_mode_notes")
+        self.notes.setModel(self.model)
+        self.notes.setWordWrap(True)
+        self.notes.setUniformItemSizes(False)
+        self.notes.setSpacing(2)
+        self.notes.setFont(style.scaled_font(self, 1.15))
+        self.notes.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.field = NoteField(self)
+        self.field.setObjectName("note_field")
+        self.field.setFont(style.scaled_font(self, spacing.HEARING_FONT_SCALE))
+        self.field.setPlaceholderText(
+            _("Type what is said. Enter saves the note at once; Shift+Enter starts a new line.")
+        )
+        self.field.setTabChangesFocus(True)
+        self.field.setFixedHeight(self.field.fontMetrics().lineSpacing() * 3 + 20)
+        self.field.submitted.connect(self.save_note)
+        self.status = QLabel(self)
+        self.status.setObjectName("hearing_mode_status")
+        style.set_muted_style(self.status)
+        self.date_field = DateField("said_date", "any", parent=self)
+        self.date_field.edit.setPlaceholderText(_("A date said in court: “12 mars 14h”, “dans quinze jours”…"))
+        self.deadline_button = QPushButton(icon("deadline"), _("Make it a deadline"), self)
+        self.deadline_button.setObjectName("to_deadline")
+        self.deadline_button.setToolTip(
+            _("The note field's text, if any, becomes the deadline's title ({key})").format(
+                key=key("to_deadline").toString()
+            )
+        )
+        self.deadline_button.clicked.connect(self.make_deadline)
+        self.next_button = QPushButton(icon("hearing"), _("Make it the next hearing"), self)
+        self.next_button.setObjectName("to_next_hearing")
+        self.next_button.setToolTip(key("to_next_hearing").toString())
+        self.next_button.clicked.connect(self.make_next_hearing)
+        said = QHBoxLayout()
+        spacing.flush(said)
+        said.addWidget(QLabel(_("Date said in court"), self), 0, Qt.AlignmentFlag.AlignTop)
+        said.addWidget(self.date_field, 1)
+        said.addWidget(self.deadline_button, 0, Qt.AlignmentFlag.AlignTop)
+        said.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = spacing.page(QVBoxLayout(self))
+        layout.addWidget(title)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.notes, 1)
+        layout.addWidget(self.field)
+        layout.addWidget(self.status)
+        layout.addSpacing(spacing.SPACING)
+        layout.addLayout(said)
+        for action in (
+            make_action(self, _("Make it a deadline"), self.make_deadline, shortcut="to_deadline"),
+            make_action(self, _("Make it the next hearing"), self.make_next_hearing, shortcut="to_next_hearing"),
+            make_action(self, _("Close"), self.close, shortcut="close_window"),
+            make_action(self, _("Undo"), ctx.undo.undo, shortcut="undo"),
+        ):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        geometry = ctx.settings.geometry("hearing_mode")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(900, 700)
+        ctx.events.operation_did_execute.connect(self._changed)
+        self.reload()
+
+    def show_and_focus(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.field.setFocus()
+
+    # -- notes --------------------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        load_hearing(self.ctx, self.hearing.id, owner=self, on_success=self._loaded)
+
+    def _loaded(self, hearing: HearingView) -> None:
+        self.hearing = hearing
+        self.model.set_notes(hearing.notes)
+        self.notes.scrollToBottom()
+        if not self.status.text():
+            self.status.setText(_("{count} note(s) so far.").format(count=len(hearing.notes)))
+
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.case_id == self.case_id and changes.kinds & {"note", "hearing"} and not self.saving:
+            self.reload()
+
+    def save_note(self, text: str | None = None, *, clear_field: bool = True) -> None:
+        """Save the field's text as a note, timestamped now; the field clears only once it is committed."""
+        text = (text if text is not None else self.field.toPlainText()).strip()
+        if not text or self.saving:
+            return
+        self.saving = True
+        if clear_field:
+            self.field.setReadOnly(True)
+        self.status.setText(_("Saving…"))
+        at = datetime.now(UTC)
+
+        def saved(note: NoteView) -> None:
+            self.saving = False
+            self.model.append(note)
+            self.notes.scrollToBottom()
+            if clear_field:
+                self.field.clear()
+                self.field.setReadOnly(False)
+                self.field.setFocus()
+            self.status.setText(_("Saved at {time}.").format(time=short_time(note.at)))
+            style.set_muted_style(self.status)
+
+        def failed(error: BaseException) -> None:
+            self.saving = False
+            self.field.setReadOnly(False)
+            message = error.message if isinstance(error, CaseAppError) else str(error)
+            self.status.setText(_("NOT SAVED: {reason}").format(reason=message))
+            style.set_error_style(self.status)
+            if not isinstance(error, CaseAppError):
+                self.ctx.errors.present(error, self)
+
+        save_create(
+            self.ctx,
+            records.NOTE,
+            parent_id=self.hearing.id,
+            case_id=self.case_id,
+            values={"text": text, "at": at},
+            text=_("Add note"),
+            owner=self,
+            on_success=saved,
+            on_failure=failed,
+        )
+
+    # -- a date said in court -----------------------------------------------------------------------------------
+
+    def _said_date(self) -> date | datetime | None:
+        try:
+            value = self.date_field.value()
+        except InvalidInput as exc:
+            self.date_field.show_error(exc.message)
+            return None
+        if value is None:
+            self.date_field.show_error(_("Type the date that was said first."))
+        return value
+
+    def make_deadline(self) -> None:
+        value = self._said_date()
+        if value is None:
+            return
+        if isinstance(value, datetime):
+            self.date_field.show_error(_("A deadline is a day: remove the time."))
+            return
+        typed = self.field.toPlainText().strip()
+        title = typed or _("Deadline set at the hearing of {day}").format(day=long_date(self.hearing.starts_at))
+
+        def created(_view: Any) -> None:
+            self.date_field.set_text("")
+            self.save_note(
+                _("Deadline: {title} — {day}").format(title=title, day=long_date(value)), clear_field=bool(typed)
+            )
+
+        save_create(
+            self.ctx,
+            records.DEADLINE,
+            parent_id=self.case_id,
+            case_id=self.case_id,
+            values={"title": title, "due_on": value},
+            text=_("Add deadline"),
+            owner=self,
+            on_success=created,
+            on_failure=lambda error: self.date_field.show_error(str(error)),
+        )
+
+    def make_next_hearing(self) -> None:
+        value = self._said_date()
+        if value is None:
+            return
+        if not isinstance(value, datetime):
+            self.date_field.show_error(_("A hearing needs a time too, e.g. “12 mars 14h”."))
+            return
+
+        def created(view: HearingView) -> None:
+            self.date_field.set_text("")
+            self.save_note(_("Next hearing: {when}").format(when=long_datetime(view.starts_at)), clear_field=False)
+
+        save_create(
+            self.ctx,
+            records.HEARING,
+            parent_id=self.case_id,
+            case_id=self.case_id,
+            values={
+                "starts_at": value,
+                "court": self.hearing.court or self.case_court,
+                "room": self.hearing.room,
+                "kind": self.hearing.kind,
+                "status": HearingStatus.SCHEDULED.value,
+            },
+            text=_("Add hearing"),
+            owner=self,
+            on_success=created,
+            on_failure=lambda error: self.date_field.show_error(str(error)),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ctx.settings.set_geometry("hearing_mode", self.saveGeometry())
+        super().closeEvent(event)

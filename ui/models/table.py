@@ -1,0 +1,119 @@
+"""A table model over a list of read models, described by columns; small tables sort through a proxy."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont, QIcon
+
+from caseapp.i18n import _
+from ui.formatting import sort_key
+from ui.models import ID_ROLE, RECORD_ROLE, SORT_ROLE
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    title: str  # an English msgid (marked with N_), translated when shown
+    text: Callable[[T], str]
+    sort: Callable[[T], Any] | None = None  # default: the text
+    tooltip: Callable[[T], str | None] | None = None
+    icon: Callable[[T], QIcon | None] | None = None
+    align_right: bool = False
+    stretch: bool = False
+
+
+class RecordTableModel(QAbstractTableModel, Generic[T]):
+    """Rows are read models; ``bold_when`` marks rows that need attention (overdue…) without a colour."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column[T]],
+        parent: QObject | None = None,
+        *,
+        bold_when: Callable[[T], bool] | None = None,
+        record_id: Callable[[T], uuid.UUID | None] = lambda row: getattr(row, "id", None),
+    ) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._rows: list[T] = []
+        self._bold_when = bold_when
+        self._record_id = record_id
+
+    # -- data in ------------------------------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    @property
+    def rows(self) -> list[T]:
+        return list(self._rows)
+
+    def record(self, row: int) -> T:
+        return self._rows[row]
+
+    def row_of(self, record_id: uuid.UUID | None) -> int:
+        for row, record in enumerate(self._rows):
+            if self._record_id(record) == record_id:
+                return row
+        return -1
+
+    # -- Qt interface -------------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(self.columns[section].title)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        record = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(record)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.tooltip is not None:
+                return column.tooltip(record)
+            text = column.text(record)
+            return text if len(text) > 40 else None
+        if role == Qt.ItemDataRole.DecorationRole and column.icon is not None:
+            return column.icon(record)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and self._bold_when is not None and self._bold_when(record):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == SORT_ROLE:
+            return sort_key(column.sort(record) if column.sort else column.text(record))
+        if role == RECORD_ROLE:
+            return record
+        if role == ID_ROLE:
+            return self._record_id(record)
+        return None
+
+
+class SortProxyModel(QSortFilterProxyModel):
+    """Sorts on ``SORT_ROLE`` (dates and numbers compare as values, not as displayed text)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)

@@ -1,0 +1,85 @@
+"""Small reads for the interface: the agenda, search results, known parties, opinions, one hearing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from caseapp.services.views import HearingView, OpinionView, SearchHit
+from ui.context import AppContext
+from ui.operations.base import query
+
+
+def load_agenda(ctx: AppContext, days: int, *, owner: QObject, on_success: Callable[[Any], None]) -> None:
+    def work(core: Any) -> Any:
+        from caseapp.services import agenda
+
+        return agenda.agenda(core, days=days)
+
+    query(ctx, work, on_success=on_success, owner=owner)
+
+
+def search(
+    ctx: AppContext,
+    text: str,
+    *,
+    owner: QObject,
+    on_success: Callable[[list[SearchHit]], None],
+    limit: int = 100,
+) -> None:
+    def work(core: Any) -> list[SearchHit]:
+        from caseapp.services import search as search_service
+
+        return search_service.search(core, text, limit=limit)
+
+    query(ctx, work, on_success=on_success, owner=owner)
+
+
+def known_parties(
+    ctx: AppContext, *, owner: QObject, on_success: Callable[[list[tuple[uuid.UUID, str]]], None]
+) -> None:
+    def work(core: Any) -> list[tuple[uuid.UUID, str]]:
+        from caseapp.services import parties
+
+        return [(party_id, name) for party_id, name in parties.known_parties(core)]
+
+    query(ctx, work, on_success=on_success, owner=owner)
+
+
+def all_opinions(ctx: AppContext, *, owner: QObject, on_success: Callable[[list[OpinionView]], None]) -> None:
+    def work(core: Any) -> list[OpinionView]:
+        from caseapp.services import opinions
+
+        return opinions.list_opinions(core)
+
+    query(ctx, work, on_success=on_success, owner=owner)
+
+
+def opinion_cases(
+    ctx: AppContext, opinion_id: uuid.UUID, *, owner: QObject, on_success: Callable[[tuple[uuid.UUID, ...]], None]
+) -> None:
+    def work(core: Any) -> tuple[uuid.UUID, ...]:
+        from caseapp.services import opinions
+
+        return opinions.get_opinion(core, opinion_id).case_ids
+
+    query(ctx, work, on_success=on_success, owner=owner)
+
+
+def load_hearing(
+    ctx: AppContext,
+    hearing_id: uuid.UUID,
+    *,
+    owner: QObject,
+    on_success: Callable[[HearingView], None],
+    on_failure: Callable[[BaseException], None] | None = None,
+) -> None:
+    def work(core: Any) -> HearingView:
+        from caseapp.services import hearings
+
+        return hearings.get_hearing(core, hearing_id)
+
+    query(ctx, work, on_success=on_success, owner=owner, on_failure=on_failure)

@@ -1,0 +1,143 @@
+"""Search everything as you type: cases, hearing notes, filings, opinions, exhibits, CADA requests.
+
+Accents do not matter ("refere" finds "référé"); the last word is matched as a prefix, so results come while the
+word is being typed. A result opens its case on the right tab with the record selected.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from caseapp.i18n import N_, _
+from caseapp.services.views import SearchHit
+from ui import spacing, style
+from ui.context import AppContext
+from ui.icons import icon
+from ui.models.table import Column, RecordTableModel
+from ui.operations.lookups import opinion_cases, search
+from ui.widgets.record_table import RecordTable
+
+TYPING_DELAY_MS = 120
+KIND_LABELS = {
+    "case": N_("Case"),
+    "filing": N_("Filing"),
+    "note": N_("Hearing note"),
+    "opinion": N_("Opinion"),
+    "evidence": N_("Exhibit"),
+    "access_request": N_("CADA request"),
+}
+KIND_ICONS = {
+    "case": "cases",
+    "filing": "filing",
+    "note": "note",
+    "opinion": "opinion",
+    "evidence": "evidence",
+    "access_request": "access",
+}
+KIND_TABS = {
+    "case": "overview",
+    "filing": "filings",
+    "note": "hearings",
+    "opinion": "opinions",
+    "evidence": "evidence",
+    "access_request": "access",
+}
+
+
+class SearchPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("search_page")
+        self.ctx = ctx
+        self._asked = 0  # number of the latest query; older answers are dropped
+        self._shown = 0
+        self.field = QLineEdit(self)
+        self.field.setObjectName("search_field")
+        self.field.setPlaceholderText(_("Search cases, notes, filings, opinions, exhibits… (accents optional)"))
+        self.field.setClearButtonEnabled(True)
+        self.field.setFont(style.scaled_font(self, 1.2))
+        self.field.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("search_summary")
+        style.set_muted_style(self.summary)
+        columns: list[Column[SearchHit]] = [
+            Column(
+                N_("Found in"),
+                lambda h: _(KIND_LABELS.get(h.kind, h.kind)),
+                icon=lambda h: icon(KIND_ICONS.get(h.kind, "search")),
+            ),
+            Column(N_("Title"), lambda h: h.title),
+            Column(N_("Extract"), lambda h: " ".join(h.snippet.split()), stretch=True),
+            Column(N_("Case"), lambda h: h.case_title or "—"),
+        ]
+        self.results = RecordTable(
+            RecordTableModel(columns, self, record_id=lambda h: h.record_id),
+            name="search_results",
+            settings=ctx.settings,
+            parent=self,
+        )
+        self.results.record_activated.connect(self.open_hit)
+        layout = spacing.page(QVBoxLayout(self))
+        layout.addWidget(self.field)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.results, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(TYPING_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.field.textChanged.connect(lambda _text: self._timer.start())
+        self.field.returnPressed.connect(self._open_first)
+
+    def focus_field(self) -> None:
+        self.field.setFocus()
+        self.field.selectAll()
+
+    def run_search(self) -> None:
+        self._timer.stop()
+        text = self.field.text().strip()
+        self._asked += 1
+        number = self._asked
+        if not text:
+            self._show(number, text, [])
+            return
+        search(self.ctx, text, owner=self, on_success=lambda hits: self._show(number, text, hits))
+
+    def _show(self, number: int, text: str, hits: list[SearchHit]) -> None:
+        if number < self._shown:
+            return
+        self._shown = number
+        self.results.set_rows(hits)
+        if not text:
+            self.summary.setText("")
+        elif hits:
+            self.summary.setText(_("{count} result(s) for “{text}”").format(count=len(hits), text=text))
+        else:
+            self.summary.setText(_("Nothing found for “{text}”.").format(text=text))
+        if hits and self.results.selected() is None:
+            self.results.select_row(0)
+
+    def _open_first(self) -> None:
+        self.run_search() if self._timer.isActive() else None
+        hit = self.results.selected()
+        if hit is not None:
+            self.open_hit(hit)
+
+    def open_hit(self, hit: SearchHit) -> None:
+        tab = KIND_TABS.get(hit.kind, "overview")
+        if hit.case_id is not None:
+            self.ctx.events.open_case(hit.case_id, tab, hit.record_id)
+            return
+        if hit.kind == "opinion":  # opinions are shared: open the first case it bears on
+            opinion_cases(
+                self.ctx,
+                hit.record_id,
+                owner=self,
+                on_success=lambda case_ids: self._open_opinion(hit, case_ids),
+            )
+
+    def _open_opinion(self, hit: SearchHit, case_ids: tuple[object, ...]) -> None:
+        if case_ids:
+            self.ctx.events.open_case(case_ids[0], "opinions", hit.record_id)  # type: ignore[arg-type]
+        else:
+            self.summary.setText(_("This opinion is not linked to any case yet."))

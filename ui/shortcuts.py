@@ -1,0 +1,60 @@
+"""Every keyboard shortcut of the application, in one table. Menus show them next to their actions."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence
+
+StandardKey = QKeySequence.StandardKey
+
+# action id -> the key sequence (a standard key where the platform has one, so it feels native)
+KEYS: dict[str, QKeySequence | StandardKey] = {
+    "new_case": QKeySequence("Ctrl+N"),
+    "load_demo": QKeySequence(),
+    "settings": StandardKey.Preferences,
+    "quit": StandardKey.Quit,
+    "undo": StandardKey.Undo,
+    "redo": StandardKey.Redo,
+    "edit_case": QKeySequence("Ctrl+E"),
+    "delete_case": QKeySequence("Ctrl+Shift+Del"),
+    "show_agenda": QKeySequence("Ctrl+1"),
+    "show_cases": QKeySequence("Ctrl+2"),
+    "show_search": QKeySequence("Ctrl+3"),
+    "find": StandardKey.Find,
+    "refresh": StandardKey.Refresh,
+    "add_party": QKeySequence("Ctrl+Shift+P"),
+    "add_filing": QKeySequence("Ctrl+Shift+F"),
+    "add_hearing": QKeySequence("Ctrl+Shift+A"),
+    "add_deadline": QKeySequence("Ctrl+Shift+D"),
+    "add_evidence": QKeySequence("Ctrl+Shift+E"),
+    "hearing_mode": QKeySequence("Ctrl+H"),
+    "verify_evidence": QKeySequence("Ctrl+Shift+V"),
+    "about": QKeySequence(),
+    # inside a table
+    "add_record": QKeySequence("Ins"),
+    "edit_record": QKeySequence("F2"),
+    "delete_record": StandardKey.Delete,
+    "move_up": QKeySequence("Alt+Up"),
+    "move_down": QKeySequence("Alt+Down"),
+    "open_file": QKeySequence("Ctrl+O"),
+    # hearing mode
+    "to_deadline": QKeySequence("Ctrl+D"),
+    "to_next_hearing": QKeySequence("Ctrl+Shift+N"),
+    "close_window": StandardKey.Close,
+}
+
+
+def key(action_id: str) -> QKeySequence:
+    return keys(action_id)[0]
+
+
+# where a platform has no binding for a standard key (Preferences on most Linux desktops), this one is used
+FALLBACKS: dict[str, QKeySequence] = {"settings": QKeySequence("Ctrl+,")}
+
+
+def keys(action_id: str) -> list[QKeySequence]:
+    """All bindings of an action (a standard key may have several on one platform)."""
+    value = KEYS[action_id]
+    if isinstance(value, QKeySequence):
+        return [value]
+    bindings = [k for k in QKeySequence.keyBindings(value) if not k.isEmpty()]
+    return bindings or [FALLBACKS.get(action_id, QKeySequence())]

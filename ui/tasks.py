@@ -1,0 +1,169 @@
+"""The database worker: one thread runs every piece of work that touches the case file, one after another.
+
+Work is a function of the open core (``work(core) -> result``). Results and errors come back to the GUI thread by
+a queued signal and are handed to the callbacks there; a worker never touches a widget, and nothing raised in a
+worker is lost. The first job opens the case file, so the window can paint before the database (and the
+libraries behind it) are loaded.
+
+Running every job on one thread, in order, also means that edits and their undos happen in the order people made
+them.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QWidget
+
+from caseapp.errors import Cancelled, StorageError
+from caseapp.i18n import _
+from ui.progress import Progress, ProgressWatcher
+
+if TYPE_CHECKING:
+    from caseapp.services.core import Core
+
+log = logging.getLogger("caseapp.ui.tasks")
+
+Work = Callable[["Core"], Any]
+Success = Callable[[Any], None]
+Failure = Callable[[BaseException], None]
+
+
+class CoreUnavailable(StorageError):
+    """The case file is not open (opening it failed); jobs waiting for it are dropped quietly."""
+
+
+@dataclass
+class Job:
+    work: Work
+    on_success: Success | None = None
+    on_failure: Failure | None = None
+    owner: QObject | None = None
+    watcher: ProgressWatcher | None = None
+    result: Any = None
+    error: BaseException | None = None
+    opens_core: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class TaskManager(QObject):
+    job_did_finish = Signal(object)  # emitted on the worker thread, delivered queued on the GUI thread
+    core_did_open = Signal()
+    core_did_fail = Signal(object)
+
+    def __init__(self, default_failure: Failure, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._default_failure = default_failure
+        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._core: Core | None = None
+        self._pending = 0
+        self._thread = threading.Thread(target=self._loop, name="caseapp-database", daemon=True)
+        self.job_did_finish.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._thread.start()
+
+    # -- the case file ------------------------------------------------------------------------------------------
+
+    @property
+    def core(self) -> Core:
+        """The open core, for tests and for reading plain attributes; widgets go through ``run``."""
+        if self._core is None:
+            raise CoreUnavailable(_("The case file is not open."))
+        return self._core
+
+    @property
+    def ready(self) -> bool:
+        return self._core is not None
+
+    def open_core(self, opener: Callable[[], Core]) -> None:
+        """Open (or re-open) the case file on the worker; ``core_did_open`` or ``core_did_fail`` follows."""
+
+        def work(_core: Any) -> Core:
+            if self._core is not None:
+                self._core.close()
+                self._core = None
+            return opener()
+
+        self._submit(Job(work=work, opens_core=True))
+
+    # -- running work -------------------------------------------------------------------------------------------
+
+    @property
+    def idle(self) -> bool:
+        return self._pending == 0
+
+    def run(
+        self,
+        work: Work,
+        *,
+        on_success: Success | None = None,
+        on_failure: Failure | None = None,
+        owner: QObject | None = None,
+        progress: Progress | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """Queue ``work``; its callbacks run on the GUI thread, and only while ``owner`` (if given) still exists."""
+        watcher = ProgressWatcher(progress, parent) if progress is not None else None
+        self._submit(Job(work, on_success, on_failure, owner, watcher))
+
+    def _submit(self, job: Job) -> None:
+        self._pending += 1
+        self._queue.put(job)
+
+    def _loop(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                break
+            try:
+                if job.opens_core:
+                    self._core = job.work(None)
+                    job.result = self._core
+                elif self._core is None:
+                    raise CoreUnavailable(_("The case file is not open."))
+                else:
+                    job.result = job.work(self._core)
+            except BaseException as exc:  # everything reaches the GUI thread, nothing dies here
+                job.error = exc
+            self.job_did_finish.emit(job)
+
+    def _deliver(self, job: Job) -> None:
+        self._pending -= 1
+        if job.watcher is not None and shiboken6.isValid(job.watcher):
+            job.watcher.finish()
+        if job.opens_core:
+            if job.error is None:
+                self.core_did_open.emit()
+            else:
+                self.core_did_fail.emit(job.error)
+            return
+        if job.owner is not None and not shiboken6.isValid(job.owner):
+            return  # the window that asked is gone
+        if job.error is not None:
+            if isinstance(job.error, CoreUnavailable):
+                return
+            if isinstance(job.error, Cancelled) and job.on_failure is None:
+                return  # the person pressed Cancel: nothing to say
+            (job.on_failure or self._default_failure)(job.error)
+        elif job.on_success is not None:
+            job.on_success(job.result)
+
+    # -- shutting down ------------------------------------------------------------------------------------------
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Finish the queued work (nothing typed is dropped), then close the case file."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+        if self._core is not None:
+            try:
+                self._core.close()
+            except Exception:  # closing is best effort at exit
+                log.exception("closing the case file failed")
+            self._core = None

@@ -1,0 +1,1 @@
+"""Reusable widgets: date fields that show what they understood, enum pickers, record tables."""
