@@ -139,6 +139,36 @@ def record_step(
     return get_request(core, request_id)
 
 
+def delete_step(core: Core, step_id: uuid.UUID) -> AccessRequestView:
+    """Take back a step recorded by mistake; the request's status and deadlines follow the steps left."""
+    with UnitOfWork(core) as uow:
+        step = get_or_404(uow.session, m.AccessRequestStep, step_id, N_("step"))
+        request = get_or_404(uow.session, m.AccessRequest, step.request_id, N_("access request"))
+        removed = (step.status.value, step.on.isoformat())
+        uow.session.delete(step)
+        uow.flush()
+        latest = uow.session.scalar(
+            select(m.AccessRequestStep.status)
+            .where(m.AccessRequestStep.request_id == request.id)
+            .order_by(m.AccessRequestStep.on.desc(), m.AccessRequestStep.created_at.desc())
+            .limit(1)
+        )
+        request.status = latest or (AccessStatus.SENT if request.sent_on else AccessStatus.DRAFT)
+        uow.flush()
+        sync_request(uow, request)
+        uow.audit(
+            "delete",
+            "access_request",
+            request.id,
+            _("Access request step removed: {step} on {day}").format(step=removed[0], day=removed[1]),
+            case_id=request.case_id,
+            changes={"status": removed[0], "on": removed[1]},
+        )
+        uow.commit()
+        request_id = request.id
+    return get_request(core, request_id)
+
+
 def document_to_exhibit(
     core: Core,
     request_id: uuid.UUID,

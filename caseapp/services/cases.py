@@ -193,17 +193,18 @@ def get_case(core: Core, case_id: uuid.UUID) -> CaseDetail:
         return case_detail(session, case_id)
 
 
-def list_cases(
-    core: Core,
-    *,
-    status: str | CaseStatus | None = None,
-    text: str | None = None,
-    tag: str | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[CaseRow]:
-    """Cases, most recently changed first; ``text`` filters on title, reference, court and number."""
-    statement = select(m.Case).order_by(m.Case.updated_at.desc())
+SORTABLE = {
+    "updated_at": m.Case.updated_at,
+    "title": func.lower(m.Case.title),  # people expect "alpha" before "Bravo"
+    "court": func.lower(m.Case.court),
+    "court_number": m.Case.court_number,
+    "status": m.Case.status,
+    "procedure": m.Case.procedure,
+    "opened_on": m.Case.opened_on,
+}
+
+
+def _filtered(statement: Any, status: str | CaseStatus | None, text: str | None, tag: str | None) -> Any:
     if status:
         statement = statement.where(m.Case.status == CaseStatus.parse(status, field="status"))
     if text and text.strip():
@@ -220,6 +221,27 @@ def list_cases(
         statement = statement.where(
             m.Case.id.in_(select(m.CaseTag.case_id).where(func.lower(m.CaseTag.tag) == tag.lower()))
         )
+    return statement
+
+
+def list_cases(
+    core: Core,
+    *,
+    status: str | CaseStatus | None = None,
+    text: str | None = None,
+    tag: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    order_by: str = "updated_at",
+    descending: bool = True,
+) -> list[CaseRow]:
+    """Cases, most recently changed first unless ``order_by`` names another column (sorted by the database,
+    so a screen can page through thousands); ``text`` filters on title, reference, court and number."""
+    column = SORTABLE.get(order_by)
+    if column is None:
+        raise InvalidInput(_("Cases cannot be sorted by “{column}”.").format(column=order_by))
+    ordering = column.desc() if descending else column.asc()
+    statement = _filtered(select(m.Case), status, text, tag).order_by(ordering, m.Case.id)
     if limit is not None:
         statement = statement.limit(limit).offset(offset)
     with reading(core) as session:
@@ -235,9 +257,12 @@ def list_cases(
         return [case_row(c, tuple(tags.get(c.id, ()))) for c in cases]
 
 
-def count_cases(core: Core) -> int:
+def count_cases(
+    core: Core, *, status: str | CaseStatus | None = None, text: str | None = None, tag: str | None = None
+) -> int:
+    """How many cases match the same filters as ``list_cases``."""
     with reading(core) as session:
-        return session.scalar(select(func.count()).select_from(m.Case)) or 0
+        return session.scalar(_filtered(select(func.count()).select_from(m.Case), status, text, tag)) or 0
 
 
 HEX = re.compile(r"^[0-9a-fA-F-]+$")

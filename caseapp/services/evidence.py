@@ -128,6 +128,46 @@ def update_evidence(
     return get_evidence(core, records.update(core, EVIDENCE, evidence_id, values, expected_version=expected_version))
 
 
+def restore_evidence(core: Core, view: EvidenceView) -> EvidenceView:
+    """Put back an exhibit that was deleted (undo), with its number, identifier and stored file if the store
+    still has it."""
+    with UnitOfWork(core) as uow:
+        records.require_case(uow.session, view.case_id)
+        if uow.session.get(m.Evidence, view.id) is not None:
+            raise InvalidInput(_("This exhibit already exists."))
+        file_id = None
+        if view.file is not None and core.db.files.has(view.file.sha256):
+            stored = uow.session.get(m.StoredFile, view.file.id)
+            file_id = stored.id if stored is not None else None
+        item = m.Evidence(
+            id=view.id,
+            case_id=view.case_id,
+            number=view.number,
+            title=view.title,
+            description=view.description,
+            document_date=view.document_date,
+            source=view.source,
+            filing_id=view.filing_id,
+            file_id=file_id,
+            example=view.example,
+        )
+        with uow.session.no_autoflush:
+            _check(uow, item)
+        uow.session.add(item)
+        created_here(uow.session, item.id)
+        uow.flush()
+        _index(uow.session, item)
+        uow.audit(
+            "create",
+            "evidence",
+            item.id,
+            _("Exhibit restored: {description}").format(description=_describe(item)),
+            case_id=item.case_id,
+        )
+        uow.commit()
+    return get_evidence(core, view.id)
+
+
 def delete_evidence(core: Core, evidence_id: uuid.UUID, *, expected_version: int | None = None) -> uuid.UUID | None:
     """Delete an exhibit. Its stored file stays in the store (other exhibits or the history may need it)."""
     return records.delete(core, EVIDENCE, evidence_id, expected_version=expected_version)

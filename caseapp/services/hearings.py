@@ -103,9 +103,16 @@ def delete_hearing(core: Core, hearing_id: uuid.UUID, *, expected_version: int |
 
 
 def add_note(
-    core: Core, hearing_id: uuid.UUID, text: str, *, at: datetime | None = None, record_id: uuid.UUID | None = None
+    core: Core,
+    hearing_id: uuid.UUID,
+    text: str,
+    *,
+    at: datetime | None = None,
+    record_id: uuid.UUID | None = None,
+    author: str | None = None,
 ) -> NoteView:
-    """Save one hearing note at once (committed before this returns)."""
+    """Save one hearing note at once (committed before this returns). ``author`` defaults to who is working;
+    undoing a deletion gives the note back its own."""
     values = NOTE_FORM.clean({"text": text, "at": at})
     when = values["at"] or datetime.now(UTC)
     with UnitOfWork(core) as uow:
@@ -113,7 +120,11 @@ def add_note(
         if case_id is None:
             raise InvalidInput(_("The hearing does not exist (it may have been deleted)."), field="hearing_id")
         note = m.HearingNote(
-            id=record_id or uuid.uuid4(), hearing_id=hearing_id, at=when, author=core.author, text=values["text"]
+            id=record_id or uuid.uuid4(),
+            hearing_id=hearing_id,
+            at=when,
+            author=(author or core.author)[:120],
+            text=values["text"],
         )
         uow.session.add(note)
         created_here(uow.session, note.id)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseapp.domain.enums import DeadlineStatus, FilingKind, HearingStatus
 from caseapp.errors import NotFound
-from caseapp.i18n import _
+from caseapp.i18n import _, current_language
 from caseapp.services import views
 from caseapp.store import models as m
 
@@ -155,13 +155,19 @@ def access_view(request: m.AccessRequest, steps: list[m.AccessRequestStep]) -> v
 
 
 def deadline_view(deadline: m.Deadline) -> views.DeadlineView:
+    title = deadline.title
+    if deadline.rule_id:  # a rule's deadline is named in the language of whoever reads it
+        from caseapp.domain.deadline_rules import RULES
+
+        rule = RULES.get(deadline.rule_id)
+        title = rule.label(current_language()) if rule else title
     return views.DeadlineView(
         id=deadline.id,
         case_id=deadline.case_id,
         request_id=deadline.request_id,
         due_on=deadline.due_on,
         arguable_on=deadline.arguable_on,
-        title=deadline.title,
+        title=title,
         rule_id=deadline.rule_id,
         legal_basis=deadline.legal_basis,
         status=deadline.status.value,

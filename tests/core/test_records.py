@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -136,3 +137,59 @@ def test_every_change_is_in_the_history(core: Core, case_id: uuid.UUID) -> None:
     filings.add_filing(core, case_id, kind="requete")
     entities = [e.entity for e in history.case_history(core, case_id)]
     assert entities.count("hearing") == 1 and entities.count("note") == 1 and entities.count("filing") == 1
+
+
+def test_case_list_sorts_and_counts_in_the_database(core: Core) -> None:
+    for title, status in (("Bravo", "open"), ("alpha", "closed"), ("Charlie", "open")):
+        cases.create_case(core, title=title, status=status)
+    assert [r.title for r in cases.list_cases(core, order_by="title", descending=False)] == [
+        "alpha",
+        "Bravo",
+        "Charlie",
+    ]
+    assert [r.title for r in cases.list_cases(core, order_by="title", limit=1)] == ["Charlie"]
+    assert cases.count_cases(core) == 3 and cases.count_cases(core, status="open") == 2
+    assert cases.count_cases(core, text="char") == 1
+    with pytest.raises(InvalidInput, match="cannot be sorted"):
+        cases.list_cases(core, order_by="colour")
+
+
+def test_a_deleted_exhibit_comes_back_with_its_file(core: Core, case_id: uuid.UUID, tmp_path: Path) -> None:
+    from caseapp.services import evidence
+
+    source = tmp_path / "piece.pdf"
+    source.write_bytes(b"%PDF-1.4 piece")
+    item = evidence.add_evidence_file(core, case_id, source, number=4)
+    evidence.delete_evidence(core, item.id)
+    back = evidence.restore_evidence(core, item)
+    assert (back.id, back.number, back.file and back.file.sha256) == (item.id, 4, item.file and item.file.sha256)
+    with pytest.raises(InvalidInput, match="already exists"):
+        evidence.restore_evidence(core, item)
+
+
+def test_a_step_recorded_by_mistake_can_be_removed(core: Core, case_id: uuid.UUID) -> None:
+    request = access.add_request(core, case_id=case_id, administration="Ville", documents="CCTP", sent_on="2026-02-12")
+    request = access.record_step(core, request.id, "implicit_refusal", date(2026, 3, 16))
+    request = access.delete_step(core, request.steps[0].id)
+    assert request.status == "sent" and request.steps == ()
+
+
+def test_notes_can_keep_their_author_and_rule_deadlines_speak_the_readers_language(
+    core: Core, case_id: uuid.UUID
+) -> None:
+    from caseapp.i18n import set_language
+
+    hearing = hearings.add_hearing(core, case_id, starts_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    assert hearings.add_note(core, hearing.id, "restored", author="Me Dupont").author == "Me Dupont"
+    filings.add_filing(core, case_id, kind="jugement", notified_on="2026-11-02")
+    try:
+        set_language("fr")
+        assert {d.title for d in cases.get_case(core, case_id).deadlines} >= {
+            "Appel devant la cour administrative d'appel"
+        }
+        set_language("en")
+        assert {d.title for d in cases.get_case(core, case_id).deadlines} >= {
+            "Appeal to the administrative court of appeal"
+        }
+    finally:
+        set_language("en")
