@@ -52,6 +52,7 @@ def open_core(args: argparse.Namespace) -> Any:
 
 def build_parser() -> argparse.ArgumentParser:
     from caseapp import commands, commands_deadlines, commands_safety
+    from caseapp.bundle import cli as bundle_cli
 
     parser = argparse.ArgumentParser(
         prog="caseapp",
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     importlib.import_module("caseapp.reports.cli").register(sub)
     commands_deadlines.register(sub)
     commands_safety.register(sub)
+    bundle_cli.register(sub)
     return parser
 
 

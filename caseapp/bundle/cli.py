@@ -1,0 +1,390 @@
+"""The bundle sub-commands of ``caseapp``: ``export``, ``import``, ``verify`` and ``keys``.
+
+Passphrases come from ``CASEAPP_BUNDLE_PASSPHRASE``, from ``--passphrase-file``, or are asked for (hidden) when
+the command runs in a terminal; they are never taken on the command line, where other users could see them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from caseapp.errors import BundleError, InvalidInput
+from caseapp.i18n import _
+
+PASSPHRASE_ENV = "CASEAPP_BUNDLE_PASSPHRASE"
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _ask(question: str) -> bool:
+    answer = input(question + " " + _("[y/N]") + " ").strip().lower()
+    return answer in ("y", "yes", "o", "oui")
+
+
+def _keystore() -> Any:
+    from caseapp.bundle.keys import default_keystore
+
+    store = default_keystore()
+    if store.warning:
+        print(_("Warning: {message}").format(message=store.warning), file=sys.stderr)
+    return store
+
+
+def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
+    from_env = os.environ.get(PASSPHRASE_ENV)
+    if from_env:
+        return from_env
+    if getattr(args, "passphrase_file", None):
+        try:
+            lines = Path(args.passphrase_file).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise InvalidInput(
+                _("The passphrase file “{path}” cannot be read: {reason}.").format(
+                    path=args.passphrase_file, reason=exc
+                )
+            ) from exc
+        if not lines or not lines[0]:
+            raise InvalidInput(_("The passphrase file “{path}” is empty.").format(path=args.passphrase_file))
+        return lines[0]
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            _("A passphrase is needed: set {env}, use --passphrase-file, or run the command in a terminal.").format(
+                env=PASSPHRASE_ENV
+            )
+        )
+    first = getpass.getpass(_("Passphrase: "))
+    if confirm and getpass.getpass(_("Passphrase again: ")) != first:
+        raise InvalidInput(_("The two passphrases differ."))
+    return first
+
+
+def _identities(args: argparse.Namespace) -> list[str]:
+    found: list[str] = []
+    for name in getattr(args, "identity", None) or []:
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInput(
+                _("The key file “{path}” cannot be read: {reason}.").format(path=name, reason=exc)
+            ) from exc
+        found += [line.strip() for line in text.splitlines() if line.strip().startswith("AGE-SECRET-KEY-")]
+    return found
+
+
+def _recipients(core: Any, values: list[str]) -> list[str]:
+    """``age1…`` keys as they are; a trusted colleague's fingerprint or name gives their encryption key."""
+    from caseapp.bundle.signing import TrustedKeys, parse_fingerprint
+
+    trusted = TrustedKeys(core.data_dir).all()
+    result: list[str] = []
+    for value in values:
+        if value.startswith("age1"):
+            result.append(value)
+            continue
+        try:
+            wanted = parse_fingerprint(value)
+            match = [key for key in trusted if key.fingerprint == wanted]
+        except InvalidInput:
+            match = [key for key in trusted if key.name.casefold() == value.casefold()]
+        if len(match) != 1 or not match[0].recipient:
+            raise InvalidInput(
+                _("“{value}” is neither an age public key nor a trusted colleague with an encryption key.").format(
+                    value=value
+                )
+            )
+        result.append(match[0].recipient)
+    return result
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from caseapp.bundle.export import export_bundle
+    from caseapp.cli import open_core
+    from caseapp.services.cases import resolve_case
+
+    core = open_core(args)
+    case_id = resolve_case(core, args.case)
+    passphrase = _passphrase(args, confirm=True) if args.encrypt_passphrase or args.passphrase_file else None
+    recipients = _recipients(core, args.recipient or [])
+    report = export_bundle(
+        core,
+        case_id,
+        Path(args.output).expanduser(),
+        sign=args.sign,
+        encrypt_passphrase=passphrase,
+        recipients=recipients,
+        include_pdf=not args.no_pdf,
+        keystore=_keystore(),
+    )
+    print(
+        _("Bundle written: {path} ({size} KB): {records} records, {files} evidence files.").format(
+            path=report.path, size=max(1, report.size // 1024), records=report.records, files=report.files
+        )
+    )
+    if report.signed_by:
+        from caseapp.bundle.signing import show_fingerprint
+
+        print(_("Signed with your key {fingerprint}.").format(fingerprint=show_fingerprint(report.signed_by)))
+    else:
+        print(_("Not signed (create your key with “caseapp keys show”, or export with --sign)."))
+    if report.encryption == "passphrase":
+        print(_("Encrypted with a passphrase: give it to your colleague by another channel than the bundle."))
+    elif report.encryption:
+        print(_("Encrypted for {count} key(s).").format(count=len(recipients)))
+    return 0
+
+
+def _open_preview(core: Any, args: argparse.Namespace) -> Any:
+    from caseapp.bundle import crypt
+    from caseapp.bundle.importer import inspect_bundle
+
+    path = Path(args.file).expanduser()
+    passphrase = None
+    if path.is_file() and crypt.encryption_of(path) == crypt.PASSPHRASE:
+        passphrase = _passphrase(args, confirm=False)
+    return inspect_bundle(core, path, passphrase=passphrase, identities=_identities(args), keystore=_keystore())
+
+
+def print_preview(preview: Any) -> None:
+    print(_("Bundle: {path}").format(path=preview.source))
+    print(_("Case: {title} ({id})").format(title=preview.case_title, id=preview.case_id))
+    print(
+        _("Exported by {who} on {when} with CaseApp {version}.").format(
+            who=preview.exported_by,
+            when=preview.exported_at.strftime("%Y-%m-%d %H:%M UTC"),
+            version=preview.app_version,
+        )
+    )
+    print(_("Signature: {status}.").format(status=preview.signature.description))
+    if preview.encryption:
+        print(_("It was encrypted; it opened and every file checks out."))
+    else:
+        print(_("Every file checks out."))
+    if preview.nothing_to_do and not preview.conflicts:
+        print(_("Everything in this bundle is already here: importing it changes nothing."))
+        return
+    if preview.additions:
+        kinds = Counter(change.label for change in preview.additions)
+        parts = ", ".join(f"{count} × {label}" for label, count in sorted(kinds.items()))
+        print(_("To add: {count} records ({parts}).").format(count=len(preview.additions), parts=parts))
+    if preview.updates:
+        print(_("To update: {count} records.").format(count=len(preview.updates)))
+        for change in preview.updates:
+            print(f"  - {change.label}: {change.description} ({', '.join(change.fields)})")
+    if preview.conflicts:
+        print(_("Conflicts with changes made here: {count}.").format(count=len(preview.conflicts)))
+        for change in preview.conflicts:
+            print(f"  - {change.label}: {change.description} — {change.explanation} ({', '.join(change.fields)})")
+    print(_("Unchanged: {count} records.").format(count=preview.unchanged))
+    print(
+        _("Evidence files: {new} new of {total}; history: {events} new events.").format(
+            new=preview.new_files, total=preview.files, events=preview.new_history
+        )
+    )
+    for note in preview.notes:
+        print(_("Note: {note}").format(note=note))
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from caseapp.cli import open_core
+
+    with _open_preview(open_core(args), args) as preview:
+        print_preview(preview)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from caseapp.bundle import merge
+    from caseapp.bundle.importer import TRUSTED, apply_import
+    from caseapp.cli import open_core
+
+    core = open_core(args)
+    preview = _open_preview(core, args)
+    try:
+        print_preview(preview)
+        if args.dry_run:
+            print(_("Dry run: nothing was imported."))
+            return 0
+        if preview.nothing_to_do and not preview.conflicts:
+            return 0
+        accept = args.accept_unsigned
+        asking = _interactive() and not args.yes
+        if preview.signature.status != TRUSTED and not accept:
+            if not asking:
+                raise BundleError(
+                    _("Nothing was imported: the bundle has no trusted signature. Add --accept-unsigned to import it.")
+                )
+            accept = _ask(_("The bundle has no trusted signature. Import it anyway?"))
+            if not accept:
+                print(_("Nothing was imported."))
+                return 1
+        choices: dict[uuid.UUID, str] = {}
+        default = merge.TAKE_THEIRS if args.prefer == "theirs" else merge.KEEP_MINE
+        for change in preview.conflicts:
+            choice = default
+            if asking:
+                answer = input(
+                    _("{what} “{description}”: keep mine (m) or take theirs (t)? [{default}] ").format(
+                        what=change.label, description=change.description, default=default[0]
+                    )
+                ).strip()
+                choice = merge.TAKE_THEIRS if answer[:1].lower() == "t" else merge.KEEP_MINE if answer else default
+            choices[change.record_id] = choice
+        if not args.yes:
+            if not asking:
+                raise BundleError(_("Nothing was imported: add --yes to import without being asked."))
+            if not _ask(_("Import?")):
+                print(_("Nothing was imported."))
+                return 1
+        report = apply_import(core, preview, choices=choices, accept_unsigned=accept)
+    finally:
+        preview.discard()
+    if not report.changed:
+        print(_("Everything in this bundle is already here: nothing changed."))
+        return 0
+    print(
+        _(
+            "Imported: {added} added, {updated} updated, {kept} conflicts kept as here, {taken} taken from the "
+            "bundle, {files} evidence files, {events} history events."
+        ).format(
+            added=report.added,
+            updated=report.updated,
+            kept=report.conflicts_kept,
+            taken=report.conflicts_taken,
+            files=report.files_added,
+            events=report.history_added,
+        )
+    )
+    return 0
+
+
+def cmd_keys_show(args: argparse.Namespace) -> int:
+    from caseapp.bundle import crypt, signing
+    from caseapp.cli import open_core
+
+    core = open_core(args)
+    store = _keystore()
+    signer = signing.ensure_signer(store)
+    recipient = crypt.recipient_of(crypt.ensure_identity(store))
+    card = signing.Card(core.author, signer.public_key, recipient)
+    print(_("Your bundle signing key: {fingerprint}").format(fingerprint=signing.show_fingerprint(signer.fingerprint)))
+    print(_("Your encryption key (colleagues encrypt bundles for you with it): {key}").format(key=recipient))
+    if args.export:
+        signing.write_atomically(Path(args.export).expanduser(), card.text().encode("utf-8"))
+        print(_("Public key written to {path}: give it to your colleagues.").format(path=args.export))
+    return 0
+
+
+def cmd_keys_trust(args: argparse.Namespace) -> int:
+    from caseapp.bundle import signing
+    from caseapp.cli import open_core
+
+    core = open_core(args)
+    card = None
+    candidate = Path(args.key).expanduser()
+    if candidate.is_file():
+        card = signing.parse_card(candidate.read_text(encoding="utf-8"))
+        fingerprint = card.fingerprint
+    else:
+        fingerprint = signing.parse_fingerprint(args.key)
+    name = args.name or (card.name if card else "")
+    entry = signing.TrustedKeys(core.data_dir).trust(fingerprint, name=name, author=core.author, card=card)
+    print(_("Trusted: {fingerprint} {name}").format(fingerprint=entry.shown, name=entry.name).rstrip())
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    from caseapp.bundle import signing
+    from caseapp.cli import open_core
+
+    core = open_core(args)
+    entries = signing.TrustedKeys(core.data_dir).all()
+    if not entries:
+        print(_("No trusted keys yet. Trust a colleague's key with “caseapp keys trust”."))
+        return 0
+    for entry in entries:
+        extra = _(" (can receive encrypted bundles)") if entry.recipient else ""
+        print(f"{entry.shown}  {entry.name or '—'}{extra}")
+    return 0
+
+
+def cmd_keys_forget(args: argparse.Namespace) -> int:
+    from caseapp.bundle import signing
+    from caseapp.cli import open_core
+
+    core = open_core(args)
+    entry = signing.TrustedKeys(core.data_dir).forget(signing.parse_fingerprint(args.fingerprint))
+    print(_("No longer trusted: {fingerprint} {name}").format(fingerprint=entry.shown, name=entry.name).rstrip())
+    return 0
+
+
+def register(sub: Any) -> None:
+    export = sub.add_parser("export", help=_("write a case bundle for a colleague"))
+    export.set_defaults(handler=cmd_export)
+    export.add_argument("case", metavar="CASE", help=_("a case identifier, a unique prefix of it or its court number"))
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help=_("the bundle file to write"))
+    signed = export.add_mutually_exclusive_group()
+    signed.add_argument(
+        "--sign", dest="sign", action="store_true", default=None, help=_("sign (creating your key if needed)")
+    )
+    signed.add_argument("--no-sign", dest="sign", action="store_false", help=_("do not sign"))
+    export.add_argument("--no-pdf", action="store_true", help=_("leave the case summary (PDF) out"))
+    export.add_argument(
+        "--encrypt-passphrase",
+        action="store_true",
+        help=_("encrypt with a passphrase (from {env}, or asked for)").format(env=PASSPHRASE_ENV),
+    )
+    export.add_argument(
+        "--passphrase-file", metavar="FILE", help=_("encrypt with the passphrase on this file's first line")
+    )
+    export.add_argument(
+        "--recipient",
+        "--encrypt-to",
+        dest="recipient",
+        action="append",
+        metavar="KEY",
+        help=_("encrypt for this age public key or trusted colleague (repeatable)"),
+    )
+
+    verify = sub.add_parser("verify", help=_("check a bundle without importing it"))
+    verify.set_defaults(handler=cmd_verify)
+    verify.add_argument("file", metavar="FILE")
+    verify.add_argument("--passphrase-file", metavar="FILE", help=_("the passphrase is on this file's first line"))
+    verify.add_argument("--identity", action="append", metavar="FILE", help=_("an age secret key file to open it"))
+
+    imp = sub.add_parser("import", help=_("import a colleague's case bundle"))
+    imp.set_defaults(handler=cmd_import)
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    imp.add_argument(
+        "--accept-unsigned", action="store_true", help=_("import even without a trusted signature (recorded)")
+    )
+    imp.add_argument("--dry-run", action="store_true", help=_("show what would change, write nothing"))
+    imp.add_argument(
+        "--prefer", choices=["mine", "theirs"], default="mine", help=_("how to settle conflicts (default: mine)")
+    )
+    imp.add_argument("--passphrase-file", metavar="FILE", help=_("the passphrase is on this file's first line"))
+    imp.add_argument("--identity", action="append", metavar="FILE", help=_("an age secret key file to open it"))
+
+    keys = sub.add_parser("keys", help=_("your bundle keys and the colleagues you trust"))
+    keys.set_defaults(handler=lambda a: (keys.print_help(), 2)[1])
+    actions = keys.add_subparsers(dest="keys_command", metavar="ACTION")
+    show = actions.add_parser("show", help=_("show your keys (creating them on first use)"))
+    show.set_defaults(handler=cmd_keys_show)
+    show.add_argument("--export", metavar="FILE", help=_("write your public key to a file for colleagues"))
+    trust = actions.add_parser("trust", help=_("trust a colleague's key"))
+    trust.set_defaults(handler=cmd_keys_trust)
+    trust.add_argument("key", metavar="FINGERPRINT_OR_FILE")
+    trust.add_argument("--name", help=_("whose key it is"))
+    actions.add_parser("list", help=_("list the keys you trust")).set_defaults(handler=cmd_keys_list)
+    forget = actions.add_parser("forget", aliases=["remove"], help=_("stop trusting a key"))
+    forget.set_defaults(handler=cmd_keys_forget)
+    forget.add_argument("fingerprint", metavar="FINGERPRINT")

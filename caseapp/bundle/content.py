@@ -1,0 +1,514 @@
+"""``data/case.json``: every record of one case, as JSON, and the strict reading of it on import.
+
+The file carries ``format`` (the bundle format version) and ``schema`` (the database revision of the exporting
+CaseApp), then ``records``: for each table, its rows as objects with one field per column — UUIDs and dates as
+ISO strings, enums as their stored values. Reading it back checks every field against the column it is for
+(type, length, nullability), refuses unknown fields, duplicate JSON keys and duplicate identifiers, and checks
+that every reference points at a record in the bundle and that every record belongs to the bundle's case.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Enum, Integer, String, Table, Uuid, or_, select
+from sqlalchemy.orm import Session
+
+from caseapp.bundle import format as fmt
+from caseapp.errors import BundleError
+from caseapp.i18n import _
+from caseapp.store import migrate
+from caseapp.store import models as m
+
+# Tables in the order their rows can be inserted (every reference points backwards).
+TABLES: tuple[str, ...] = (
+    "stored_files",
+    "parties",
+    "cases",
+    "case_tags",
+    "case_parties",
+    "filings",
+    "hearings",
+    "hearing_notes",
+    "opinions",
+    "opinion_cases",
+    "access_requests",
+    "access_request_steps",
+    "deadlines",
+    "evidence",
+    "audit_events",
+)
+LINK_TABLES = ("case_tags", "opinion_cases")  # no identifier of their own
+BOOKKEEPING = ("version", "created_at", "updated_at")  # not part of what a record says
+TEXT_LIMIT = 1_000_000
+
+Row = dict[str, Any]
+
+
+def table(name: str) -> Table:
+    return m.Base.metadata.tables[name]
+
+
+# --- values ---------------------------------------------------------------------------------------------
+
+
+def encode(value: Any) -> Any:
+    """A column value as JSON."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def encode_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: encode(value) for key, value in row.items()}
+
+
+class _Bad(Exception):
+    """A field that does not fit its column; turned into a BundleError naming the record."""
+
+
+def _decode_value(column: Column[Any], value: Any) -> Any:
+    if value is None:
+        if not column.nullable:
+            raise _Bad(_("it cannot be empty"))
+        return None
+    kind = column.type
+    if isinstance(kind, m.UTCDateTime):
+        parsed = _text(value)
+        try:
+            moment = datetime.fromisoformat(parsed)
+        except ValueError as exc:
+            raise _Bad(_("“{value}” is not a date and time").format(value=parsed[:40])) from exc
+        if moment.tzinfo is None:
+            raise _Bad(_("“{value}” has no time zone").format(value=parsed[:40]))
+        return moment.astimezone(UTC)
+    if isinstance(kind, Enum):
+        parsed = _text(value)
+        try:
+            return kind.enum_class(parsed) if kind.enum_class else parsed  # type: ignore[misc]
+        except ValueError as exc:
+            raise _Bad(_("“{value}” is not one of the allowed values").format(value=parsed[:40])) from exc
+    if isinstance(kind, Uuid):
+        parsed = _text(value)
+        try:
+            identifier = uuid.UUID(parsed)
+        except ValueError as exc:
+            raise _Bad(_("“{value}” is not an identifier").format(value=parsed[:40])) from exc
+        if str(identifier) != parsed.lower():
+            raise _Bad(_("“{value}” is not an identifier").format(value=parsed[:40]))
+        return identifier
+    if isinstance(kind, Date):
+        parsed = _text(value)
+        try:
+            if len(parsed) != 10:
+                raise ValueError(parsed)
+            return date.fromisoformat(parsed)
+        except ValueError as exc:
+            raise _Bad(_("“{value}” is not a date").format(value=parsed[:40])) from exc
+    if isinstance(kind, Boolean):
+        if not isinstance(value, bool):
+            raise _Bad(_("it must be true or false"))
+        return value
+    if isinstance(kind, Integer):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _Bad(_("it must be a whole number"))
+        limit = 2**63 if isinstance(kind, BigInteger) else 2**31
+        if not -limit <= value < limit:
+            raise _Bad(_("the number is out of range"))
+        return value
+    if isinstance(kind, String):
+        parsed = _text(value)
+        if len(parsed) > (kind.length or TEXT_LIMIT):
+            raise _Bad(_("the text is too long"))
+        return parsed
+    if isinstance(kind, JSON):
+        if not isinstance(value, dict | list):
+            raise _Bad(_("it must be a JSON object or list"))
+        return value
+    raise _Bad(_("CaseApp does not know how to read this field"))
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Bad(_("it must be text"))
+    if "\x00" in value:
+        raise _Bad(_("the text contains a NUL character"))
+    return value
+
+
+def decode_row(name: str, data: Any, *, index: int, older_schema: bool) -> Row:
+    """Check one record of ``case.json`` against its table and return it with Python values."""
+    where = _("record {index} of “{table}”").format(index=index + 1, table=name)
+    if not isinstance(data, dict):
+        raise BundleError(_("The bundle's case.json is not valid: {where} is not an object.").format(where=where))
+    columns = {column.name: column for column in table(name).columns}
+    unknown = sorted(set(data) - set(columns))
+    if unknown:
+        raise BundleError(
+            _("The bundle's case.json is not valid: {where} has fields CaseApp does not know: {fields}.").format(
+                where=where, fields=", ".join(unknown)[:200]
+            )
+        )
+    row: Row = {}
+    for column_name, column in columns.items():
+        if column_name not in data:
+            if older_schema and column.nullable:
+                row[column_name] = None
+                continue
+            raise BundleError(
+                _("The bundle's case.json is not valid: {where} lacks the field “{field}”.").format(
+                    where=where, field=column_name
+                )
+            )
+        try:
+            row[column_name] = _decode_value(column, data[column_name])
+        except _Bad as exc:
+            raise BundleError(
+                _("The bundle's case.json is not valid: in {where}, the field “{field}” is wrong: {reason}.").format(
+                    where=where, field=column_name, reason=exc
+                )
+            ) from None
+    return row
+
+
+# --- export -----------------------------------------------------------------------------------------------
+
+
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _select(session: Session, name: str, *conditions: Any, order: str = "id") -> list[Row]:
+    source = table(name)
+    statement = select(source).where(*conditions).order_by(source.c[order])
+    return [dict(row._mapping) for row in session.execute(statement)]
+
+
+def _select_in(session: Session, name: str, column: str, values: Iterable[Any], order: str = "id") -> list[Row]:
+    wanted = sorted({v for v in values if v is not None}, key=str)
+    rows: list[Row] = []
+    for chunk in _chunks(wanted):
+        rows.extend(_select(session, name, table(name).c[column].in_(chunk), order=order))
+    return sorted(rows, key=lambda row: row[order] if order != "id" else str(row["id"]))
+
+
+def collect(session: Session, case_id: uuid.UUID) -> dict[str, list[Row]]:
+    """Every record of a case, read in one session (so one consistent state), as rows of Python values."""
+    t = table
+    rows: dict[str, list[Row]] = {}
+    rows["cases"] = _select(session, "cases", t("cases").c.id == case_id)
+    rows["case_tags"] = _select(session, "case_tags", t("case_tags").c.case_id == case_id, order="tag")
+    rows["case_parties"] = _select(session, "case_parties", t("case_parties").c.case_id == case_id)
+    rows["filings"] = _select(session, "filings", t("filings").c.case_id == case_id)
+    party_ids = [r["party_id"] for r in rows["case_parties"]] + [r["party_id"] for r in rows["filings"]]
+    rows["parties"] = _select_in(session, "parties", "id", party_ids)
+    rows["hearings"] = _select(session, "hearings", t("hearings").c.case_id == case_id)
+    rows["hearing_notes"] = _select_in(session, "hearing_notes", "hearing_id", [r["id"] for r in rows["hearings"]])
+    rows["opinion_cases"] = _select(
+        session, "opinion_cases", t("opinion_cases").c.case_id == case_id, order="opinion_id"
+    )
+    rows["opinions"] = _select_in(session, "opinions", "id", [r["opinion_id"] for r in rows["opinion_cases"]])
+    rows["access_requests"] = _select(session, "access_requests", t("access_requests").c.case_id == case_id)
+    request_ids = [r["id"] for r in rows["access_requests"]]
+    rows["access_request_steps"] = _select_in(session, "access_request_steps", "request_id", request_ids)
+    deadlines = t("deadlines")
+    condition = deadlines.c.case_id == case_id
+    if request_ids:
+        condition = or_(condition, deadlines.c.request_id.in_(request_ids))
+    rows["deadlines"] = _select(session, "deadlines", condition)
+    rows["evidence"] = _select(session, "evidence", t("evidence").c.case_id == case_id)
+    rows["stored_files"] = _select_in(session, "stored_files", "id", [r["file_id"] for r in rows["evidence"]])
+    # The history: everything about the case, and what happened to the shared records it carries.
+    events = t("audit_events")
+    history = {r["id"]: r for r in _select(session, "audit_events", events.c.case_id == case_id, order="seq")}
+    shared = [r["id"] for r in rows["parties"]] + [r["id"] for r in rows["opinions"]]
+    for chunk in _chunks(shared):
+        for r in _select(session, "audit_events", events.c.case_id.is_(None), events.c.record_id.in_(chunk)):
+            history[r["id"]] = r
+    rows["audit_events"] = sorted(history.values(), key=lambda r: r["seq"])
+    return {name: rows[name] for name in TABLES}
+
+
+def build_case_json(
+    case_id: uuid.UUID,
+    rows: Mapping[str, list[Row]],
+    *,
+    files: Mapping[str, int],
+    summary_pdf: bool,
+    exported_by: str,
+    exported_at: datetime,
+    app_version: str,
+) -> bytes:
+    document = {
+        "format": fmt.FORMAT_VERSION,
+        "kind": fmt.FORMAT_NAME,
+        "schema": migrate.head_revision(),
+        "app_version": app_version,
+        "case_id": str(case_id),
+        "exported_by": exported_by,
+        "exported_at": encode(exported_at),
+        "summary_pdf": fmt.SUMMARY_PDF if summary_pdf else None,
+        "files": [{"sha256": sha, "size": size, "path": fmt.evidence_name(sha)} for sha, size in sorted(files.items())],
+        "records": {name: [encode_row(row) for row in rows[name]] for name in TABLES},
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8") + b"\n"
+
+
+# --- import -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Content:
+    """What a bundle's case.json says, checked."""
+
+    case_id: uuid.UUID
+    schema: str
+    app_version: str
+    exported_by: str
+    exported_at: datetime
+    summary_pdf: bool
+    files: dict[str, int]  # sha256 → size
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+
+    def ids(self, name: str) -> set[uuid.UUID]:
+        return {row["id"] for row in self.rows[name]}
+
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _invalid(reason: str) -> BundleError:
+    return BundleError(_("The bundle's case.json is not valid: {reason}.").format(reason=reason))
+
+
+def parse_case_json(data: bytes, *, case_id: uuid.UUID) -> Content:
+    try:
+        document = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except _DuplicateKey as exc:
+        raise _invalid(_("the key “{key}” appears twice in one object").format(key=str(exc)[:60])) from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise _invalid(_("it is not JSON ({reason})").format(reason=str(exc)[:120])) from None
+    if not isinstance(document, dict):
+        raise _invalid(_("it is not a JSON object"))
+    if document.get("kind") != fmt.FORMAT_NAME:
+        raise _invalid(_("it is not a CaseApp case file"))
+    version = document.get("format")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _invalid(_("its format version is missing or wrong"))
+    if version > fmt.FORMAT_VERSION:
+        raise BundleError(
+            _(
+                "This bundle was made by a newer version of CaseApp (bundle format {version}; this one reads "
+                "format {known}). Update CaseApp to import it."
+            ).format(version=version, known=fmt.FORMAT_VERSION)
+        )
+    schema = document.get("schema")
+    if not isinstance(schema, str) or schema not in migrate.known_revisions():
+        raise BundleError(
+            _(
+                "This bundle was made by a newer or unknown version of CaseApp (database schema “{schema}”). "
+                "Update CaseApp to import it."
+            ).format(schema=str(schema)[:40])
+        )
+    expected = {"format", "kind", "schema", "app_version", "case_id", "exported_by", "exported_at"}
+    expected |= {"summary_pdf", "files", "records"}
+    unknown = sorted(set(document) - expected)
+    if unknown:
+        raise _invalid(_("it has fields CaseApp does not know: {fields}").format(fields=", ".join(unknown)[:200]))
+    if document.get("case_id") != str(case_id):
+        raise _invalid(_("it is about another case than the bundle says"))
+    exported_at = _header_moment(document.get("exported_at"))
+    for key in ("app_version", "exported_by"):
+        if not isinstance(document.get(key), str):
+            raise _invalid(_("the field “{field}” is missing or wrong").format(field=key))
+    summary = document.get("summary_pdf")
+    if summary not in (None, fmt.SUMMARY_PDF):
+        raise _invalid(_("the field “{field}” is missing or wrong").format(field="summary_pdf"))
+    content = Content(
+        case_id=case_id,
+        schema=schema,
+        app_version=document["app_version"][:80],
+        exported_by=document["exported_by"][:120],
+        exported_at=exported_at,
+        summary_pdf=summary is not None,
+        files=_files(document.get("files")),
+    )
+    records = document.get("records")
+    if not isinstance(records, dict):
+        raise _invalid(_("it has no records"))
+    unknown = sorted(set(records) - set(TABLES))
+    if unknown:
+        raise _invalid(_("it has kinds of records CaseApp does not know: {kinds}").format(kinds=", ".join(unknown)))
+    older = schema != migrate.head_revision()
+    for name in TABLES:
+        items = records.get(name, [])
+        if not isinstance(items, list):
+            raise _invalid(_("“{table}” is not a list").format(table=name))
+        content.rows[name] = [decode_row(name, item, index=i, older_schema=older) for i, item in enumerate(items)]
+    check_references(content)
+    return content
+
+
+def _header_moment(value: Any) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise _invalid(_("the field “{field}” is missing or wrong").format(field="exported_at"))
+    return moment.astimezone(UTC)
+
+
+def _files(value: Any) -> dict[str, int]:
+    if not isinstance(value, list):
+        raise _invalid(_("the field “{field}” is missing or wrong").format(field="files"))
+    files: dict[str, int] = {}
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"sha256", "size", "path"}:
+            raise _invalid(_("the field “{field}” is missing or wrong").format(field="files"))
+        sha, size = item["sha256"], item["size"]
+        if not isinstance(sha, str) or not fmt.SHA256.match(sha) or item["path"] != fmt.evidence_name(sha):
+            raise _invalid(_("a file entry has a wrong name or fingerprint"))
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise _invalid(_("a file entry has a wrong size"))
+        if sha in files:
+            raise _invalid(_("the file {sha} is listed twice").format(sha=sha[:16]))
+        files[sha] = size
+    return files
+
+
+def _missing_reference(kind: str, record: Any, target: str, value: Any) -> BundleError:
+    return _invalid(
+        _("the {kind} {id} refers to a {target} that is not in the bundle ({value})").format(
+            kind=kind, id=record, target=target, value=value
+        )
+    )
+
+
+def _other_case(kind: str, record: Any) -> BundleError:
+    return _invalid(_("the {kind} {id} belongs to another case").format(kind=kind, id=record))
+
+
+def check_references(content: Content) -> None:
+    """Every record belongs to the case, every reference points at a record in the bundle, no identifier twice."""
+    rows = content.rows
+    case_id = content.case_id
+    seen: set[uuid.UUID] = set()
+    for name in TABLES:
+        if name in LINK_TABLES:
+            continue
+        for row in rows[name]:
+            if row["id"] in seen:
+                raise _invalid(_("the identifier {id} is used twice").format(id=row["id"]))
+            seen.add(row["id"])
+    if [row["id"] for row in rows["cases"]] != [case_id]:
+        raise _invalid(_("it must hold exactly the one case the bundle is about"))
+    if rows["cases"][0]["parent_id"] == case_id:
+        raise _invalid(_("the case is its own parent"))
+    _unique(rows["case_tags"], ("case_id", "tag"), _("a tag"))
+    _unique(rows["opinion_cases"], ("opinion_id", "case_id"), _("an opinion link"))
+    _unique(rows["case_parties"], ("case_id", "party_id", "role"), _("a party role"))
+    _unique(rows["evidence"], ("case_id", "number"), _("an exhibit number"))
+    _unique(rows["audit_events"], ("seq",), _("a history position"))
+    parties, filings = content.ids("parties"), content.ids("filings")
+    hearings, opinions = content.ids("hearings"), content.ids("opinions")
+    requests, files = content.ids("access_requests"), content.ids("stored_files")
+    for row in rows["case_tags"]:
+        if row["case_id"] != case_id:
+            raise _other_case(_("tag"), row["tag"])
+    for row in rows["case_parties"]:
+        if row["case_id"] != case_id:
+            raise _other_case(_("party role"), row["id"])
+        if row["party_id"] not in parties:
+            raise _missing_reference(_("party role"), row["id"], _("party"), row["party_id"])
+    for name, kind in (("filings", _("filing")), ("hearings", _("hearing")), ("evidence", _("exhibit"))):
+        for row in rows[name]:
+            if row["case_id"] != case_id:
+                raise _other_case(kind, row["id"])
+    for row in rows["access_requests"]:
+        if row["case_id"] != case_id:
+            raise _other_case(_("access request"), row["id"])
+    for row in rows["filings"]:
+        if row["party_id"] is not None and row["party_id"] not in parties:
+            raise _missing_reference(_("filing"), row["id"], _("party"), row["party_id"])
+    for row in rows["hearing_notes"]:
+        if row["hearing_id"] not in hearings:
+            raise _missing_reference(_("hearing note"), row["id"], _("hearing"), row["hearing_id"])
+    for row in rows["opinion_cases"]:
+        if row["case_id"] != case_id:
+            raise _other_case(_("opinion link"), row["opinion_id"])
+        if row["opinion_id"] not in opinions:
+            raise _missing_reference(_("opinion link"), row["case_id"], _("opinion"), row["opinion_id"])
+    for row in rows["access_request_steps"]:
+        if row["request_id"] not in requests:
+            raise _missing_reference(_("access request step"), row["id"], _("access request"), row["request_id"])
+    for row in rows["deadlines"]:
+        if row["request_id"] is not None and row["request_id"] not in requests:
+            raise _missing_reference(_("deadline"), row["id"], _("access request"), row["request_id"])
+        if row["case_id"] != case_id and not (row["case_id"] is None and row["request_id"] is not None):
+            raise _other_case(_("deadline"), row["id"])
+    stored = {row["id"]: row for row in rows["stored_files"]}
+    for row in rows["evidence"]:
+        if row["number"] < 1:
+            raise _invalid(_("the exhibit {id} has a number below 1").format(id=row["id"]))
+        if row["filing_id"] is not None and row["filing_id"] not in filings:
+            raise _missing_reference(_("exhibit"), row["id"], _("filing"), row["filing_id"])
+        if row["file_id"] is not None and row["file_id"] not in files:
+            raise _missing_reference(_("exhibit"), row["id"], _("stored file"), row["file_id"])
+    digests: set[str] = set()
+    for row in stored.values():
+        sha = row["sha256"]
+        if not fmt.SHA256.match(sha):
+            raise _invalid(_("the stored file {id} has a wrong fingerprint").format(id=row["id"]))
+        if sha not in content.files:
+            raise _missing_reference(_("stored file"), row["id"], _("file"), sha[:16])
+        if row["size"] != content.files[sha]:
+            raise _invalid(_("the stored file {id} does not have the size of its file").format(id=row["id"]))
+        digests.add(sha)
+    unused = sorted(set(content.files) - digests)
+    if unused:
+        raise _invalid(_("the file {sha} belongs to no exhibit").format(sha=unused[0][:16]))
+    for row in rows["audit_events"]:
+        if row["case_id"] not in (case_id, None):
+            raise _other_case(_("history event"), row["id"])
+        if row["case_id"] is None and row["record_id"] not in parties | opinions:
+            raise _other_case(_("history event"), row["id"])
+
+
+def _unique(rows: list[Row], columns: tuple[str, ...], what: str) -> None:
+    seen: set[tuple[Any, ...]] = set()
+    for row in rows:
+        key = tuple(row[c] for c in columns)
+        if key in seen:
+            raise _invalid(_("{what} appears twice ({value})").format(what=what, value=", ".join(map(str, key))[:80]))
+        seen.add(key)

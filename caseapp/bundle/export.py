@@ -1,0 +1,345 @@
+"""Export one case as a ``.casebundle``: a zip holding a BagIt bag, signed when a key exists, optionally encrypted.
+
+The bundle is written to a temporary file next to the target and renamed over it at the end, so a failure, a
+full disk or a cancel never leaves half a bundle. Evidence files are streamed from the store into the zip
+(stored, not recompressed) and re-hashed on the way: a stored file that no longer matches its SHA-256 stops the
+export. An encrypted bundle is first written in the private staging folder (never next to the target in clear),
+then encrypted into the target folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import stat
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from caseapp import __version__
+from caseapp.bundle import content, crypt, signing, workspace
+from caseapp.bundle import format as fmt
+from caseapp.bundle.keys import KeyStore, default_keystore
+from caseapp.errors import BundleError, Cancelled, CaseAppError, InvalidInput, NotFound, StorageError
+from caseapp.i18n import _
+from caseapp.services.core import Core
+from caseapp.services.uow import reading
+from caseapp.services.views import CaseDetail
+from caseapp.store import migrate
+from caseapp.store import models as m
+
+CHUNK = 1024 * 1024
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+PdfRenderer = Callable[[CaseDetail, BinaryIO], None]
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    path: Path
+    case_id: uuid.UUID
+    case_title: str
+    size: int  # bytes of the bundle file
+    records: int
+    files: int
+    evidence_bytes: int
+    summary_pdf: bool
+    signed_by: str | None  # the signing key's fingerprint
+    encryption: str | None  # None, "passphrase" or "recipients"
+
+
+class Meter:
+    """Progress in bytes over the whole export, and the cancel check, in one place."""
+
+    def __init__(self, total: int, progress: Progress | None, cancelled: CancelCheck | None) -> None:
+        self.total = max(total, 1)
+        self.done = 0
+        self.progress = progress
+        self.cancelled = cancelled
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise Cancelled()
+
+    def tick(self, count: int) -> None:
+        self.check()
+        self.done += count
+        if self.progress is not None:
+            self.progress(min(self.done, self.total), self.total)
+
+
+def default_pdf_renderer() -> PdfRenderer:
+    """The case summary from ``caseapp.reports.summary`` (imported only when a bundle is made)."""
+    try:
+        from caseapp.reports.summary import render_summary
+    except Exception as exc:
+        raise BundleError(
+            _(
+                "The case summary (PDF) cannot be made: {reason}. Nothing was exported; "
+                "export without the summary to go on."
+            ).format(reason=exc)
+        ) from exc
+
+    def render(detail: CaseDetail, out: BinaryIO) -> None:
+        render_summary(detail, out, lang="fr")
+
+    return render
+
+
+def _render_pdf(core: Core, case_id: uuid.UUID, renderer: PdfRenderer | None) -> bytes:
+    from caseapp.services.cases import get_case
+
+    render = renderer or default_pdf_renderer()
+    buffer = io.BytesIO()
+    try:
+        render(get_case(core, case_id), buffer)
+    except Cancelled:
+        raise
+    except Exception as exc:
+        reason = exc.message if isinstance(exc, CaseAppError) else f"{type(exc).__name__}: {exc}"
+        raise BundleError(
+            _(
+                "The case summary (PDF) could not be made: {reason}. Nothing was exported; "
+                "export without the summary to go on."
+            ).format(reason=reason)
+        ) from exc
+    data = buffer.getvalue()
+    if not data.startswith(b"%PDF"):
+        raise BundleError(_("The case summary (PDF) could not be made: the renderer did not produce a PDF."))
+    return data
+
+
+def export_bundle(
+    core: Core,
+    case_id: uuid.UUID,
+    target: Path,
+    *,
+    sign: bool | None = None,
+    encrypt_passphrase: str | None = None,
+    recipients: Sequence[str] = (),
+    include_pdf: bool = True,
+    pdf_renderer: PdfRenderer | None = None,
+    keystore: KeyStore | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> ExportReport:
+    """Write the bundle of a case to ``target``.
+
+    ``sign``: True signs (creating this person's key on first use), False does not, None (the default) signs
+    when a key exists. ``encrypt_passphrase`` or ``recipients`` (age public keys) encrypt the whole file.
+    ``include_pdf=False`` leaves the summary out on purpose; otherwise a summary that cannot be made stops the
+    export with a BundleError saying why. ``pdf_renderer(detail, out)`` replaces the real one (tests).
+    """
+    target = Path(target)
+    if target.is_dir():
+        raise InvalidInput(_("“{path}” is a folder: give the name of the bundle file to write.").format(path=target))
+    if not target.parent.is_dir():
+        raise InvalidInput(_("The folder “{path}” does not exist.").format(path=target.parent))
+    if encrypt_passphrase is not None and recipients:
+        raise InvalidInput(_("Encrypt a bundle with a passphrase or for colleagues' keys, not both."))
+    if encrypt_passphrase is not None and not encrypt_passphrase:
+        raise InvalidInput(_("The passphrase cannot be empty."))
+    for recipient in recipients:
+        crypt.parse_recipient(recipient)
+    store = keystore or default_keystore()
+    signer = signing.ensure_signer(store) if sign else signing.load_signer(store) if sign is None else None
+
+    with reading(core) as session:
+        case = session.get(m.Case, case_id)
+        if case is None:
+            raise NotFound(_("No case with the identifier {id}.").format(id=case_id))
+        title = case.title
+        rows = content.collect(session, case_id)
+    files = {row["sha256"]: row["size"] for row in rows["stored_files"]}
+    owners = _file_owners(rows)
+    for sha, size in files.items():
+        path = core.db.files.path_for(sha)
+        try:
+            actual = path.stat().st_size
+        except OSError:
+            actual = None
+        if actual != size:
+            raise BundleError(
+                (
+                    _("The file of exhibit {exhibit} is missing from the evidence store. Nothing was exported.")
+                    if actual is None
+                    else _("The file of exhibit {exhibit} has changed in the evidence store. Nothing was exported.")
+                ).format(exhibit=owners.get(sha, sha[:16]))
+            )
+    pdf = _render_pdf(core, case_id, pdf_renderer) if include_pdf else b""
+    exported_at = datetime.now(UTC)
+    case_json = content.build_case_json(
+        case_id,
+        rows,
+        files=files,
+        summary_pdf=include_pdf,
+        exported_by=core.author,
+        exported_at=exported_at,
+        app_version=__version__,
+    )
+    encrypting = encrypt_passphrase is not None or bool(recipients)
+    payload = len(case_json) + len(pdf) + sum(files.values())
+    meter = Meter(payload * (2 if encrypting else 1), progress, cancelled)
+    info = [
+        ("Bag-Software-Agent", f"CaseApp {__version__}"),
+        ("Bagging-Date", exported_at.date().isoformat()),
+        ("Payload-Oxum", str(fmt.Oxum(payload, len(files) + 1 + (1 if pdf else 0)))),
+        ("External-Identifier", str(case_id)),
+        ("External-Description", f"CaseApp case bundle: {title}"),
+        ("Contact-Name", core.author),
+        (fmt.INFO_FORMAT, str(fmt.FORMAT_VERSION)),
+        (fmt.INFO_CASE_ID, str(case_id)),
+        (fmt.INFO_CASE_TITLE, title),
+        (fmt.INFO_EXPORTED_BY, core.author),
+        (fmt.INFO_EXPORTED_AT, exported_at.isoformat(timespec="seconds")),
+        (fmt.INFO_APP_VERSION, __version__),
+        (fmt.INFO_SCHEMA, migrate.head_revision()),
+    ]
+    if signer is not None:
+        info += [
+            (fmt.INFO_SIGNING_KEY, signing.encode_public(signer.public_key)),
+            (fmt.INFO_SIGNER, signing.show_fingerprint(signer.fingerprint)),
+        ]
+    bag = _Bag(
+        folder=fmt.bag_folder(case_id),
+        case_json=case_json,
+        pdf=pdf,
+        files=files,
+        owners=owners,
+        info=fmt.write_info(info),
+        signer=signer,
+        store_path=core.db.files.path_for,
+        when=exported_at,
+    )
+
+    plain_dir: Path | None = None
+    partial: Path | None = None
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        partial = Path(name)
+        with os.fdopen(fd, "w+b") as out:
+            if encrypting:
+                plain_dir = workspace.new_workspace(core.data_dir, "export-")
+                plain = plain_dir / "bundle.zip"
+                with os.fdopen(workspace.create_private_file(plain), "w+b") as clear:
+                    bag.write(clear, meter)
+                    clear.seek(0)
+                    crypt.encrypt(
+                        clear, out, passphrase=encrypt_passphrase, recipients=list(recipients), tick=meter.tick
+                    )
+            else:
+                bag.write(out, meter)
+            out.flush()
+            os.fsync(out.fileno())
+        meter.check()
+        os.replace(partial, target)
+        partial = None
+        signing.fsync_folder(target.parent)
+    except OSError as exc:
+        raise StorageError(
+            _("The bundle could not be written to “{path}”: {reason}.").format(path=target, reason=exc.strerror or exc)
+        ) from exc
+    finally:
+        if partial is not None:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+        workspace.remove(plain_dir)
+    return ExportReport(
+        path=target,
+        case_id=case_id,
+        case_title=title,
+        size=target.stat().st_size,
+        records=sum(len(r) for r in rows.values()),
+        files=len(files),
+        evidence_bytes=sum(files.values()),
+        summary_pdf=include_pdf,
+        signed_by=signer.fingerprint if signer else None,
+        encryption=(crypt.PASSPHRASE if encrypt_passphrase is not None else crypt.RECIPIENTS) if encrypting else None,
+    )
+
+
+def _file_owners(rows: dict[str, list[content.Row]]) -> dict[str, str]:
+    """For messages: which exhibit a stored file belongs to ("n° 3 — courrier.pdf")."""
+    by_file = {row["id"]: row for row in rows["stored_files"]}
+    owners: dict[str, str] = {}
+    for item in rows["evidence"]:
+        stored = by_file.get(item["file_id"])
+        if stored is not None:
+            owners.setdefault(stored["sha256"], f"n° {item['number']} ({stored['original_name']})")
+    return owners
+
+
+@dataclass
+class _Bag:
+    folder: str
+    case_json: bytes
+    pdf: bytes
+    files: dict[str, int]
+    owners: dict[str, str]
+    info: bytes
+    signer: signing.Signer | None
+    store_path: Callable[[str], Path]
+    when: datetime
+
+    def _entry(self, name: str, size: int, method: int) -> zipfile.ZipInfo:
+        entry = zipfile.ZipInfo(f"{self.folder}/{name}", date_time=self.when.timetuple()[:6])
+        entry.compress_type = method
+        entry.create_system = 3
+        entry.external_attr = (stat.S_IFREG | 0o644) << 16
+        entry.file_size = size
+        return entry
+
+    def _put(self, archive: zipfile.ZipFile, name: str, data: bytes, *, deflate: bool) -> str:
+        method = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+        archive.writestr(self._entry(name, len(data), method), data, compresslevel=6 if deflate else None)
+        return hashlib.sha256(data).hexdigest()
+
+    def _put_file(self, archive: zipfile.ZipFile, sha: str, size: int, meter: Meter) -> None:
+        digest = hashlib.sha256()
+        with (
+            self.store_path(sha).open("rb") as source,
+            archive.open(self._entry(fmt.evidence_name(sha), size, zipfile.ZIP_STORED), "w") as out,
+        ):
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+                meter.tick(len(chunk))
+        if digest.hexdigest() != sha:
+            raise BundleError(
+                _(
+                    "The file of exhibit {exhibit} has changed since it was added: its SHA-256 no longer matches. "
+                    "Nothing was exported."
+                ).format(exhibit=self.owners.get(sha, sha[:16]))
+            )
+
+    def write(self, out: BinaryIO, meter: Meter) -> None:
+        manifest: dict[str, str] = {}
+        with zipfile.ZipFile(out, "w", allowZip64=True) as archive:
+            self._put(archive, fmt.BAGIT, fmt.BAGIT_TEXT, deflate=True)
+            manifest[fmt.CASE_JSON] = self._put(archive, fmt.CASE_JSON, self.case_json, deflate=True)
+            meter.tick(len(self.case_json))
+            if self.pdf:
+                manifest[fmt.SUMMARY_PDF] = self._put(archive, fmt.SUMMARY_PDF, self.pdf, deflate=False)
+                meter.tick(len(self.pdf))
+            for sha, size in sorted(self.files.items()):
+                self._put_file(archive, sha, size, meter)
+                manifest[fmt.evidence_name(sha)] = sha
+            manifest_text = fmt.write_manifest(manifest.items())
+            tags = {
+                fmt.BAGIT: hashlib.sha256(fmt.BAGIT_TEXT).hexdigest(),
+                fmt.BAG_INFO: hashlib.sha256(self.info).hexdigest(),
+                fmt.MANIFEST: hashlib.sha256(manifest_text).hexdigest(),
+            }
+            tag_manifest = fmt.write_manifest(tags.items())
+            self._put(archive, fmt.MANIFEST, manifest_text, deflate=True)
+            self._put(archive, fmt.BAG_INFO, self.info, deflate=True)
+            self._put(archive, fmt.TAG_MANIFEST, tag_manifest, deflate=True)
+            if self.signer is not None:
+                self._put(archive, fmt.SIGNATURE, self.signer.sign(tag_manifest), deflate=False)

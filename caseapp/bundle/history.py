@@ -1,0 +1,55 @@
+"""The history a bundle carries: checked on import, then appended to the local tamper-evident chain.
+
+A bundle holds the audit events of its case as they were on the sender's machine (with ``seq``, ``prev_hash``
+and ``hash``). They are a slice of the sender's chain — events of other cases sit between them — so what can be
+checked here is that each event still has the hash of its own content and that consecutive events link up.
+On import each new event is appended to the local chain (new ``seq`` and ``hash``) and keeps the hash it had on
+the machine it was first written on in ``origin_hash``.
+
+This is the one place to change when the chain API changes (``caseapp.store.audit_chain``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caseapp.i18n import _
+from caseapp.store.models import AuditEvent
+
+CONTENT = ("id", "at", "author", "action", "entity", "record_id", "case_id", "summary", "changes")
+
+
+def _event(row: dict[str, Any]) -> AuditEvent:
+    return AuditEvent(**{key: row[key] for key in (*CONTENT, "seq", "prev_hash", "hash", "origin_hash")})
+
+
+def check_events(rows: list[dict[str, Any]]) -> str | None:
+    """A sentence saying where the bundle's history does not hold together, or None when it does."""
+    from caseapp.store import audit_chain
+
+    previous: dict[str, Any] | None = None
+    for row in sorted(rows, key=lambda r: r["seq"]):
+        if audit_chain.link_hash(row["prev_hash"], _event(row)) != row["hash"]:
+            return _("The history in the bundle was altered: event {id} no longer matches its hash.").format(
+                id=row["id"]
+            )
+        if previous is not None and previous["seq"] + 1 == row["seq"] and row["prev_hash"] != previous["hash"]:
+            return _("The history in the bundle was altered: event {id} does not follow the one before it.").format(
+                id=row["id"]
+            )
+        previous = row
+    return None
+
+
+def imported_event(row: dict[str, Any]) -> AuditEvent:
+    """A bundle's event, ready to be appended to the local chain (which gives it ``seq`` and ``hash``)."""
+    event = AuditEvent(**{key: row[key] for key in CONTENT})
+    event.origin_hash = row["origin_hash"] or row["hash"]
+    return event
+
+
+def same_event(local: dict[str, Any], incoming: dict[str, Any]) -> bool:
+    """Whether an event already here is the bundle's event (same content; hashes differ between chains)."""
+    from caseapp.bundle.content import encode
+
+    return all(encode(local[key]) == encode(incoming[key]) for key in CONTENT)

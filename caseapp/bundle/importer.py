@@ -1,0 +1,565 @@
+"""Import a bundle: verify everything first, show what would change, then commit it all in one transaction.
+
+``inspect_bundle`` decrypts (if needed) and opens the bundle in a private staging folder, checks the zip's index
+before extracting anything (``safety``), checks the tag manifest, the signature and the manifests, extracts the
+payload while checking every SHA-256, reads and checks ``case.json`` and its history, and compares it with the
+database (``merge.plan``). Nothing is written to the database or the evidence store. The returned
+``ImportPreview`` says who signed the bundle and what would be added, updated, or conflicts with local edits.
+
+``apply_import`` moves the new evidence files into the store, writes every record and the history in one unit
+of work, and commits; if anything fails the transaction rolls back and the files it moved are removed again.
+The staging folder is removed either way. An unsigned bundle, or one signed by a key not trusted here, is
+imported only with ``accept_unsigned=True``, and the history records that it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from caseapp.bundle import content as content_module
+from caseapp.bundle import crypt, history, merge, safety, signing, workspace
+from caseapp.bundle import format as fmt
+from caseapp.bundle.export import CancelCheck, Meter, Progress
+from caseapp.bundle.keys import KeyStore, default_keystore
+from caseapp.bundle.merge import Change, Plan
+from caseapp.errors import BundleError, StorageError
+from caseapp.i18n import _
+from caseapp.services.core import Core
+from caseapp.services.uow import UnitOfWork, reading
+from caseapp.store import models as m
+
+TRUSTED, UNKNOWN, UNSIGNED = "trusted", "unknown", "unsigned"
+REQUIRED = (fmt.BAGIT, fmt.BAG_INFO, fmt.MANIFEST, fmt.TAG_MANIFEST)
+ROOT_FILES = (*REQUIRED, fmt.SIGNATURE)
+
+
+@dataclass(frozen=True)
+class Signature:
+    status: str  # TRUSTED, UNKNOWN or UNSIGNED
+    fingerprint: str | None = None
+    name: str | None = None  # the trusted colleague's name, or who the bundle says exported it
+
+    @property
+    def shown(self) -> str | None:
+        return signing.show_fingerprint(self.fingerprint) if self.fingerprint else None
+
+    @property
+    def description(self) -> str:
+        if self.status == TRUSTED:
+            return _("signed by {name} (trusted key {fingerprint})").format(name=self.name, fingerprint=self.shown)
+        if self.status == UNKNOWN:
+            return _("signed with a key that is not trusted here ({fingerprint})").format(fingerprint=self.shown)
+        return _("not signed")
+
+
+@dataclass
+class ImportPreview:
+    """What importing a bundle would do. Holds a private staging folder: ``apply_import`` or ``discard`` it."""
+
+    source: Path
+    case_id: uuid.UUID
+    case_title: str
+    exported_by: str
+    exported_at: datetime
+    app_version: str
+    schema: str
+    signature: Signature
+    encryption: str | None
+    plan: Plan
+    files: int  # evidence files in the bundle
+    file_bytes: int
+    summary_pdf: Path | None  # the sender's case summary, checked, in the staging folder until discarded
+    content: content_module.Content = field(repr=False)
+    staging: Path | None = field(repr=False, default=None)
+
+    @property
+    def additions(self) -> list[Change]:
+        return self.plan.additions
+
+    @property
+    def updates(self) -> list[Change]:
+        return self.plan.updates
+
+    @property
+    def conflicts(self) -> list[Change]:
+        return self.plan.conflicts
+
+    @property
+    def unchanged(self) -> int:
+        return self.plan.unchanged
+
+    @property
+    def notes(self) -> list[str]:
+        return self.plan.notes
+
+    @property
+    def new_files(self) -> int:
+        return len(self.plan.new_files)
+
+    @property
+    def new_history(self) -> int:
+        return len(self.plan.new_events)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return self.plan.nothing_to_do
+
+    @property
+    def open(self) -> bool:
+        return self.staging is not None
+
+    def discard(self) -> None:
+        """Remove the staging folder; the preview can no longer be applied."""
+        workspace.remove(self.staging)
+        self.staging = None
+
+    def __enter__(self) -> ImportPreview:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    case_id: uuid.UUID
+    case_title: str
+    changed: bool  # False: everything was already here
+    added: int = 0
+    updated: int = 0
+    conflicts_kept: int = 0  # conflicts settled by keeping the copy here
+    conflicts_taken: int = 0  # ... by taking the bundle's copy
+    files_added: int = 0
+    history_added: int = 0
+    renumbered: int = 0
+    signature: Signature = Signature(UNSIGNED)
+    accepted_unsigned: bool = False
+
+
+# --- inspect -------------------------------------------------------------------------------------------------
+
+
+def inspect_bundle(
+    core: Core,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    identities: Sequence[object] = (),
+    keystore: KeyStore | None = None,
+    limits: safety.Limits | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> ImportPreview:
+    """Open and check a bundle, and say what importing it would do. Writes nothing but the staging folder.
+
+    ``identities`` are age secret keys (``AGE-SECRET-KEY-1…`` strings or pyrage identities) to open a bundle
+    encrypted for them; this person's own key from the key store is always tried too.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BundleError(_("The bundle “{path}” does not exist or is not a file.").format(path=path))
+    limits = limits or safety.Limits()
+    store = keystore or default_keystore()
+    work = workspace.new_workspace(core.data_dir, "import-")
+    try:
+        encryption = crypt.encryption_of(path)
+        size = path.stat().st_size
+        meter = Meter(size * (2 if encryption else 1), progress, cancelled)
+        source = path
+        if encryption is not None:
+            keys = [crypt.parse_identity(i) if isinstance(i, str) else i for i in identities]
+            own = crypt.load_identity(store)
+            if own is not None:
+                keys.append(own)
+            source = work / "bundle.zip"
+            with path.open("rb") as encrypted, os.fdopen(workspace.create_private_file(source), "wb") as clear:
+                crypt.decrypt(
+                    encrypted, clear, passphrase=passphrase, identities=keys, limit=limits.max_total, tick=meter.tick
+                )
+            meter.total += source.stat().st_size - size
+        with safety.open_archive(source, limits) as archive:
+            checked = _check_bundle(core, archive, work, store, meter)
+        if source != path:
+            source.unlink()
+        with reading(core) as session:
+            plan = merge.plan(session, checked.content, core.db.files)
+        info = checked.info
+        return ImportPreview(
+            source=path,
+            case_id=checked.content.case_id,
+            case_title=checked.content.rows["cases"][0]["title"],
+            exported_by=checked.content.exported_by,
+            exported_at=checked.content.exported_at,
+            app_version=info.get(fmt.INFO_APP_VERSION, checked.content.app_version),
+            schema=checked.content.schema,
+            signature=checked.signature,
+            encryption=encryption,
+            plan=plan,
+            files=len(checked.content.files),
+            file_bytes=sum(checked.content.files.values()),
+            summary_pdf=work / fmt.SUMMARY_PDF if checked.content.summary_pdf else None,
+            content=checked.content,
+            staging=work,
+        )
+    except BaseException:
+        workspace.remove(work)
+        raise
+
+
+@dataclass
+class _Checked:
+    info: dict[str, str]
+    signature: Signature
+    content: content_module.Content
+
+
+def _altered(name: str, where: str) -> BundleError:
+    return BundleError(
+        _("The bundle's {name} does not match its fingerprint in the {manifest}: it was altered.").format(
+            name=name, manifest=where
+        )
+    )
+
+
+def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: KeyStore, meter: Meter) -> _Checked:
+    entries = archive.entries
+    limits = archive.limits
+    for name in REQUIRED:
+        if name not in entries:
+            raise BundleError(_("This file is not a CaseApp bundle: its {name} is missing.").format(name=name))
+    for name in entries:
+        if "/" not in name and name not in ROOT_FILES:
+            raise BundleError(
+                _("The bundle contains a file that is not listed in its manifests: {name}").format(
+                    name=safety.shown(name)
+                )
+            )
+        if "/" in name and not name.startswith("data/"):
+            raise BundleError(
+                _("The bundle contains a file CaseApp does not know: {name}").format(name=safety.shown(name))
+            )
+    bagit = fmt.parse_info(archive.read(fmt.BAGIT, 4096))
+    if bagit.get("BagIt-Version") != "1.0" or bagit.get("Tag-File-Character-Encoding", "").upper() != "UTF-8":
+        raise BundleError(_("This file is not a CaseApp bundle: it is not a BagIt 1.0 bag in UTF-8."))
+    tag_manifest = archive.read(fmt.TAG_MANIFEST, limits.max_small_file)
+    tags = fmt.parse_manifest(tag_manifest, fmt.TAG_MANIFEST)
+    for name in tags:
+        if name not in entries:
+            raise BundleError(
+                _("The bundle's {manifest} lists a file that is missing: {name}").format(
+                    manifest=fmt.TAG_MANIFEST, name=safety.shown(name)
+                )
+            )
+    for name in REQUIRED[:3]:
+        if name not in tags:
+            raise BundleError(
+                _("The bundle contains a file that is not listed in its manifests: {name}").format(name=name)
+            )
+    small = {name: archive.read(name, limits.max_small_file) for name in REQUIRED[:3]}
+    for name, data in small.items():
+        if hashlib.sha256(data).hexdigest() != tags[name]:
+            raise _altered(name, fmt.TAG_MANIFEST)
+    info = fmt.parse_info(small[fmt.BAG_INFO])
+    _check_versions(info)
+    signature = _check_signature(core, archive, info, tag_manifest, store)
+    try:
+        case_id = uuid.UUID(info.get(fmt.INFO_CASE_ID, ""))
+    except ValueError:
+        raise BundleError(
+            _("The bundle's {file} does not say which case it holds.").format(file=fmt.BAG_INFO)
+        ) from None
+    manifest = fmt.parse_manifest(small[fmt.MANIFEST], fmt.MANIFEST)
+    payload = {name for name in entries if name.startswith("data/")}
+    for name in sorted(payload - set(manifest)):
+        raise BundleError(
+            _("The bundle contains a file that is not listed in its manifests: {name}").format(name=safety.shown(name))
+        )
+    for name in sorted(set(manifest) - payload):
+        raise BundleError(
+            _("The bundle's {manifest} lists a file that is missing: {name}").format(
+                manifest=fmt.MANIFEST, name=safety.shown(name)
+            )
+        )
+    for name in sorted(payload):
+        if name not in (fmt.CASE_JSON, fmt.SUMMARY_PDF) and not fmt.is_evidence_name(name):
+            raise BundleError(
+                _("The bundle contains a file CaseApp does not know: {name}").format(name=safety.shown(name))
+            )
+        if fmt.is_evidence_name(name) and manifest[name] != name.rsplit("/", 1)[1]:
+            raise _altered(name, fmt.MANIFEST)
+    if fmt.CASE_JSON not in payload:
+        raise BundleError(_("This file is not a CaseApp bundle: its {name} is missing.").format(name=fmt.CASE_JSON))
+    declared = fmt.Oxum.parse(info.get("Payload-Oxum", ""))
+    if declared != fmt.Oxum(sum(entries[n].size for n in payload), len(payload)):
+        raise BundleError(_("The bundle's Payload-Oxum does not match its content: it was altered."))
+    free = shutil.disk_usage(work).free
+    if declared.size > free:
+        raise StorageError(
+            _("There is not enough free disk space to open this bundle ({needed} MB needed).").format(
+                needed=declared.size // (1024 * 1024) + 1
+            )
+        )
+    (work / "data" / "evidence").mkdir(parents=True, mode=0o700)
+    case_json = _extract(archive, fmt.CASE_JSON, work, manifest[fmt.CASE_JSON], meter, limit=limits.max_case_json)
+    content = content_module.parse_case_json(case_json.read_bytes(), case_id=case_id)
+    problem = history.check_events(content.rows["audit_events"])
+    if problem:
+        raise BundleError(problem)
+    files = {name.rsplit("/", 1)[1] for name in payload if fmt.is_evidence_name(name)}
+    if files != set(content.files):
+        missing = sorted(set(content.files) - files)
+        raise BundleError(
+            _("The bundle's case.json names a file that is not in the bundle: {name}").format(
+                name=fmt.evidence_name(missing[0])
+            )
+            if missing
+            else _("The bundle contains a file no exhibit refers to: {name}").format(
+                name=fmt.evidence_name(sorted(files - set(content.files))[0])
+            )
+        )
+    if content.summary_pdf != (fmt.SUMMARY_PDF in payload):
+        raise BundleError(_("The bundle's case.json and its content disagree about the case summary."))
+    if fmt.SUMMARY_PDF in payload:
+        _extract(archive, fmt.SUMMARY_PDF, work, manifest[fmt.SUMMARY_PDF], meter)
+    for sha in sorted(files):
+        _extract(archive, fmt.evidence_name(sha), work, sha, meter)
+    return _Checked(info, signature, content)
+
+
+def _check_versions(info: dict[str, str]) -> None:
+    from caseapp.store import migrate
+
+    version = info.get(fmt.INFO_FORMAT, "")
+    if not version.isdigit() or int(version) < 1:
+        raise BundleError(
+            _("This file is not a CaseApp bundle: its {file} has no bundle format.").format(file=fmt.BAG_INFO)
+        )
+    if int(version) > fmt.FORMAT_VERSION:
+        raise BundleError(
+            _(
+                "This bundle was made by a newer version of CaseApp (bundle format {version}; this one reads "
+                "format {known}). Update CaseApp to import it."
+            ).format(version=version, known=fmt.FORMAT_VERSION)
+        )
+    schema = info.get(fmt.INFO_SCHEMA, "")
+    if schema not in migrate.known_revisions():
+        raise BundleError(
+            _(
+                "This bundle was made by a newer or unknown version of CaseApp (database schema “{schema}”). "
+                "Update CaseApp to import it."
+            ).format(schema=schema[:40])
+        )
+
+
+def _check_signature(
+    core: Core, archive: safety.BundleArchive, info: dict[str, str], tag_manifest: bytes, store: KeyStore
+) -> Signature:
+    declared = info.get(fmt.INFO_SIGNING_KEY)
+    if fmt.SIGNATURE not in archive.entries:
+        return Signature(UNSIGNED, name=info.get(fmt.INFO_EXPORTED_BY))
+    public = signing.decode_public(declared or "")
+    signature = archive.read(fmt.SIGNATURE, 4096)
+    if public is None or not signing.verify(public, tag_manifest, signature):
+        raise BundleError(_("The bundle's signature does not match its content: it was altered after it was signed."))
+    fingerprint = signing.fingerprint(public)
+    shown = info.get(fmt.INFO_SIGNER)
+    if shown is not None and signing.parse_fingerprint(shown) != fingerprint:
+        raise BundleError(_("The bundle's signature does not match its content: it was altered after it was signed."))
+    own = signing.load_signer(store)
+    if own is not None and own.fingerprint == fingerprint:
+        return Signature(TRUSTED, fingerprint, core.author)
+    trusted = signing.TrustedKeys(core.data_dir).find(fingerprint)
+    if trusted is not None and trusted.public_key not in (None, signing.encode_public(public)):
+        trusted = None
+    if trusted is not None:
+        return Signature(TRUSTED, fingerprint, trusted.name or info.get(fmt.INFO_EXPORTED_BY))
+    return Signature(UNKNOWN, fingerprint, info.get(fmt.INFO_EXPORTED_BY))
+
+
+def _extract(
+    archive: safety.BundleArchive, name: str, work: Path, sha: str, meter: Meter, *, limit: int | None = None
+) -> Path:
+    """Copy one payload file into the staging folder, checking its SHA-256 on the way."""
+    entry = archive.entries[name]
+    if limit is not None and entry.size > limit:
+        raise BundleError(_("The bundle's {name} is larger than CaseApp accepts.").format(name=name))
+    target = work.joinpath(*name.split("/"))
+    digest = hashlib.sha256()
+    with os.fdopen(workspace.create_private_file(target), "wb") as out:
+        for chunk in archive.stream(name):
+            digest.update(chunk)
+            out.write(chunk)
+            meter.tick(len(chunk))
+    if digest.hexdigest() != sha:
+        raise _altered(name, fmt.MANIFEST)
+    return target
+
+
+# --- apply ---------------------------------------------------------------------------------------------------
+
+
+def apply_import(
+    core: Core,
+    preview: ImportPreview,
+    *,
+    choices: dict[uuid.UUID, str] | None = None,
+    accept_unsigned: bool = False,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> ImportReport:
+    """Import what the preview showed, in one transaction. ``choices`` settles conflicts per record
+    (``merge.KEEP_MINE``, the default, or ``merge.TAKE_THEIRS``). The preview is used up either way."""
+    if preview.staging is None:
+        raise BundleError(_("This import was already done or abandoned: open the bundle again."))
+    try:
+        return _apply(core, preview, dict(choices or {}), accept_unsigned, progress, cancelled)
+    finally:
+        preview.discard()
+
+
+def _apply(
+    core: Core,
+    preview: ImportPreview,
+    choices: dict[uuid.UUID, str],
+    accept_unsigned: bool,
+    progress: Progress | None,
+    cancelled: CancelCheck | None,
+) -> ImportReport:
+    signature = preview.signature
+    if signature.status != TRUSTED and not accept_unsigned:
+        if signature.status == UNKNOWN:
+            raise BundleError(
+                _(
+                    "This bundle is signed with a key that is not trusted here ({fingerprint}). Check the "
+                    "fingerprint with its sender and trust it, or confirm the import explicitly. Nothing was imported."
+                ).format(fingerprint=signature.shown)
+            )
+        raise BundleError(
+            _(
+                "This bundle is not signed: nothing shows who made it. Confirm the import explicitly if you know "
+                "where it comes from. Nothing was imported."
+            )
+        )
+    merge.check_choices(preview.plan, choices)
+    # Progress counts the evidence files put in the store, then one last step: the records written, just
+    # before the commit.
+    meter = Meter(preview.file_bytes + 1, progress, cancelled)
+    placed: list[str] = []
+    try:
+        with UnitOfWork(core) as uow:
+            plan = merge.plan(uow.session, preview.content, core.db.files)
+            if plan.conflict_ids != preview.plan.conflict_ids:
+                raise BundleError(
+                    _("Records here changed since the bundle was opened: open it again to see what it would do.")
+                )
+            if plan.nothing_to_do and not plan.takes_any(choices):
+                return ImportReport(preview.case_id, preview.case_title, changed=False, signature=signature)
+            _place_files(core, preview, plan, meter, placed)
+            written = merge.write(uow, plan, preview.content, choices)
+            accepted = signature.status != TRUSTED
+            uow.audit(
+                "import",
+                "bundle",
+                preview.case_id,
+                _("Bundle imported from {who} ({signature})").format(
+                    who=preview.exported_by, signature=signature.description
+                )
+                + (
+                    _(", accepted without a trusted signature by {author}").format(author=core.author)
+                    if accepted
+                    else ""
+                ),
+                case_id=preview.case_id,
+                changes={
+                    "file": preview.source.name,
+                    "exported_by": preview.exported_by,
+                    "exported_at": preview.exported_at.isoformat(),
+                    "signer": signature.status,
+                    "fingerprint": signature.fingerprint,
+                    "signer_name": signature.name,
+                    "accepted_unsigned": accepted,
+                    "added": written.added,
+                    "updated": written.updated,
+                    "conflicts_kept": written.kept,
+                    "conflicts_taken": written.taken,
+                    "files": len(placed),
+                    "history": len(plan.new_events),
+                },
+            )
+            meter.tick(meter.total - meter.done)  # the last step: everything written, about to commit
+            uow.commit()
+    except BaseException:
+        _forget(core, placed)
+        raise
+    return ImportReport(
+        preview.case_id,
+        preview.case_title,
+        changed=True,
+        added=written.added,
+        updated=written.updated,
+        conflicts_kept=written.kept,
+        conflicts_taken=written.taken,
+        files_added=len(placed),
+        history_added=len(plan.new_events),
+        renumbered=len(written.renumbered),
+        signature=signature,
+        accepted_unsigned=accepted,
+    )
+
+
+def _place_files(core: Core, preview: ImportPreview, plan: Plan, meter: Meter, placed: list[str]) -> None:
+    """Move the checked evidence files from the staging folder into the store, noting in ``placed`` each one
+    moved (so that a failure anywhere later can take them out again)."""
+    assert preview.staging is not None
+    store = core.db.files
+    try:
+        for sha in plan.new_files:
+            meter.check()
+            staged = preview.staging / "data" / "evidence" / sha
+            target = store.path_for(sha)
+            if target.is_file():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(staged, target)
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                intake = store.add_file(staged)  # another file system: copy, hashing again
+                if not intake.already_stored:
+                    placed.append(intake.sha256)
+                if intake.sha256 != sha:
+                    raise BundleError(_("A staged evidence file changed before it reached the store.")) from exc
+            else:
+                placed.append(sha)
+            signing.fsync_folder(target.parent)
+            meter.tick(preview.content.files[sha])
+    except OSError as exc:
+        raise StorageError(
+            _("The evidence files could not be put in the store: {reason}. Nothing was imported.").format(
+                reason=exc.strerror or exc
+            )
+        ) from exc
+
+
+def _forget(core: Core, placed: list[str]) -> None:
+    """Remove files this import put in the store, unless a record refers to them."""
+    if not placed:
+        return
+    with reading(core) as session:
+        used = set(session.scalars(select(m.StoredFile.sha256).where(m.StoredFile.sha256.in_(placed))))
+    for sha in placed:
+        if sha not in used:
+            with contextlib.suppress(OSError):
+                core.db.files.remove(sha)
