@@ -122,6 +122,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         encrypt_passphrase=passphrase,
         recipients=recipients,
         include_pdf=not args.no_pdf,
+        include_evidence=not args.no_evidence,
         keystore=_keystore(),
     )
     print(
@@ -129,6 +130,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             path=report.path, size=max(1, report.size // 1024), records=report.records, files=report.files
         )
     )
+    if not report.evidence_included:
+        print(
+            _(
+                "Without the evidence files: the {count} files of the exhibits were left out; only their names, "
+                "sizes and fingerprints (SHA-256) are in the bundle."
+            ).format(count=report.files_omitted)
+        )
     if report.signed_by:
         from caseapp.bundle.signing import show_fingerprint
 
@@ -168,6 +176,8 @@ def print_preview(preview: Any) -> None:
         print(_("It was encrypted; it opened and every file checks out."))
     else:
         print(_("Every file checks out."))
+    if preview.evidence_message:
+        print(preview.evidence_message)
     if preview.nothing_to_do and not preview.conflicts:
         print(_("Everything in this bundle is already here: importing it changes nothing."))
         return
@@ -263,6 +273,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             events=report.history_added,
         )
     )
+    if report.files_missing:
+        print(
+            _("{count} evidence files are missing here: “caseapp evidence verify” lists their exhibits.").format(
+                count=report.files_missing
+            )
+        )
     return 0
 
 
@@ -337,6 +353,11 @@ def register(sub: Any) -> None:
     )
     signed.add_argument("--no-sign", dest="sign", action="store_false", help=_("do not sign"))
     export.add_argument("--no-pdf", action="store_true", help=_("leave the case summary (PDF) out"))
+    export.add_argument(
+        "--no-evidence",
+        action="store_true",
+        help=_("leave the evidence files out (their names, sizes and fingerprints still go in)"),
+    )
     export.add_argument(
         "--encrypt-passphrase",
         action="store_true",

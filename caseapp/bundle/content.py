@@ -1,8 +1,10 @@
 """``data/case.json``: every record of one case, as JSON, and the strict reading of it on import.
 
 The file carries ``format`` (the bundle format version) and ``schema`` (the database revision of the exporting
-CaseApp), then ``records``: for each table, its rows as objects with one field per column — UUIDs and dates as
-ISO strings, enums as their stored values. Reading it back checks every field against the column it is for
+CaseApp), ``files`` (every stored file the exhibits refer to: SHA-256, size, place in the bag) and
+``evidence_files`` (``"included"``, or ``"omitted"`` when the files themselves were left out), then
+``records``: for each table, its rows as objects with one field per column — UUIDs and dates as ISO strings,
+enums as their stored values. Reading it back checks every field against the column it is for
 (type, length, nullability), refuses unknown fields, duplicate JSON keys and duplicate identifiers, and checks
 that every reference points at a record in the bundle and that every record belongs to the bundle's case.
 """
@@ -251,7 +253,10 @@ def build_case_json(
     exported_by: str,
     exported_at: datetime,
     app_version: str,
+    evidence_included: bool = True,
 ) -> bytes:
+    """``files`` are the stored files of the case's exhibits (SHA-256 → size), listed whether or not the bag
+    carries them: ``evidence_included=False`` says it does not."""
     document = {
         "format": fmt.FORMAT_VERSION,
         "kind": fmt.FORMAT_NAME,
@@ -261,6 +266,7 @@ def build_case_json(
         "exported_by": exported_by,
         "exported_at": encode(exported_at),
         "summary_pdf": fmt.SUMMARY_PDF if summary_pdf else None,
+        "evidence_files": fmt.EVIDENCE_INCLUDED if evidence_included else fmt.EVIDENCE_OMITTED,
         "files": [{"sha256": sha, "size": size, "path": fmt.evidence_name(sha)} for sha, size in sorted(files.items())],
         "records": {name: [encode_row(row) for row in rows[name]] for name in TABLES},
     }
@@ -280,7 +286,8 @@ class Content:
     exported_by: str
     exported_at: datetime
     summary_pdf: bool
-    files: dict[str, int]  # sha256 → size
+    files: dict[str, int]  # sha256 → size, of every stored file the exhibits refer to
+    evidence_included: bool = True  # False: the bag does not carry the files (exported with --no-evidence)
     rows: dict[str, list[Row]] = field(default_factory=dict)
 
     def ids(self, name: str) -> set[uuid.UUID]:
@@ -341,7 +348,7 @@ def parse_case_json(data: bytes, *, case_id: uuid.UUID) -> Content:
             ).format(schema=str(schema)[:40])
         )
     expected = {"format", "kind", "schema", "app_version", "case_id", "exported_by", "exported_at"}
-    expected |= {"summary_pdf", "files", "records"}
+    expected |= {"summary_pdf", "evidence_files", "files", "records"}
     unknown = sorted(set(document) - expected)
     if unknown:
         raise _invalid(_("it has fields CaseApp does not know: {fields}").format(fields=", ".join(unknown)[:200]))
@@ -354,6 +361,9 @@ def parse_case_json(data: bytes, *, case_id: uuid.UUID) -> Content:
     summary = document.get("summary_pdf")
     if summary not in (None, fmt.SUMMARY_PDF):
         raise _invalid(_("the field “{field}” is missing or wrong").format(field="summary_pdf"))
+    evidence = document.get("evidence_files", fmt.EVIDENCE_INCLUDED)  # absent: written before it existed
+    if evidence not in (fmt.EVIDENCE_INCLUDED, fmt.EVIDENCE_OMITTED):
+        raise _invalid(_("the field “{field}” is missing or wrong").format(field="evidence_files"))
     content = Content(
         case_id=case_id,
         schema=schema,
@@ -362,6 +372,7 @@ def parse_case_json(data: bytes, *, case_id: uuid.UUID) -> Content:
         exported_at=exported_at,
         summary_pdf=summary is not None,
         files=_files(document.get("files")),
+        evidence_included=evidence == fmt.EVIDENCE_INCLUDED,
     )
     records = document.get("records")
     if not isinstance(records, dict):

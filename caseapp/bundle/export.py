@@ -3,8 +3,10 @@
 The bundle is written to a temporary file next to the target and renamed over it at the end, so a failure, a
 full disk or a cancel never leaves half a bundle. Evidence files are streamed from the store into the zip
 (stored, not recompressed) and re-hashed on the way: a stored file that no longer matches its SHA-256 stops the
-export. An encrypted bundle is first written in the private staging folder (never next to the target in clear),
-then encrypted into the target folder.
+export. A bundle made with ``include_evidence=False`` carries every record and the stored files' names, sizes
+and SHA-256, but not the files, and says so in bag-info.txt and case.json (see ``format``); the evidence store
+is then not read at all. An encrypted bundle is first written in the private staging folder (never next to
+the target in clear), then encrypted into the target folder.
 """
 
 from __future__ import annotations
@@ -48,11 +50,13 @@ class ExportReport:
     case_title: str
     size: int  # bytes of the bundle file
     records: int
-    files: int
+    files: int  # evidence files in the bundle
     evidence_bytes: int
     summary_pdf: bool
     signed_by: str | None  # the signing key's fingerprint
     encryption: str | None  # None, "passphrase" or "recipients"
+    evidence_included: bool = True
+    files_omitted: int = 0  # stored files the exhibits refer to, left out (include_evidence=False)
 
 
 class Meter:
@@ -125,6 +129,7 @@ def export_bundle(
     encrypt_passphrase: str | None = None,
     recipients: Sequence[str] = (),
     include_pdf: bool = True,
+    include_evidence: bool = True,
     pdf_renderer: PdfRenderer | None = None,
     keystore: KeyStore | None = None,
     progress: Progress | None = None,
@@ -135,7 +140,9 @@ def export_bundle(
     ``sign``: True signs (creating this person's key on first use), False does not, None (the default) signs
     when a key exists. ``encrypt_passphrase`` or ``recipients`` (age public keys) encrypt the whole file.
     ``include_pdf=False`` leaves the summary out on purpose; otherwise a summary that cannot be made stops the
-    export with a BundleError saying why. ``pdf_renderer(detail, out)`` replaces the real one (tests).
+    export with a BundleError saying why. ``include_evidence=False`` leaves the evidence files out (their names,
+    sizes and SHA-256 still travel, and the bundle says the files were omitted). ``pdf_renderer(detail, out)``
+    replaces the real one (tests).
     """
     target = Path(target)
     if target.is_dir():
@@ -157,7 +164,8 @@ def export_bundle(
             raise NotFound(_("No case with the identifier {id}.").format(id=case_id))
         title = case.title
         rows = content.collect(session, case_id)
-    files = {row["sha256"]: row["size"] for row in rows["stored_files"]}
+    described = {row["sha256"]: row["size"] for row in rows["stored_files"]}  # what case.json lists
+    files = described if include_evidence else {}  # what the bag carries
     owners = _file_owners(rows)
     for sha, size in files.items():
         path = core.db.files.path_for(sha)
@@ -178,11 +186,12 @@ def export_bundle(
     case_json = content.build_case_json(
         case_id,
         rows,
-        files=files,
+        files=described,
         summary_pdf=include_pdf,
         exported_by=core.author,
         exported_at=exported_at,
         app_version=__version__,
+        evidence_included=include_evidence,
     )
     encrypting = encrypt_passphrase is not None or bool(recipients)
     payload = len(case_json) + len(pdf) + sum(files.values())
@@ -201,6 +210,7 @@ def export_bundle(
         (fmt.INFO_EXPORTED_AT, exported_at.isoformat(timespec="seconds")),
         (fmt.INFO_APP_VERSION, __version__),
         (fmt.INFO_SCHEMA, migrate.head_revision()),
+        (fmt.INFO_EVIDENCE, fmt.EVIDENCE_INCLUDED if include_evidence else fmt.EVIDENCE_OMITTED),
     ]
     if signer is not None:
         info += [
@@ -262,6 +272,8 @@ def export_bundle(
         summary_pdf=include_pdf,
         signed_by=signer.fingerprint if signer else None,
         encryption=(crypt.PASSPHRASE if encrypt_passphrase is not None else crypt.RECIPIENTS) if encrypting else None,
+        evidence_included=include_evidence,
+        files_omitted=0 if include_evidence else len(described),
     )
 
 

@@ -5,13 +5,21 @@ A bundle is a zip archive holding exactly one folder, a BagIt 1.0 bag (RFC 8493)
     case-<case id>/
         bagit.txt                  BagIt-Version 1.0, UTF-8
         bag-info.txt               case id and title, who exported it and when, app and schema versions,
-                                   Payload-Oxum, Bagging-Date, and the signer's public key when signed
+                                   whether the evidence files are included, Payload-Oxum, Bagging-Date,
+                                   and the signer's public key when signed
         manifest-sha256.txt        SHA-256 of every payload file
         tagmanifest-sha256.txt     SHA-256 of bagit.txt, bag-info.txt and manifest-sha256.txt
         signature.ed25519          optional: Ed25519 signature over the tag manifest (see ``signing``)
         data/case.json             every record of the case (see ``content``)
         data/summary.pdf           the case summary
         data/evidence/<sha256>     the evidence files, named by their SHA-256 (original names in case.json)
+
+A bundle made without its evidence files (``caseapp export --no-evidence``) says so twice, in bag-info.txt
+(``CaseApp-Evidence: omitted``) and in case.json (``"evidence_files": "omitted"``): both are covered by the tag
+manifest, hence by the signature, and the importer refuses a bundle where they disagree, or one that says
+"omitted" yet carries files under ``data/evidence/``. Its case.json still lists every stored file (name, size,
+SHA-256), so the exhibits arrive with the fingerprint their file must have. A bundle that does not say either
+(written before the field existed) includes its files.
 
 The signature file is a tag file that the tag manifest does not list, since it signs the tag manifest itself;
 BagIt tools ignore it. Evidence files are stored in the zip as they are (no recompression); text is deflated.
@@ -53,6 +61,11 @@ INFO_SCHEMA = "CaseApp-Schema"
 INFO_FORMAT = "CaseApp-Bundle-Format"
 INFO_SIGNING_KEY = "CaseApp-Signing-Key"
 INFO_SIGNER = "CaseApp-Signer-Fingerprint"
+INFO_EVIDENCE = "CaseApp-Evidence"
+
+# The value of INFO_EVIDENCE in bag-info.txt and of ``evidence_files`` in case.json.
+EVIDENCE_INCLUDED = "included"
+EVIDENCE_OMITTED = "omitted"
 
 
 def bag_folder(case_id: object) -> str:

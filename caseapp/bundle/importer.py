@@ -6,6 +6,11 @@ payload while checking every SHA-256, reads and checks ``case.json`` and its his
 database (``merge.plan``). Nothing is written to the database or the evidence store. The returned
 ``ImportPreview`` says who signed the bundle and what would be added, updated, or conflicts with local edits.
 
+A bundle exported without its evidence files (it says so in bag-info.txt and case.json, which must agree) must
+carry no file under ``data/evidence/``; its records import as usual, stored-file records included, and the
+preview says how many of the exhibits' files will be missing here (``evidence_message``). Importing a bundle
+of the same case that carries the files later puts them in the store.
+
 ``apply_import`` moves the new evidence files into the store, writes every record and the history in one unit
 of work, and commits; if anything fails the transaction rolls back and the files it moved are removed again.
 The staging folder is removed either way. An unsigned bundle, or one signed by a key not trusted here, is
@@ -25,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from caseapp.bundle import content as content_module
 from caseapp.bundle import crypt, history, merge, safety, signing, workspace
@@ -77,7 +83,7 @@ class ImportPreview:
     signature: Signature
     encryption: str | None
     plan: Plan
-    files: int  # evidence files in the bundle
+    files: int  # evidence files in the bundle (none when it was exported without them)
     file_bytes: int
     summary_pdf: Path | None  # the sender's case summary, checked, in the staging folder until discarded
     content: content_module.Content = field(repr=False)
@@ -116,6 +122,34 @@ class ImportPreview:
         return self.plan.nothing_to_do
 
     @property
+    def evidence_included(self) -> bool:
+        return self.content.evidence_included
+
+    @property
+    def files_omitted(self) -> int:
+        """Stored files the exhibits refer to that the sender left out of the bundle."""
+        return 0 if self.content.evidence_included else len(self.content.files)
+
+    @property
+    def missing_files(self) -> int:
+        """Of those, the ones not in the evidence store here either: their exhibits will have no file yet."""
+        return len(self.plan.missing_files)
+
+    @property
+    def evidence_message(self) -> str | None:
+        """For a bundle exported without its evidence files, what that means here, for people."""
+        if not self.files_omitted:
+            return None
+        if self.missing_files:
+            return _(
+                "{count} evidence files are not in this bundle; the exhibits arrive without them: ask the sender "
+                "for a bundle with evidence, or attach the files later."
+            ).format(count=self.missing_files)
+        return _(
+            "The evidence files are not in this bundle, but the {count} its exhibits need are already here."
+        ).format(count=self.files_omitted)
+
+    @property
     def open(self) -> bool:
         return self.staging is not None
 
@@ -141,6 +175,7 @@ class ImportReport:
     conflicts_kept: int = 0  # conflicts settled by keeping the copy here
     conflicts_taken: int = 0  # ... by taking the bundle's copy
     files_added: int = 0
+    files_missing: int = 0  # exhibits' files neither in the bundle (exported without them) nor here
     history_added: int = 0
     renumbered: int = 0
     signature: Signature = Signature(UNSIGNED)
@@ -206,8 +241,8 @@ def inspect_bundle(
             signature=checked.signature,
             encryption=encryption,
             plan=plan,
-            files=len(checked.content.files),
-            file_bytes=sum(checked.content.files.values()),
+            files=len(checked.content.files) if checked.content.evidence_included else 0,
+            file_bytes=sum(checked.content.files.values()) if checked.content.evidence_included else 0,
             summary_pdf=work / fmt.SUMMARY_PDF if checked.content.summary_pdf else None,
             content=checked.content,
             staging=work,
@@ -272,6 +307,7 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
             raise _altered(name, fmt.TAG_MANIFEST)
     info = fmt.parse_info(small[fmt.BAG_INFO])
     _check_versions(info)
+    included = _evidence_included(info)
     signature = _check_signature(core, archive, info, tag_manifest, store)
     try:
         case_id = uuid.UUID(info.get(fmt.INFO_CASE_ID, ""))
@@ -298,6 +334,12 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
             )
         if fmt.is_evidence_name(name) and manifest[name] != name.rsplit("/", 1)[1]:
             raise _altered(name, fmt.MANIFEST)
+        if fmt.is_evidence_name(name) and not included:
+            raise BundleError(
+                _(
+                    "The bundle says its evidence files were left out, yet it contains one: {name}. It was altered."
+                ).format(name=safety.shown(name))
+            )
     if fmt.CASE_JSON not in payload:
         raise BundleError(_("This file is not a CaseApp bundle: its {name} is missing.").format(name=fmt.CASE_JSON))
     declared = fmt.Oxum.parse(info.get("Payload-Oxum", ""))
@@ -316,8 +358,15 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
     problem = history.check_events(content.rows["audit_events"])
     if problem:
         raise BundleError(problem)
+    if content.evidence_included != included:
+        raise BundleError(
+            _(
+                "The bundle's {info} and case.json disagree about whether it includes the evidence files: "
+                "it was altered."
+            ).format(info=fmt.BAG_INFO)
+        )
     files = {name.rsplit("/", 1)[1] for name in payload if fmt.is_evidence_name(name)}
-    if files != set(content.files):
+    if included and files != set(content.files):
         missing = sorted(set(content.files) - files)
         raise BundleError(
             _("The bundle's case.json names a file that is not in the bundle: {name}").format(
@@ -335,6 +384,18 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
     for sha in sorted(files):
         _extract(archive, fmt.evidence_name(sha), work, sha, meter)
     return _Checked(info, signature, content)
+
+
+def _evidence_included(info: dict[str, str]) -> bool:
+    """What bag-info.txt says about the evidence files; a bundle that does not say includes them."""
+    value = info.get(fmt.INFO_EVIDENCE, fmt.EVIDENCE_INCLUDED)
+    if value not in (fmt.EVIDENCE_INCLUDED, fmt.EVIDENCE_OMITTED):
+        raise BundleError(
+            _("The bundle's {file} is not valid: “{line}”.").format(
+                file=fmt.BAG_INFO, line=f"{fmt.INFO_EVIDENCE}: {value}"[:80]
+            )
+        )
+    return value == fmt.EVIDENCE_INCLUDED
 
 
 def _check_versions(info: dict[str, str]) -> None:
@@ -456,6 +517,7 @@ def _apply(
     # before the commit.
     meter = Meter(preview.file_bytes + 1, progress, cancelled)
     placed: list[str] = []
+    waiting: dict[str, int] = {}  # stored-file records here already, still without the file the import brings
     try:
         with UnitOfWork(core) as uow:
             plan = merge.plan(uow.session, preview.content, core.db.files)
@@ -465,6 +527,7 @@ def _apply(
                 )
             if plan.nothing_to_do and not plan.takes_any(choices):
                 return ImportReport(preview.case_id, preview.case_title, changed=False, signature=signature)
+            waiting = _references(uow.session, plan.new_files)
             _place_files(core, preview, plan, meter, placed)
             written = merge.write(uow, plan, preview.content, choices)
             accepted = signature.status != TRUSTED
@@ -478,6 +541,11 @@ def _apply(
                 + (
                     _(", accepted without a trusted signature by {author}").format(author=core.author)
                     if accepted
+                    else ""
+                )
+                + (
+                    _(", without its evidence files ({count} missing here)").format(count=len(plan.missing_files))
+                    if not preview.evidence_included
                     else ""
                 ),
                 case_id=preview.case_id,
@@ -494,13 +562,15 @@ def _apply(
                     "conflicts_kept": written.kept,
                     "conflicts_taken": written.taken,
                     "files": len(placed),
+                    "evidence_files": fmt.EVIDENCE_INCLUDED if preview.evidence_included else fmt.EVIDENCE_OMITTED,
+                    "files_missing": len(plan.missing_files),
                     "history": len(plan.new_events),
                 },
             )
             meter.tick(meter.total - meter.done)  # the last step: everything written, about to commit
             uow.commit()
     except BaseException:
-        _forget(core, placed)
+        _forget(core, placed, waiting)
         raise
     return ImportReport(
         preview.case_id,
@@ -511,6 +581,7 @@ def _apply(
         conflicts_kept=written.kept,
         conflicts_taken=written.taken,
         files_added=len(placed),
+        files_missing=len(plan.missing_files),
         history_added=len(plan.new_events),
         renumbered=len(written.renumbered),
         signature=signature,
@@ -553,13 +624,26 @@ def _place_files(core: Core, preview: ImportPreview, plan: Plan, meter: Meter, p
         ) from exc
 
 
-def _forget(core: Core, placed: list[str]) -> None:
-    """Remove files this import put in the store, unless a record refers to them."""
+def _references(session: Session, digests: Sequence[str]) -> dict[str, int]:
+    """How many stored-file records refer to each of these files."""
+    found: dict[str, int] = {}
+    for start in range(0, len(digests), 500):
+        chunk = digests[start : start + 500]
+        statement = select(m.StoredFile.sha256, func.count()).where(m.StoredFile.sha256.in_(chunk))
+        for sha, count in session.execute(statement.group_by(m.StoredFile.sha256)):
+            found[sha] = count
+    return found
+
+
+def _forget(core: Core, placed: list[str], waiting: dict[str, int]) -> None:
+    """Remove files this import put in the store, unless a record that came meanwhile refers to them (another
+    editor took the same file in). ``waiting`` counts the records that were already here without their file
+    before the import (from a bundle exported without evidence): they go back to having none."""
     if not placed:
         return
     with reading(core) as session:
-        used = set(session.scalars(select(m.StoredFile.sha256).where(m.StoredFile.sha256.in_(placed))))
+        used = _references(session, placed)
     for sha in placed:
-        if sha not in used:
+        if used.get(sha, 0) <= waiting.get(sha, 0):
             with contextlib.suppress(OSError):
                 core.db.files.remove(sha)

@@ -13,6 +13,11 @@ Records that cannot be the same thing (an exhibit here in another case, a stored
 history event with other content) make the whole bundle refused. Exhibit numbers are unique in a case: when an
 incoming exhibit and one here want the same number, that is a conflict too, and the one that gives way gets the
 next free number (recorded in the history). Records here that the bundle lacks are left alone.
+
+Stored files are records like the others, whether or not the bundle carries the files themselves: a bundle
+exported without its evidence files brings the exhibits and their stored-file records (name, size, SHA-256), and
+the files it cannot bring and the store lacks are ``missing_files``. A later bundle that does carry them brings
+them into the store (``new_files``) without changing any record.
 """
 
 from __future__ import annotations
@@ -128,6 +133,7 @@ class Plan:
     new_links: list[Row] = field(default_factory=list)
     new_events: list[Row] = field(default_factory=list)
     new_files: list[str] = field(default_factory=list)  # digests missing from the evidence store
+    missing_files: list[str] = field(default_factory=list)  # ... that the bundle does not carry either
     case_evidence: dict[uuid.UUID, int] = field(default_factory=dict)  # number of each exhibit here
     notes: list[str] = field(default_factory=list)
 
@@ -258,7 +264,11 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
     linked = set(session.scalars(select(m.opinion_cases.c.opinion_id).where(m.opinion_cases.c.case_id == case_id)))
     result.new_links = [dict(row) for row in rows["opinion_cases"] if row["opinion_id"] not in linked]
     _plan_history(session, content, result)
-    result.new_files = sorted(sha for sha in content.files if not store.has(sha))
+    absent = sorted(sha for sha in content.files if not store.has(sha))
+    if content.evidence_included:
+        result.new_files = absent
+    else:
+        result.missing_files = absent
     result.case_evidence = {
         record_id: number
         for record_id, number in session.execute(

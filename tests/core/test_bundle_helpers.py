@@ -127,6 +127,19 @@ def valid_bundle(alice_template: Path, tmp_path_factory: pytest.TempPathFactory)
         core.close()
 
 
+@pytest.fixture(scope="session")
+def omitted_bundle(alice_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, MemoryKeyStore]:
+    """Like ``valid_bundle``, exported without the evidence files (``--no-evidence``)."""
+    folder = tmp_path_factory.mktemp("omitted")
+    shutil.copytree(alice_template, folder / "alice")
+    keys = MemoryKeyStore()
+    core = open_sqlite_core(folder / "alice", "Alice")
+    try:
+        return export(core, demo_id(CASE_KEY), folder / "omitted.casebundle", keys, include_evidence=False), keys
+    finally:
+        core.close()
+
+
 @pytest.fixture
 def bundle(alice: Core, case_id: uuid.UUID, alice_keys: MemoryKeyStore, tmp_path: Path) -> Path:
     """Alice's case, exported and signed."""

@@ -279,6 +279,18 @@ HOSTILE: list[tuple[str, Build, str, Limits | None]] = [
     ),
     ("duplicate-id", with_records(lambda r: r["filings"].append(dict(r["filings"][0]))), "is used twice", None),
     ("file-listed-not-there", changed(drop_file_keep_record), "names a file that is not in the bundle", None),
+    (
+        "evidence-omitted-yet-present",  # claiming "exported without evidence" so the files would go unchecked
+        changed(
+            edit_case_json(lambda d: d.__setitem__("evidence_files", fmt.EVIDENCE_OMITTED)),
+            info_change=lambda lines: [
+                f"{fmt.INFO_EVIDENCE}: {fmt.EVIDENCE_OMITTED}" if line.startswith(fmt.INFO_EVIDENCE) else line
+                for line in lines
+            ],
+        ),
+        "says its evidence files were left out, yet it contains one",
+        None,
+    ),
     ("history-altered", with_records(altered_history), "history in the bundle was altered", None),
 ]
 
