@@ -283,6 +283,45 @@ def attach_file(
     return get_evidence(core, evidence_id)
 
 
+def supply_missing_file(
+    core: Core,
+    evidence_id: uuid.UUID,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> EvidenceView:
+    """Give back to an exhibit the file its record names but the store lacks (a bundle received without its
+    evidence, a store restored from an older copy). The file is accepted only if its SHA-256 is the one
+    recorded; no record changes, so the exhibit stays identical to the sender's."""
+    item = get_evidence(core, evidence_id)
+    if item.file is None:
+        raise InvalidInput(_("This exhibit has no file on record: attach one instead."))
+    if core.db.files.has(item.file.sha256):
+        return item
+    intake = core.db.files.add_file(Path(path), progress=progress, cancelled=cancelled)
+    if intake.sha256 != item.file.sha256:
+        _forget_new_file(core, intake)
+        raise InvalidInput(
+            _(
+                "This is not the file of exhibit n° {number}: its SHA-256 is {actual}, the exhibit's is {expected}."
+            ).format(number=item.number, actual=intake.sha256, expected=item.file.sha256)
+        )
+    with UnitOfWork(core) as uow:
+        uow.audit(
+            "supply",
+            "evidence",
+            item.id,
+            _("Missing file supplied for exhibit: {description}").format(
+                description=f"n° {item.number} — {item.title}"
+            ),
+            case_id=item.case_id,
+            changes={"sha256": intake.sha256, "file": Path(path).name},
+        )
+        uow.commit()
+    return get_evidence(core, evidence_id)
+
+
 def renumber_evidence(core: Core, case_id: uuid.UUID, order: list[uuid.UUID] | None = None) -> list[EvidenceView]:
     """Number a case's exhibits 1, 2, 3… in the given order (default: the current order, closing gaps)."""
     with UnitOfWork(core) as uow:

@@ -140,3 +140,21 @@ def test_leftover_temporary_intake_files_are_cleaned_at_start(data_dir: Path) ->
     (leftovers / "intake-crashed").write_bytes(b"half a file")
     open_core(data_dir=data_dir).close()
     assert list(leftovers.iterdir()) == []
+
+
+def test_a_missing_stored_file_is_supplied_only_by_the_same_bytes(
+    core: Core, case_id: uuid.UUID, tmp_path: Path
+) -> None:
+    source = tmp_path / "original.pdf"
+    source.write_bytes(b"%PDF-1.4 the original")
+    item = evidence.add_evidence_file(core, case_id, source)
+    assert item.file is not None
+    core.db.files.path_for(item.file.sha256).unlink()  # the store lost it (or a bundle came without it)
+    impostor = tmp_path / "other.pdf"
+    impostor.write_bytes(b"%PDF-1.4 something else")
+    with pytest.raises(InvalidInput, match="not the file of exhibit"):
+        evidence.supply_missing_file(core, item.id, impostor)
+    assert not core.db.files.has(hashlib.sha256(b"%PDF-1.4 something else").hexdigest())
+    back = evidence.supply_missing_file(core, item.id, source)
+    assert back.version == item.version and back.file == item.file  # the record itself did not change
+    assert evidence.verify_evidence(core, case_id)[0].problem is None
