@@ -81,8 +81,24 @@ def start_gui(argv: Sequence[str]) -> int:
     return int(gui.run(list(argv)))
 
 
+def _opens_a_bundle(argv: list[str]) -> bool:
+    """``caseapp [--data-dir DIR] FILE.casebundle``: a file handed over by the desktop, not a command."""
+    rest = list(argv)
+    while rest and rest[0].startswith("-"):
+        if rest.pop(0) == "--data-dir" and rest:
+            rest.pop(0)
+    return bool(rest) and rest[0].lower().endswith(".casebundle")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if _opens_a_bundle(argv):  # double-clicked in a file manager: the application opens its import preview
+        for index, arg in enumerate(argv):
+            if arg == "--data-dir" and index + 1 < len(argv):
+                os.environ["CASEAPP_DATA_DIR"] = argv[index + 1]
+            elif arg.startswith("--data-dir="):
+                os.environ["CASEAPP_DATA_DIR"] = arg.split("=", 1)[1]
+        return start_gui([arg for arg in argv if arg.lower().endswith(".casebundle")])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir:

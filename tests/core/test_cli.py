@@ -165,3 +165,14 @@ def test_evidence_verify_reports_a_tampered_file(tmp_path: Path) -> None:
     stored.write_bytes(b"altered")
     tampered = caseapp(data, "evidence", "verify")
     assert tampered.returncode == 1 and "has changed" in tampered.stdout
+
+
+def test_a_double_clicked_bundle_opens_the_application(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from caseapp import cli
+
+    seen: list[list[str]] = []
+    monkeypatch.setenv("CASEAPP_DATA_DIR", "restored after the test")
+    monkeypatch.setattr(cli, "start_gui", lambda argv: seen.append(list(argv)) or 0)
+    assert cli.main(["--data-dir", str(tmp_path), "/home/me/Téléchargements/lycees.casebundle"]) == 0
+    assert seen == [["/home/me/Téléchargements/lycees.casebundle"]]
+    assert os.environ["CASEAPP_DATA_DIR"] == str(tmp_path)
