@@ -4,7 +4,7 @@ date — and the active cases with nothing coming, which deserve a look. An empt
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,9 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseapp.domain.enums import CaseStatus
 from caseapp.i18n import N_, _
-from caseapp.services.views import CaseRow, Changes
 from ui import spacing, style
 from ui.actions import make_action
 from ui.context import AppContext
@@ -31,6 +29,9 @@ from ui.models.table import Column, RecordTableModel
 from ui.operations import cases as case_ops
 from ui.operations.lookups import load_agenda
 from ui.widgets.record_table import RecordTable
+
+if TYPE_CHECKING:
+    from caseapp.services.views import CaseRow, Changes
 
 HORIZONS = (
     (14, N_("Next 2 weeks")),
@@ -50,6 +51,12 @@ def _when(day: date) -> str:
     if delta == 1:
         return _("Tomorrow")
     return short_date(day)
+
+
+def _status_text(case: CaseRow) -> str:
+    from caseapp.domain.enums import CaseStatus
+
+    return label(CaseStatus, case.status)
 
 
 def _kind_text(item: Any) -> str:
@@ -118,7 +125,7 @@ class AgendaPage(QWidget):
             Column(N_("Case"), lambda c: c.title, stretch=True),
             Column(N_("Court"), lambda c: c.court or "—"),
             Column(N_("Number"), lambda c: c.court_number or "—"),
-            Column(N_("Status"), lambda c: label(CaseStatus, c.status)),
+            Column(N_("Status"), _status_text),
         ]
         self.idle = RecordTable(
             RecordTableModel(idle_columns, self),

@@ -3,6 +3,11 @@
 The window paints first; the case file (and the database libraries) open on the worker thread right after, and the
 screens fill in when it is ready. A case file that cannot be opened is explained in a dialog, never a traceback.
 ``CASEAPP_SMOKE_QUIT_MS`` makes the application quit by itself after that many milliseconds (packaging smoke tests).
+
+One CaseApp per data folder: a second one started on the same folder hands its arguments to the first (which comes
+to the front) and exits (``ui.single_instance``; ``CASEAPP_SINGLE_INSTANCE=0`` turns that off). A
+``.casebundle`` path among the arguments opens that file's import preview, in the CaseApp already running on the
+data folder if there is one.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from caseapp.i18n import _
 from ui.context import location_from, new_context, open_case_file, warm_up_date_parser
 from ui.errors import install_excepthook
 from ui.i18n import QtTranslations, choose_language
@@ -64,9 +70,32 @@ def after_first_paint(window: QWidget, then: Callable[[], object]) -> None:
     _FirstPaint(window, then)
 
 
+def _go_on_anyway(where: str) -> bool:
+    """Another CaseApp holds this data folder but does not answer: say so, and let the person decide."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, _("CaseApp is already open"), "", QMessageBox.StandardButton.NoButton)
+    box.setText(
+        _(
+            "Another CaseApp seems to be open on this data folder ({where}) but does not answer. It may be busy, "
+            "or stuck."
+        ).format(where=where or _("the default data folder"))
+    )
+    box.setInformativeText(
+        _(
+            "Two CaseApps writing to the same case file at once can get in each other's way. Wait for the other "
+            "one and quit, or continue if you are sure it is no longer working."
+        )
+    )
+    go_on = box.addButton(_("Continue anyway"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is go_on
+
+
 def run(argv: list[str]) -> int:
-    """Start the desktop application; returns the exit code."""
-    _setup_logging()
+    """Start the desktop application; returns the exit code. ``argv``: the command line after the program name
+    (a ``.casebundle`` path in it opens that bundle's import preview)."""
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
@@ -78,11 +107,27 @@ def run(argv: list[str]) -> int:
     settings = Settings.open()
     translations = QtTranslations()
     translations.apply(app, choose_language(settings.preferences().language))
-    ctx = new_context(settings, location_from(settings, dict(os.environ)), open_now=False)
+    location = location_from(settings, dict(os.environ))
+    arguments = [arg for arg in argv if not arg.startswith("-")]
+    server = None
+    if os.environ.get("CASEAPP_SINGLE_INSTANCE", "1") != "0":
+        from ui import single_instance
+
+        state, server = single_instance.claim(single_instance.server_name(location.data_dir), arguments)
+        if state == single_instance.FORWARDED:
+            return 0  # the CaseApp already open on this data folder took over
+        if state == single_instance.SILENT and not _go_on_anyway(location.describe()):
+            return 0
+    ctx = new_context(settings, location, open_now=False)
     install_excepthook(ctx.errors)
     shell = Shell(app, ctx, translations)
     window = shell.start()
-    after_first_paint(window, lambda: (open_case_file(ctx), warm_up_date_parser()))
+    if server is not None:
+        server.setParent(app)
+        server.arguments_received.connect(lambda args: shell.window.handle_arguments(args) if shell.window else None)
+    if any(arg.lower().endswith(".casebundle") for arg in arguments):
+        window.handle_arguments(arguments)
+    after_first_paint(window, lambda: (_setup_logging(), open_case_file(ctx), warm_up_date_parser()))
     smoke = os.environ.get("CASEAPP_SMOKE_QUIT_MS")
     if smoke:
         with contextlib.suppress(ValueError):
@@ -90,6 +135,8 @@ def run(argv: list[str]) -> int:
     try:
         code = app.exec()
     finally:
+        if server is not None:
+            server.close()  # the next CaseApp on this folder is the first again
         if shell.window is not None:
             shell.window.save_state()
         ctx.close()

@@ -13,12 +13,16 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
-from caseapp.errors import Cancelled, CaseAppError, Conflict, InvalidInput, NotFound, StorageError
+from caseapp.errors import BundleError, Cancelled, CaseAppError, Conflict, InvalidInput, NotFound, StorageError
 from caseapp.i18n import _
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger("caseapp.ui")
 
@@ -37,7 +41,25 @@ def technical_details(error: BaseException) -> str:
     return (f"{extra}\n\n" if extra else "") + "".join(lines)
 
 
+def describe_conflict(error: Conflict, *, deleting: bool) -> tuple[str, str]:
+    """(title, text) of the question asked when someone else changed a record: who, and when."""
+    from datetime import datetime
+
+    from ui.formatting import short_datetime
+
+    who = error.changed_by or _("someone else")
+    when = error.changed_at
+    if isinstance(when, datetime):
+        text = _("{who} changed this record at {when}, after you opened it.").format(who=who, when=short_datetime(when))
+    else:
+        text = _("{who} changed this record after you opened it.").format(who=who)
+    title = _("Delete a record changed by someone else?") if deleting else _("Changed by someone else")
+    return title, text
+
+
 def explain(error: BaseException) -> Explanation:
+    from PySide6.QtWidgets import QMessageBox  # message boxes load when there is something to say
+
     details = technical_details(error)
     if isinstance(error, InvalidInput):
         return Explanation(_("Not saved"), error.message, details, QMessageBox.Icon.Warning)
@@ -45,6 +67,8 @@ def explain(error: BaseException) -> Explanation:
         return Explanation(_("Changed elsewhere"), error.message, details, QMessageBox.Icon.Warning)
     if isinstance(error, NotFound):
         return Explanation(_("Not found"), error.message, details, QMessageBox.Icon.Information)
+    if isinstance(error, BundleError):
+        return Explanation(_("Case bundle"), error.message, details, QMessageBox.Icon.Warning)
     if isinstance(error, StorageError):
         return Explanation(_("The case file cannot be used"), error.message, details, QMessageBox.Icon.Critical)
     if isinstance(error, CaseAppError):
@@ -86,6 +110,8 @@ class ErrorPresenter(QObject):
             log.error("unexpected error:\n%s", explanation.details)
         if QApplication.instance() is None or len(self._open) > 3:
             return  # a storm of errors: the log has them all
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(parent or self.window())
         box.setIcon(explanation.severity)
         box.setWindowTitle(explanation.title)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from caseapp.services.views import Changes
+if TYPE_CHECKING:
+    import uuid
 
 
 class Events(QObject):
@@ -18,6 +19,8 @@ class Events(QObject):
     language_did_change = Signal(str)
 
     def changed(self, kinds: set[str] | frozenset[str], case_id: uuid.UUID | None, initiator: object = None) -> None:
+        from caseapp.services.views import Changes  # the read models load with the case file, after the first paint
+
         self.operation_did_execute.emit(Changes(frozenset(kinds), case_id), initiator)
 
     def open_case(self, case_id: uuid.UUID, tab: str = "overview", record_id: uuid.UUID | None = None) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from caseapp.dates import format_date, format_datetime
 from caseapp.i18n import _, current_language
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -42,10 +41,14 @@ def short_datetime(moment: datetime | None) -> str:
 
 
 def long_date(day: date | None) -> str:
+    from caseapp.dates import format_date  # the date library loads after the first paint
+
     return format_date(day, current_language()) if day else DASH
 
 
 def long_datetime(moment: datetime | None) -> str:
+    from caseapp.dates import format_datetime
+
     return format_datetime(moment, current_language()) if moment else DASH
 
 

@@ -121,14 +121,23 @@ class HearingModeWindow(QWidget):
         self.next_button.setObjectName("to_next_hearing")
         self.next_button.setToolTip(key("to_next_hearing").toString())
         self.next_button.clicked.connect(self.make_next_hearing)
+        self.sheet_button = QPushButton(icon("print"), _("Hearing sheet…"), self)
+        self.sheet_button.setObjectName("hearing_mode_sheet")
+        self.sheet_button.setToolTip(_("Preview and print the sheet of this hearing, with the notes so far"))
+        self.sheet_button.clicked.connect(self.hearing_sheet)
+        self.preview: QWidget | None = None
         said = QHBoxLayout()
         spacing.flush(said)
         said.addWidget(QLabel(_("Date said in court"), self), 0, Qt.AlignmentFlag.AlignTop)
         said.addWidget(self.date_field, 1)
         said.addWidget(self.deadline_button, 0, Qt.AlignmentFlag.AlignTop)
         said.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignTop)
+        heading = QHBoxLayout()
+        spacing.flush(heading)
+        heading.addWidget(title, 1)
+        heading.addWidget(self.sheet_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = spacing.page(QVBoxLayout(self))
-        layout.addWidget(title)
+        layout.addLayout(heading)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.notes, 1)
         layout.addWidget(self.field)
@@ -154,6 +163,13 @@ class HearingModeWindow(QWidget):
         self.raise_()
         self.activateWindow()
         self.field.setFocus()
+
+    def hearing_sheet(self) -> None:
+        from ui.documents.preview import open_preview
+        from ui.operations.documents import HEARING_SHEET, DocumentRequest
+
+        request = DocumentRequest(HEARING_SHEET, self.case_id, hearing_id=self.hearing.id)
+        self.preview = open_preview(self.ctx, request, self)
 
     # -- notes --------------------------------------------------------------------------------------------------
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from caseapp.domain.enums import LabelledEnum
 from caseapp.i18n import SUPPORTED, current_language, set_language, system_language
+
+if TYPE_CHECKING:
+    from caseapp.domain.enums import LabelledEnum
 
 SYSTEM = "system"
 

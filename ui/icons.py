@@ -1,6 +1,7 @@
 """Every icon of the application, in one place.
 
-Icons are line drawings in ``resources/icons/*.svg`` drawn with ``currentColor``. An icon engine paints them with
+Icons are line drawings in ``resources/icons/*.svg`` drawn with ``currentColor`` (the few drawn for documents,
+bundles and keys are inline below, in the same style). An icon engine paints them with
 the colour of the current palette at paint time, so they follow the system's light or dark theme (and grey out
 when disabled) without one hard-coded colour.
 """
@@ -19,11 +20,31 @@ NAMES = (
     "about", "access", "add", "agenda", "cases", "deadline", "delete", "demo", "down", "edit", "error", "evidence",
     "filing", "hearing", "history", "link", "note", "ok", "open", "opinion", "overview", "party", "quit", "redo",
     "refresh", "renumber", "search", "settings", "step", "undo", "unlink", "up", "verify", "warning",
+    "print", "save", "zoom_in", "zoom_out", "fit", "bundle_export", "bundle_import", "key", "copy", "document",
 )  # fmt: skip
+
+_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" '
+    'stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">{}</svg>'
+)
+INLINE = {
+    "print": '<path d="M7 9V3h10v6"/><rect x="3" y="9" width="18" height="8" rx="1"/><path d="M7 14h10v7H7z"/>',
+    "save": '<path d="M5 3h11l3 3v15H5z"/><path d="M8 3v5h7V3M8 21v-7h8v7"/>',
+    "zoom_in": '<circle cx="10.5" cy="10.5" r="6"/><path d="M15 15l5.5 5.5M8 10.5h5M10.5 8v5"/>',
+    "zoom_out": '<circle cx="10.5" cy="10.5" r="6"/><path d="M15 15l5.5 5.5M8 10.5h5"/>',
+    "fit": '<path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/>',
+    "bundle_export": '<path d="M4 8l8-4 8 4v8l-8 4-8-4z"/><path d="M12 8v8M9 11l3-3 3 3"/>',
+    "bundle_import": '<path d="M4 8l8-4 8 4v8l-8 4-8-4z"/><path d="M12 8v8M9 13l3 3 3-3"/>',
+    "key": '<circle cx="8" cy="14" r="4"/><path d="M11 11l9-9M16 6l3 3M14 8l2 2"/>',
+    "copy": '<rect x="9" y="9" width="11" height="11" rx="1"/><path d="M5 15H4V4h11v1"/>',
+    "document": '<path d="M6 3h9l4 4v14H6z"/><path d="M15 3v4h4M9 12h7M9 16h7"/>',
+}
 
 
 @cache
 def _template(name: str) -> str:
+    if name in INLINE:
+        return _SVG.format(INLINE[name])
     return resource_path("icons", f"{name}.svg").read_text(encoding="utf-8")
 
 

@@ -1,14 +1,18 @@
 """The main window: a sidebar (Agenda, Cases, Search), the pages, the menus with every shortcut, and the window's
-remembered state."""
+remembered state.
+
+A page is built the first time it is shown (or asked for), with its modules: the window paints with only the page
+it opens on. Documents, bundles and dialogs are imported when first used.
+"""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,21 +28,28 @@ from PySide6.QtWidgets import (
 from caseapp.i18n import _
 from ui import spacing
 from ui.actions import make_action
-from ui.agenda import AgendaPage
-from ui.case_list import CaseListPanel
-from ui.case_view.base import RecordTab
-from ui.case_view.view import CaseView
 from ui.context import AppContext
-from ui.dialogs.about import show_about
 from ui.icons import app_icon, icon
-from ui.operations import cases as case_ops
-from ui.search import SearchPage
 from ui.shortcuts import keys
 
 if TYPE_CHECKING:
+    import uuid
+
+    from ui.agenda import AgendaPage
+    from ui.case_list import CaseListPanel
+    from ui.case_view.view import CaseView
+    from ui.search import SearchPage
     from ui.shell import Shell
 
 PAGES = ("agenda", "cases", "search")
+
+
+def bundle_files(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
+    mime = event.mimeData()
+    if mime is None or not mime.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [path for path in paths if path.name.lower().endswith(".casebundle")]
 
 
 class MainWindow(QMainWindow):
@@ -50,24 +61,24 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("CaseApp")
         self.setWindowIcon(app_icon())
         self.hearing_window: QWidget | None = None
+        self.preview: QWidget | None = None  # the last print preview opened
+        self.dialog: QWidget | None = None  # the last document or bundle dialog opened
+        self.bundle_import: Any = None  # the last import started (ui.bundles.import_dialog.BundleImport)
         self._default_split = False
-        self.agenda = AgendaPage(ctx, self)
-        self.case_list = CaseListPanel(ctx, self)
-        self.case_view = CaseView(ctx, self)
-        self.search = SearchPage(ctx, self)
-        self.cases_splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.cases_splitter.setObjectName("cases_splitter")
-        self.cases_splitter.addWidget(self.case_list)
-        self.cases_splitter.addWidget(self.case_view)
-        self.cases_splitter.setStretchFactor(0, 2)
-        self.cases_splitter.setStretchFactor(1, 3)
-        self.cases_splitter.setChildrenCollapsible(False)
-        cases_page = QWidget(self)
-        spacing.page(QHBoxLayout(cases_page)).addWidget(self.cases_splitter)
+        self._core_ready = False
+        self._agenda: AgendaPage | None = None
+        self._case_list: CaseListPanel | None = None
+        self._case_view: CaseView | None = None
+        self._cases_splitter: QSplitter | None = None
+        self._search: SearchPage | None = None
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.agenda)
-        self.stack.addWidget(cases_page)
-        self.stack.addWidget(self.search)
+        self._slots: dict[str, QWidget] = {}
+        for name in PAGES:  # an empty slot per page; the page goes in when first shown
+            slot = QWidget(self.stack)
+            slot.setObjectName(f"{name}_slot")
+            spacing.flush(QHBoxLayout(slot), 0)
+            self._slots[name] = slot
+            self.stack.addWidget(slot)
         self.sidebar = self._sidebar()
         central = QWidget(self)
         layout = spacing.flush(QHBoxLayout(central), 0)
@@ -77,12 +88,7 @@ class MainWindow(QMainWindow):
         self.location_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.location_label)
         self._build_menus()
-        self.case_list.case_selected.connect(lambda case_id: self.case_view.show_case(case_id))
-        self.case_view.case_did_load.connect(self._case_loaded)
-        self.case_view.case_did_close.connect(self._update_case_actions)
-        self.agenda.demo_button.clicked.connect(self.load_demo)
-        self.agenda.new_case_button.clicked.connect(self.new_case)
-        self.agenda.hearing_mode_requested.connect(self._hearing_mode_from_agenda)
+        self.setAcceptDrops(True)
         ctx.events.case_open_requested.connect(self.open_case)
         ctx.tasks.core_did_open.connect(self._core_opened)
         ctx.errors.window = lambda: self
@@ -92,6 +98,91 @@ class MainWindow(QMainWindow):
             self._core_opened()
         else:
             self.statusBar().showMessage(_("Opening the case file…"))
+
+    # -- pages, built when first needed --------------------------------------------------------------------------
+
+    @property
+    def agenda(self) -> AgendaPage:
+        if self._agenda is None:
+            from ui.agenda import AgendaPage
+
+            page = AgendaPage(self.ctx, self._slots["agenda"])
+            self._slots["agenda"].layout().addWidget(page)
+            page.demo_button.clicked.connect(self.load_demo)
+            page.new_case_button.clicked.connect(self.new_case)
+            page.hearing_mode_requested.connect(self._hearing_mode_from_agenda)
+            self._agenda = page
+            self._restore_splitter(page.splitter)
+            if self._core_ready:
+                page.refresh()
+        return self._agenda
+
+    def _build_cases(self) -> None:
+        from ui.case_list import CaseListPanel
+        from ui.case_view.view import CaseView
+
+        slot = self._slots["cases"]
+        self._case_list = CaseListPanel(self.ctx, slot)
+        self._case_view = CaseView(self.ctx, slot)
+        splitter = QSplitter(Qt.Orientation.Horizontal, slot)
+        splitter.setObjectName("cases_splitter")
+        splitter.addWidget(self._case_list)
+        splitter.addWidget(self._case_view)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        self._cases_splitter = splitter
+        spacing.page(slot.layout()).addWidget(splitter)
+        if not self._restore_splitter(splitter):
+            self._default_split = True
+            if self.isVisible():
+                QTimer.singleShot(0, self._split_cases)
+        self._case_list.case_selected.connect(lambda case_id: self.case_view.show_case(case_id))
+        self._case_view.case_did_load.connect(self._case_loaded)
+        self._case_view.case_did_close.connect(self._update_case_actions)
+        self._case_view.header.set_actions(self.document_actions, self.export_bundle_action)
+        if self._core_ready:
+            self._start_cases()
+
+    @property
+    def case_list(self) -> CaseListPanel:
+        if self._case_list is None:
+            self._build_cases()
+        assert self._case_list is not None
+        return self._case_list
+
+    @property
+    def case_view(self) -> CaseView:
+        if self._case_view is None:
+            self._build_cases()
+        assert self._case_view is not None
+        return self._case_view
+
+    @property
+    def cases_splitter(self) -> QSplitter:
+        if self._cases_splitter is None:
+            self._build_cases()
+        assert self._cases_splitter is not None
+        return self._cases_splitter
+
+    @property
+    def search(self) -> SearchPage:
+        if self._search is None:
+            from ui.search import SearchPage
+
+            self._search = SearchPage(self.ctx, self._slots["search"])
+            self._slots["search"].layout().addWidget(self._search)
+        return self._search
+
+    def _page(self, name: str) -> QWidget:
+        if name == "agenda":
+            return self.agenda
+        if name == "cases":
+            return self.cases_splitter
+        return self.search
+
+    def _current_case(self) -> Any:
+        return self._case_view.case if self._case_view is not None else None
 
     # -- building -----------------------------------------------------------------------------------------------
 
@@ -140,6 +231,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("Quit"), self.close, icon_name="quit", shortcut="quit"))
         self.file_menu = file_menu
+        self._build_document_actions()
 
         edit_menu = bar.addMenu(_("&Edit"))
         undo = self.ctx.undo.createUndoAction(self, _("Undo"))
@@ -172,10 +264,10 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         self.edit_case_action = self._action(
-            _("Edit case…"), self.case_view.edit_case, icon_name="edit", shortcut="edit_case"
+            _("Edit case…"), lambda: self.case_view.edit_case(), icon_name="edit", shortcut="edit_case"
         )
         self.delete_case_action = self._action(
-            _("Delete case…"), self.case_view.delete_case, icon_name="delete", shortcut="delete_case"
+            _("Delete case…"), lambda: self.case_view.delete_case(), icon_name="delete", shortcut="delete_case"
         )
         edit_menu.addAction(self.edit_case_action)
         edit_menu.addAction(self.delete_case_action)
@@ -225,7 +317,41 @@ class MainWindow(QMainWindow):
         case_action(_("Verify exhibits"), "evidence", "verify", "verify", "verify_evidence")
 
         help_menu = bar.addMenu(_("&Help"))
-        help_menu.addAction(self._action(_("About CaseApp"), lambda: show_about(self), icon_name="about", name="about"))
+        help_menu.addAction(self._action(_("About CaseApp"), self.about, icon_name="about", name="about"))
+
+    def _build_document_actions(self) -> None:
+        """Documents and bundles, in the File menu before ``documents_anchor`` (and on the case header)."""
+        self.summary_action = self._action(
+            _("Case summary…"), self.case_summary, icon_name="document", shortcut="case_summary"
+        )
+        self.bordereau_action = self._action(
+            _("Exhibit list (bordereau)…"), self.bordereau, icon_name="document", shortcut="bordereau"
+        )
+        self.telerecours_action = self._action(
+            _("Télérecours exhibit set…"), self.telerecours, icon_name="evidence", shortcut="telerecours"
+        )
+        self.hearing_sheet_action = self._action(
+            _("Hearing sheet…"), self.hearing_sheet, icon_name="hearing", shortcut="hearing_sheet"
+        )
+        self.document_actions = [
+            self.summary_action,
+            self.bordereau_action,
+            self.telerecours_action,
+            self.hearing_sheet_action,
+        ]
+        self.export_bundle_action = self._action(
+            _("Export case bundle…"), self.export_bundle, icon_name="bundle_export", shortcut="export_bundle"
+        )
+        self.import_bundle_action = self._action(
+            _("Import case bundle…"), self.import_bundle, icon_name="bundle_import", shortcut="import_bundle"
+        )
+        self.keys_action = self._action(_("Bundle keys…"), self.open_keys, icon_name="key", name="bundle_keys")
+        entries: list[QAction] = []
+        for group in (self.document_actions, [self.export_bundle_action, self.import_bundle_action, self.keys_action]):
+            separator = QAction(self)
+            separator.setSeparator(True)
+            entries += [separator, *group]
+        self.file_menu.insertActions(self.documents_anchor, entries)
 
     # -- pages and cases ----------------------------------------------------------------------------------------
 
@@ -238,6 +364,7 @@ class MainWindow(QMainWindow):
     def _page_chosen(self, row: int) -> None:
         if row < 0:
             return
+        self._page(PAGES[row])
         self.stack.setCurrentIndex(row)
         self.ctx.settings.last_page = PAGES[row]
         if PAGES[row] == "search":
@@ -255,15 +382,24 @@ class MainWindow(QMainWindow):
         self._update_case_actions()
 
     def _update_case_actions(self) -> None:
-        has_case = self.case_view.case is not None
+        has_case = self._current_case() is not None
         on_cases = self.current_page() == "cases"
-        for action in (*self.case_actions, self.edit_case_action, self.delete_case_action):
+        for action in (
+            *self.case_actions,
+            self.edit_case_action,
+            self.delete_case_action,
+            *self.document_actions,
+            self.export_bundle_action,
+        ):
             action.setEnabled(has_case)
         for action in self.record_actions:
             action.setEnabled(has_case and on_cases)
         self.hearing_mode_action.setEnabled(has_case or self.current_page() == "agenda")
+        self.hearing_sheet_action.setEnabled(has_case and bool(self._current_case().hearings))
 
     def _tab_call(self, method: str) -> None:
+        from ui.case_view.base import RecordTab
+
         if self.current_page() != "cases":
             return
         tab = self.case_view.tab(self.case_view.current_tab())
@@ -271,7 +407,7 @@ class MainWindow(QMainWindow):
             getattr(tab, method)()
 
     def _case_call(self, tab_id: str, method: str) -> None:
-        if self.case_view.case is None:
+        if self._current_case() is None:
             return
         self.show_page("cases")
         self.case_view.set_tab(tab_id)
@@ -289,7 +425,7 @@ class MainWindow(QMainWindow):
             if item is not None and item.kind == "hearing":
                 self._hearing_mode_from_agenda(item)
             return
-        if self.case_view.case is None:
+        if self._current_case() is None:
             return
         tab = self.case_view.tab("hearings")
         tab.open_hearing_mode()
@@ -307,15 +443,19 @@ class MainWindow(QMainWindow):
         self.search.focus_field()
 
     def refresh(self) -> None:
-        self.agenda.refresh()
-        self.case_list.model.reload()
-        self.case_view.reload()
+        if self._agenda is not None:
+            self._agenda.refresh()
+        if self._case_list is not None and self._case_view is not None:
+            self._case_list.model.reload()
+            self._case_view.reload()
 
     def new_case(self) -> None:
         self.show_page("cases")
         self.case_list.new_case()
 
     def load_demo(self) -> None:
+        from ui.operations import cases as case_ops
+
         self.statusBar().showMessage(_("Loading the example cases…"))
         case_ops.load_demo(self.ctx, parent=self, on_success=self._demo_loaded)
 
@@ -332,9 +472,130 @@ class MainWindow(QMainWindow):
         if self.shell is not None:
             self.shell.open_settings(self)
 
+    def about(self) -> None:
+        from ui.dialogs.about import show_about
+
+        show_about(self)
+
+    # -- documents ----------------------------------------------------------------------------------------------
+
+    def _open_document(self, kind: str, **details: Any) -> None:
+        from ui.documents.preview import open_preview
+        from ui.operations.documents import DocumentRequest
+
+        case = self._current_case()
+        if case is None:
+            return
+        self.preview = open_preview(self.ctx, DocumentRequest(kind, case.id, **details), self)
+
+    def case_summary(self) -> None:
+        self._open_document("summary")
+
+    def bordereau(self) -> None:
+        self._open_document("bordereau")
+
+    def hearing_sheet(self) -> None:
+        """The sheet of the hearing chosen in the hearings tab, or else the next (or latest) hearing."""
+        if self._current_case() is None:
+            return
+        hearing = self.case_view.tab("hearings").target_hearing()
+        if hearing is not None:
+            self._open_document("hearing_sheet", hearing_id=hearing.id)
+
+    def telerecours(self) -> None:
+        from ui.documents.telerecours import start_export
+
+        case = self._current_case()
+        if case is not None:
+            self.dialog = start_export(self.ctx, case.id, self)
+
+    # -- bundles ------------------------------------------------------------------------------------------------
+
+    def export_bundle(self) -> None:
+        from ui.bundles.export_dialog import ExportBundleDialog
+
+        case = self._current_case()
+        if case is None:
+            return
+        dialog = ExportBundleDialog(self.ctx, case.id, case.title, case.court_number, self)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+
+    def import_bundle(self, path: Path | None = None) -> None:
+        """Open a bundle's import preview (asking which file when none is given)."""
+        from ui.bundles.import_dialog import start_import
+
+        if path is None:
+            path = self.ctx.prompts.open_file(
+                self,
+                _("Import case bundle"),
+                _("Case bundles (*.casebundle);;All files (*)"),
+                start=self.ctx.settings.last_folder("bundles"),
+            )
+            if path is None:
+                return
+            self.ctx.settings.set_last_folder("bundles", str(path.parent))
+        self.bring_to_front()
+        self.bundle_import = start_import(self.ctx, path, self)
+
+    def open_keys(self) -> None:
+        from ui.bundles.keys_dialog import KeysDialog
+
+        dialog = KeysDialog(self.ctx, self)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if bundle_files(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if bundle_files(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        found = [path for path in bundle_files(event) if path.is_file()]
+        if not found:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.import_bundle(found[0])
+
+    # -- another CaseApp started on the same data folder ---------------------------------------------------------
+
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def handle_arguments(self, argv: list[str]) -> None:
+        """What a second CaseApp passed on (or this one's own command line): a bundle opens its import preview."""
+        from ui.operations.bundles import is_bundle
+
+        self.bring_to_front()
+        bundles = [Path(arg).expanduser() for arg in argv if is_bundle(arg)]
+        if not bundles:
+            return
+        path = bundles[0].absolute()
+        if self.ctx.tasks.ready:
+            self.import_bundle(path)
+        else:  # the case file is still opening: import once it is open
+            self.ctx.tasks.core_did_open.connect(
+                lambda: self.import_bundle(path), Qt.ConnectionType.SingleShotConnection
+            )
+
     # -- start and state ----------------------------------------------------------------------------------------
 
     def _core_opened(self) -> None:
+        self._core_ready = True
         self.statusBar().clearMessage()
         core = self.ctx.core
         self.location_label.setText(
@@ -342,15 +603,28 @@ class MainWindow(QMainWindow):
                 where=self.ctx.location.url or str(core.data_dir), author=core.author
             )
         )
-        self.case_list.start()
-        self.agenda.refresh()
+        if self._agenda is not None:
+            self._agenda.refresh()
+        if self._case_list is not None:
+            self._start_cases()
+
+    def _start_cases(self) -> None:
+        """The case list's first page, and the case that was open last time."""
+        assert self._case_list is not None and self._case_view is not None
+        self._case_list.start()
         last = self.ctx.settings.last_case_id
-        if last:
+        if last and self._case_view.case is None:
+            import uuid
+
             try:
                 case_id = uuid.UUID(last)
             except ValueError:
                 return
-            self.case_view.show_case(case_id, self.ctx.settings.last_tab)
+            self._case_view.show_case(case_id, self.ctx.settings.last_tab)
+
+    def _restore_splitter(self, splitter: QSplitter) -> bool:
+        saved = self.ctx.settings.splitter(splitter.objectName())
+        return saved is not None and splitter.restoreState(saved)
 
     def _restore_state(self) -> None:
         settings = self.ctx.settings
@@ -361,38 +635,31 @@ class MainWindow(QMainWindow):
         state = settings.window_state()
         if state is not None:
             self.restoreState(state)
-        for splitter in (
-            self.cases_splitter,
-            self.agenda.splitter,
-            self.case_view.tab("hearings").splitter,
-            self.case_view.tab("access").splitter,
-        ):
-            saved = settings.splitter(splitter.objectName())
-            restored = saved is not None and splitter.restoreState(saved)
-            if not restored and splitter is self.cases_splitter:
-                self._default_split = True
         self.show_page(settings.last_page if settings.last_page in PAGES else "agenda")
+
+    def _split_cases(self) -> None:
+        if self._default_split and self._cases_splitter is not None:
+            self._default_split = False
+            self._cases_splitter.setSizes([300, max(600, self.width() - 300)])
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._default_split:  # first start: give the list room once the window has its real size
-            self._default_split = False
-            QTimer.singleShot(0, lambda: self.cases_splitter.setSizes([300, max(600, self.width() - 300)]))
+            QTimer.singleShot(0, self._split_cases)
 
     def save_state(self) -> None:
         settings = self.ctx.settings
         settings.set_geometry("main", self.saveGeometry())
         settings.set_window_state(self.saveState())
-        for splitter in (
-            self.cases_splitter,
-            self.agenda.splitter,
-            self.case_view.tab("hearings").splitter,
-            self.case_view.tab("access").splitter,
-        ):
-            settings.set_splitter(splitter.objectName(), splitter.saveState())
+        for splitter in (self._cases_splitter, self._agenda.splitter if self._agenda else None):
+            if splitter is not None:
+                settings.set_splitter(splitter.objectName(), splitter.saveState())
+        if self._case_view is not None:
+            self._case_view.save_state()
         settings.last_page = self.current_page()
-        if self.case_view.case is not None:
-            settings.last_case_id = str(self.case_view.case.id)
+        case = self._current_case()
+        if case is not None:
+            settings.last_case_id = str(case.id)
             settings.last_tab = self.case_view.current_tab()
         settings.sync()
 

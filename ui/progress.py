@@ -7,11 +7,14 @@ The worker calls ``progress(done, total)`` and asks ``progress.cancelled()``; th
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from caseapp.i18n import _
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QProgressDialog, QWidget
 
 POLL_MS = 100
 SHOW_AFTER_MS = 600
@@ -57,6 +60,8 @@ class ProgressWatcher(QObject):
     def _poll(self) -> None:
         self._elapsed += POLL_MS
         if self._dialog is None and self._elapsed >= SHOW_AFTER_MS:
+            from PySide6.QtWidgets import QProgressDialog
+
             dialog = QProgressDialog(self.progress.label, _("Cancel"), 0, 1000, self._parent)
             dialog.setObjectName("progress_dialog")
             dialog.setWindowTitle(_("Please wait"))

@@ -136,6 +136,13 @@ class Settings:
     def last_tab(self, value: str) -> None:
         self._q.setValue("view/tab", value)
 
+    def last_folder(self, purpose: str) -> str:
+        """The folder last used to save or open a kind of file ("documents", "bundles"…); '' = none yet."""
+        return self._str(f"folders/{purpose}")
+
+    def set_last_folder(self, purpose: str, folder: str) -> None:
+        self._q.setValue(f"folders/{purpose}", folder)
+
     @property
     def agenda_days(self) -> int:
         try:

@@ -4,17 +4,19 @@ and handles a case file that cannot be opened."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from caseapp.i18n import _
 from ui.context import AppContext, location_from, opener
-from ui.dialogs.settings_dialog import SettingsDialog
 from ui.errors import explain
 from ui.i18n import QtTranslations, choose_language
 from ui.main_window import MainWindow
-from ui.operations.cases import login_name, set_author
+
+if TYPE_CHECKING:
+    from ui.dialogs.settings_dialog import SettingsDialog
 
 
 class Shell(QObject):
@@ -54,6 +56,9 @@ class Shell(QObject):
     # -- settings -----------------------------------------------------------------------------------------------
 
     def open_settings(self, parent: QWidget | None) -> SettingsDialog:
+        from ui.dialogs.settings_dialog import SettingsDialog
+        from ui.operations.cases import login_name
+
         prefs = self.ctx.settings.preferences()
         dialog = SettingsDialog(prefs, self.ctx.prompts, parent, default_author=login_name())
         self.settings_dialog = dialog
@@ -74,6 +79,8 @@ class Shell(QObject):
         old = self.ctx.settings.preferences()
         self.ctx.settings.save_preferences(new)
         if new.author_name != old.author_name:
+            from ui.operations.cases import set_author
+
             set_author(self.ctx, new.author_name)
         if (new.data_dir, new.server_url) != (old.data_dir, old.server_url) and self.window is not None:
             self.window.statusBar().showMessage(_("The new case file location is used when CaseApp restarts."), 8000)

@@ -29,6 +29,20 @@ KEYS: dict[str, QKeySequence | StandardKey] = {
     "hearing_mode": QKeySequence("Ctrl+H"),
     "verify_evidence": QKeySequence("Ctrl+Shift+V"),
     "about": QKeySequence(),
+    # documents and bundles
+    "case_summary": StandardKey.Print,
+    "bordereau": QKeySequence("Ctrl+Shift+L"),
+    "telerecours": QKeySequence("Ctrl+Shift+T"),
+    "hearing_sheet": QKeySequence("Ctrl+Shift+H"),
+    "export_bundle": QKeySequence("Ctrl+Shift+B"),
+    "import_bundle": QKeySequence("Ctrl+Shift+I"),
+    # the print preview
+    "print": StandardKey.Print,
+    "save_pdf": StandardKey.Save,
+    "open_viewer": QKeySequence("Ctrl+Shift+O"),
+    "zoom_in": StandardKey.ZoomIn,
+    "zoom_out": StandardKey.ZoomOut,
+    "fit_width": QKeySequence("Ctrl+0"),
     # inside a table
     "add_record": QKeySequence("Ins"),
     "edit_record": QKeySequence("F2"),
@@ -48,7 +62,14 @@ def key(action_id: str) -> QKeySequence:
 
 
 # where a platform has no binding for a standard key (Preferences on most Linux desktops), this one is used
-FALLBACKS: dict[str, QKeySequence] = {"settings": QKeySequence("Ctrl+,")}
+FALLBACKS: dict[str, QKeySequence] = {
+    "settings": QKeySequence("Ctrl+,"),
+    "case_summary": QKeySequence("Ctrl+P"),
+    "print": QKeySequence("Ctrl+P"),
+    "save_pdf": QKeySequence("Ctrl+S"),
+    "zoom_in": QKeySequence("Ctrl++"),
+    "zoom_out": QKeySequence("Ctrl+-"),
+}
 
 
 def keys(action_id: str) -> list[QKeySequence]:

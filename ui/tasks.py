@@ -7,6 +7,9 @@ libraries behind it) are loaded.
 
 Running every job on one thread, in order, also means that edits and their undos happen in the order people made
 them.
+
+Work that needs no database — laying out a PDF from read models, writing a copy of it — runs on Qt's thread pool
+instead (``run_in_pool``), so a long rendering never holds up the next save. Its results come back the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
 from caseapp.errors import Cancelled, StorageError
@@ -112,6 +115,30 @@ class TaskManager(QObject):
         watcher = ProgressWatcher(progress, parent) if progress is not None else None
         self._submit(Job(work, on_success, on_failure, owner, watcher))
 
+    def run_in_pool(
+        self,
+        work: Callable[[], Any],
+        *,
+        on_success: Success | None = None,
+        on_failure: Failure | None = None,
+        owner: QObject | None = None,
+        progress: Progress | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """Run ``work()`` (no database: it gets no core) on a pool thread; callbacks as for ``run``."""
+        watcher = ProgressWatcher(progress, parent) if progress is not None else None
+        job = Job(lambda _core: work(), on_success, on_failure, owner, watcher)
+        self._pending += 1
+
+        def runnable() -> None:
+            try:
+                job.result = work()
+            except BaseException as exc:  # handed to the GUI thread like any other failure
+                job.error = exc
+            self.job_did_finish.emit(job)
+
+        QThreadPool.globalInstance().start(runnable)
+
     def _submit(self, job: Job) -> None:
         self._pending += 1
         self._queue.put(job)
@@ -158,6 +185,7 @@ class TaskManager(QObject):
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Finish the queued work (nothing typed is dropped), then close the case file."""
+        QThreadPool.globalInstance().waitForDone(int(timeout * 1000))
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join(timeout)

@@ -2,8 +2,9 @@
 
 Every command runs on the database worker like any other change, so undos happen in the order they were asked
 for. A record's version is remembered after each call (``ctx.versions``), so an undo is still checked against
-someone else's edit in between: if that happens the undo is refused with the usual "changed elsewhere" message,
-and the undo history is cleared, since it no longer describes the data.
+someone else's edit in between: if that happens the person chooses between their colleague's version ("Reload")
+and their own ("Keep mine", "Delete anyway": the same command again, against the current version); after
+"Reload", or a refusal, the undo history is cleared, since it no longer describes the data.
 
 Records come back with their own identifiers (services accept ``record_id``), so redo after undo, and undo of a
 delete, restore the very same record.
@@ -16,10 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from ui.context import AppContext
-from ui.operations.base import mutate, remember_version
+from ui.operations.base import Retry, mutate, remember_version
 from ui.operations.records import RecordKind, Values, changed_values
 from ui.tasks import Failure, Work
 
@@ -38,9 +39,14 @@ class RecordCommand(QUndoCommand):
         undo: Work,
         already_done: bool,
         on_done: Done | None = None,
+        record_id: uuid.UUID | None = None,
+        do_deletes: bool = False,
+        undo_deletes: bool = False,
     ) -> None:
         super().__init__(text)
         self._ctx = ctx
+        self._record_id = record_id  # the one record both directions check the version of (None: several)
+        self._deletes = {"do": do_deletes, "undo": undo_deletes}
         self._kinds = kinds
         self._case_id = case_id
         self._do = do
@@ -52,13 +58,13 @@ class RecordCommand(QUndoCommand):
         if self._skip_first_redo:
             self._skip_first_redo = False
             return
-        self._run(self._do, self._on_done)
+        self._run(self._do, self._on_done, deleting=self._deletes["do"])
         self._on_done = None  # only the first run reports to whoever asked
 
     def undo(self) -> None:
-        self._run(self._undo, None)
+        self._run(self._undo, None, deleting=self._deletes["undo"])
 
-    def _run(self, work: Work, on_done: Done | None) -> None:
+    def _run(self, work: Work, on_done: Done | None, *, deleting: bool) -> None:
         mutate(
             self._ctx,
             work,
@@ -66,7 +72,26 @@ class RecordCommand(QUndoCommand):
             case_id=self._case_id,
             on_success=on_done,
             on_failure=self._failed,
+            retry=self._retry(work),
+            deleting=deleting,
+            on_reload=self._ctx.undo.clear,
         )
+
+    def _retry(self, work: Work) -> Retry | None:
+        """The same work against the record's current version (it reads the version from ``ctx.versions``)."""
+        record_id = self._record_id
+        if record_id is None:
+            return None
+        versions = self._ctx.versions
+
+        def against(version: int) -> Work:
+            def run(core: Any) -> Any:
+                versions[record_id] = version
+                return work(core)
+
+            return run
+
+        return against
 
     def _failed(self, error: BaseException) -> None:
         self._ctx.errors.present(error)
@@ -96,7 +121,17 @@ def save_create(
 
     def created(view: Any) -> None:
         ctx.undo.push(
-            RecordCommand(ctx, text, kinds={kind.entity}, case_id=case_id, do=create, undo=delete, already_done=True)
+            RecordCommand(
+                ctx,
+                text,
+                kinds={kind.entity},
+                case_id=case_id,
+                do=create,
+                undo=delete,
+                already_done=True,
+                record_id=record_id,
+                undo_deletes=True,
+            )
         )
         on_success(view)
 
@@ -144,7 +179,16 @@ def save_edit(
 
     def saved(view: Any) -> None:
         ctx.undo.push(
-            RecordCommand(ctx, text, kinds={kind.entity}, case_id=case_id, do=redo, undo=undo, already_done=True)
+            RecordCommand(
+                ctx,
+                text,
+                kinds={kind.entity},
+                case_id=case_id,
+                do=redo,
+                undo=undo,
+                already_done=True,
+                record_id=record_id,
+            )
         )
         on_success(view)
 
@@ -157,6 +201,8 @@ def save_edit(
         on_success=saved,
         on_failure=on_failure,
         parent=owner,
+        retry=lambda current: apply(new, current),  # "Keep mine": the same values over theirs
+        on_reload=owner.reject if isinstance(owner, QDialog) else None,  # "Reload": the dialog closes
     )
 
 
@@ -185,7 +231,11 @@ def push_delete(
         return remember_version(ctx, record_id, kind.restore(core, parent_id, view, snapshot))
 
     if kind.restore is None:
-        mutate(ctx, delete, kinds={kind.entity}, case_id=case_id, on_success=on_done)
+
+        def delete_at(version: int) -> Work:
+            return lambda core: kind.delete(core, record_id, version)
+
+        mutate(ctx, delete, kinds={kind.entity}, case_id=case_id, on_success=on_done, retry=delete_at, deleting=True)
         return
     ctx.undo.push(
         RecordCommand(
@@ -197,6 +247,8 @@ def push_delete(
             undo=restore,
             already_done=False,
             on_done=on_done,
+            record_id=record_id,
+            do_deletes=True,
         )
     )
 

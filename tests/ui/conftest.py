@@ -34,6 +34,11 @@ class FakePrompts(Prompts):
         self.files: list[Path] = []
         self.folder: Path | None = None
         self.answer = True
+        self.save_path: Path | None = None  # where "Save as…" writes (None: cancelled)
+        self.open_path: Path | None = None  # the file "Open…" picks (None: cancelled)
+        self.passphrases: list[str | None] = []  # answers to the passphrase questions, in order
+        self.conflict_answer = ""  # RELOAD, OVERWRITE or "" (closed)
+        self.conflicts: list[str] = []  # the conflict questions asked
 
     def confirm(self, parent: QWidget | None, title: str, text: str, *, action: str | None = None) -> bool:
         self.confirmations.append(text)
@@ -47,6 +52,20 @@ class FakePrompts(Prompts):
 
     def choose_folder(self, parent: QWidget | None, title: str, start: str = "") -> Path | None:
         return self.folder
+
+    def open_file(self, parent: QWidget | None, title: str, name_filter: str = "", *, start: str = "") -> Path | None:
+        return self.open_path
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: Path, name_filter: str = "") -> Path | None:
+        return self.save_path
+
+    def passphrase(self, parent: QWidget | None, title: str, text: str, *, confirm: bool = False) -> str | None:
+        self.messages.append(text)
+        return self.passphrases.pop(0) if self.passphrases else None
+
+    def settle_conflict(self, parent: QWidget | None, title: str, text: str, *, deleting: bool) -> str:
+        self.conflicts.append(text)
+        return self.conflict_answer
 
 
 @pytest.fixture

@@ -145,3 +145,43 @@ def test_the_interface_does_not_load_the_database_libraries_before_painting() ->
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_the_first_paint_loads_neither_the_rarely_used_screens_nor_the_read_models(tmp_path: Path) -> None:
+    """Start-up speed: pages, tabs, dialogs, documents, bundles and the core's read models load on first use."""
+    script = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import ui.app as app\n"
+        "original = app.after_first_paint\n"
+        "def report(window, then):\n"
+        "    def painted():\n"
+        "        print(','.join(sorted(m for m in sys.modules if m.startswith(('ui', 'caseapp')))), flush=True)\n"
+        "        QTimer.singleShot(0, QApplication.instance().quit)\n"
+        "    original(window, painted)\n"
+        "app.after_first_paint = report\n"
+        "sys.exit(app.run([]))\n"
+    )
+    env = dict(os.environ, CASEAPP_DATA_DIR=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.strip().split(","))
+    assert "ui.agenda" in loaded and "ui.main_window" in loaded  # the first screen
+    for later in (
+        "ui.case_view.view",
+        "ui.case_list",
+        "ui.search",
+        "ui.evidence",
+        "ui.hearing_mode",
+        "ui.documents.preview",
+        "ui.bundles.import_dialog",
+        "ui.dialogs.case_dialog",
+        "ui.dialogs.settings_dialog",
+        "caseapp.services.views",
+        "caseapp.dates",
+        "caseapp.domain.enums",
+    ):
+        assert later not in loaded, later

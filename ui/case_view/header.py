@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from caseapp.domain.enums import CaseStatus, Procedure
 from caseapp.i18n import _
@@ -13,6 +14,7 @@ from caseapp.services.views import CaseDetail
 from ui import spacing, style
 from ui.formatting import PARIS, long_date, long_datetime
 from ui.i18n import label
+from ui.icons import icon
 
 
 def _days_until(day: date) -> str:
@@ -57,11 +59,38 @@ class CaseHeader(QWidget):
         grid.addWidget(self.next_deadline_label, 1, 0)
         grid.addWidget(self.next_deadline, 1, 1)
         grid.setColumnStretch(1, 1)
+        self.documents_button = QToolButton(self)
+        self.documents_button.setObjectName("documents_button")
+        self.documents_button.setText(_("Documents"))
+        self.documents_button.setIcon(icon("print"))
+        self.documents_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.documents_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.documents_button.setVisible(False)
+        self.bundle_button = QToolButton(self)
+        self.bundle_button.setObjectName("bundle_button")
+        self.bundle_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.bundle_button.setVisible(False)
+        title_row = QHBoxLayout()
+        spacing.flush(title_row)
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.documents_button, 0, Qt.AlignmentFlag.AlignTop)
+        title_row.addWidget(self.bundle_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = spacing.flush(QVBoxLayout(self), spacing.TIGHT)
-        layout.addWidget(self.title)
+        layout.addLayout(title_row)
         layout.addWidget(self.facts)
         layout.addSpacing(spacing.TIGHT)
         layout.addLayout(grid)
+
+    def set_actions(self, documents: list[QAction], bundle: QAction | None) -> None:
+        """The case's documents (a menu on the Documents button) and the bundle export, next to the title."""
+        menu = QMenu(self.documents_button)
+        for action in documents:
+            menu.addAction(action)
+        self.documents_button.setMenu(menu)
+        self.documents_button.setVisible(bool(documents))
+        if bundle is not None:
+            self.bundle_button.setDefaultAction(bundle)
+            self.bundle_button.setVisible(True)
 
     def show_case(self, case: CaseDetail) -> None:
         title = case.title + (f"  [{_('example')}]" if case.example else "")

@@ -68,6 +68,17 @@ class HearingsTab(RecordTab):
                 name="hearing_mode",
             )
         )
+        self.sheet_action = self.extra_action(
+            make_action(
+                self,
+                _("Hearing sheet…"),
+                self.hearing_sheet,
+                icon="print",
+                tip=_("Preview and print the sheet of this hearing (with its notes, once taken)"),
+                name="hearing_sheet_tab",
+            )
+        )
+        self.preview: QWidget | None = None
         self.notes_model = NotesModel(self)
         self.notes_view = QListView(self)
         self.notes_view.setObjectName("hearing_notes")
@@ -132,8 +143,9 @@ class HearingsTab(RecordTab):
 
     def update_actions(self) -> None:
         super().update_actions()
-        if hasattr(self, "mode_action"):
+        if hasattr(self, "sheet_action"):
             self.mode_action.setEnabled(self.target_hearing() is not None)
+            self.sheet_action.setEnabled(self.target_hearing() is not None)
 
     def target_hearing(self) -> HearingView | None:
         """The selected hearing; otherwise the next one; otherwise the latest."""
@@ -157,6 +169,16 @@ class HearingsTab(RecordTab):
         )
         self.hearing_window = window
         window.show_and_focus()
+
+    def hearing_sheet(self) -> None:
+        from ui.documents.preview import open_preview
+        from ui.operations.documents import HEARING_SHEET, DocumentRequest
+
+        hearing = self.target_hearing()
+        if hearing is None or self.case is None:
+            return
+        request = DocumentRequest(HEARING_SHEET, self.case.id, hearing_id=hearing.id)
+        self.preview = open_preview(self.ctx, request, self.window())
 
     def _selected_note(self) -> NoteView | None:
         index = self.notes_view.currentIndex()

@@ -1,10 +1,14 @@
-"""The case view: header and tabs, kept fresh after every change, and a drop target for evidence files."""
+"""The case view: header and tabs, kept fresh after every change, and a drop target for evidence files.
+
+Each tab is built the first time it is shown (or asked for): a case opens on its overview, and the tabs nobody
+looks at cost nothing.
+"""
 
 from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -12,24 +16,17 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, Q
 
 from caseapp.errors import NotFound
 from caseapp.i18n import N_, _
-from caseapp.services.views import CaseDetail, Changes
 from ui import spacing, style
 from ui.case_view import TABS
-from ui.case_view.access import AccessTab
-from ui.case_view.base import CaseTab
 from ui.case_view.header import CaseHeader
-from ui.case_view.hearings import HearingsTab
-from ui.case_view.history import HistoryTab
-from ui.case_view.opinions import OpinionsTab
-from ui.case_view.overview import OverviewTab
-from ui.case_view.records import DeadlinesTab, FilingsTab, PartiesTab
 from ui.context import AppContext
-from ui.dialogs.case_dialog import CaseDialog
-from ui.dialogs.form import Values
-from ui.evidence import EvidenceTab
 from ui.operations import cases as case_ops
-from ui.operations import records
-from ui.undo import save_edit
+
+if TYPE_CHECKING:
+    from caseapp.services.views import CaseDetail, Changes
+    from ui.case_view.base import CaseTab
+    from ui.dialogs.case_dialog import CaseDialog
+    from ui.dialogs.form import Values
 
 TAB_TITLES = {
     "overview": (N_("Overview"), "overview"),
@@ -42,13 +39,27 @@ TAB_TITLES = {
     "access": (N_("CADA requests"), "access"),
     "history": (N_("History"), "history"),
 }
+# where each tab's class lives (imported when the tab is first built)
+TAB_CLASSES = {
+    "overview": ("ui.case_view.overview", "OverviewTab"),
+    "parties": ("ui.case_view.records", "PartiesTab"),
+    "filings": ("ui.case_view.records", "FilingsTab"),
+    "hearings": ("ui.case_view.hearings", "HearingsTab"),
+    "deadlines": ("ui.case_view.records", "DeadlinesTab"),
+    "evidence": ("ui.evidence", "EvidenceTab"),
+    "opinions": ("ui.case_view.opinions", "OpinionsTab"),
+    "access": ("ui.case_view.access", "AccessTab"),
+    "history": ("ui.case_view.history", "HistoryTab"),
+}
 
 
 def local_files(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
+    """The local files being dropped, leaving out case bundles (the main window imports those)."""
     mime = event.mimeData()
     if mime is None or not mime.hasUrls():
         return []
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [path for path in paths if not path.name.lower().endswith(".casebundle")]
 
 
 class CaseView(QWidget):
@@ -67,24 +78,16 @@ class CaseView(QWidget):
         self.tab_widget.setObjectName("case_tabs")
         self.tab_widget.setDocumentMode(True)
         self.tab_widget.setUsesScrollButtons(True)
-        self.tabs: dict[str, CaseTab] = {
-            "overview": OverviewTab(ctx, self),
-            "parties": PartiesTab(ctx, self),
-            "filings": FilingsTab(ctx, self),
-            "hearings": HearingsTab(ctx, self),
-            "deadlines": DeadlinesTab(ctx, self),
-            "evidence": EvidenceTab(ctx, self),
-            "opinions": OpinionsTab(ctx, self),
-            "access": AccessTab(ctx, self),
-            "history": HistoryTab(ctx, self),
-        }
+        self.tabs: dict[str, CaseTab] = {}  # the tabs built so far
+        self._pages: dict[str, QWidget] = {}  # each tab's page in the tab widget (the tab goes in when built)
         for tab_id in TABS:
             title, _icon_name = TAB_TITLES[tab_id]
-            self.tab_widget.addTab(self.tabs[tab_id], _(title))
-        overview = self.tabs["overview"]
-        assert isinstance(overview, OverviewTab)
-        overview.edit_requested.connect(self.edit_case)
-        overview.delete_requested.connect(self.delete_case)
+            page = QWidget(self.tab_widget)
+            page.setObjectName(f"{tab_id}_page")
+            spacing.flush(QVBoxLayout(page))
+            self._pages[tab_id] = page
+            self.tab_widget.addTab(page, _(title))
+        self.tab_widget.currentChanged.connect(lambda index: self.tab(TABS[index]) if index >= 0 else None)
         content = QWidget(self)
         content_layout = spacing.flush(QVBoxLayout(content), spacing.SPACING)
         content_layout.addWidget(self.header)
@@ -123,6 +126,7 @@ class CaseView(QWidget):
         self.header.show_case(case)
         for tab in self.tabs.values():
             tab.show_case(case)
+        self.tab(self.current_tab())
         self._update_tab_titles(case)
         self.stack.setCurrentIndex(1)
         tab_id, record_id = self._pending
@@ -162,7 +166,38 @@ class CaseView(QWidget):
             self.tab_widget.setCurrentIndex(TABS.index(tab_id))
 
     def tab(self, tab_id: str) -> Any:
-        return self.tabs[tab_id]
+        """The tab, built now if it was not yet."""
+        tab = self.tabs.get(tab_id)
+        if tab is None:
+            tab = self._build_tab(tab_id)
+        return tab
+
+    def _build_tab(self, tab_id: str) -> CaseTab:
+        import importlib
+
+        module, name = TAB_CLASSES[tab_id]
+        page = self._pages[tab_id]
+        tab: CaseTab = getattr(importlib.import_module(module), name)(self.ctx, page)
+        self.tabs[tab_id] = tab
+        page.layout().addWidget(tab)
+        if tab_id == "overview":
+            tab.edit_requested.connect(self.edit_case)
+            tab.delete_requested.connect(self.delete_case)
+        splitter = getattr(tab, "splitter", None)
+        if splitter is not None:
+            saved = self.ctx.settings.splitter(splitter.objectName())
+            if saved is not None:
+                splitter.restoreState(saved)
+        if self.case is not None:
+            tab.show_case(self.case)
+        return tab
+
+    def save_state(self) -> None:
+        """Remember the splitters of the tabs that have one (those that were built)."""
+        for tab in self.tabs.values():
+            splitter = getattr(tab, "splitter", None)
+            if splitter is not None:
+                self.ctx.settings.set_splitter(splitter.objectName(), splitter.saveState())
 
     def _changed(self, changes: Changes, _initiator: object) -> None:
         if self.case is None:
@@ -177,6 +212,10 @@ class CaseView(QWidget):
             case_ops.parent_choices(self.ctx, owner=self, on_success=self._open_edit)
 
     def _open_edit(self, choices: list[tuple[uuid.UUID, str]]) -> None:
+        from ui.dialogs.case_dialog import CaseDialog
+        from ui.operations import records
+        from ui.undo import save_edit
+
         case = self.case
         if case is None:
             return
@@ -231,6 +270,4 @@ class CaseView(QWidget):
             return
         event.acceptProposedAction()
         self.set_tab("evidence")
-        evidence_tab = self.tabs["evidence"]
-        assert isinstance(evidence_tab, EvidenceTab)
-        evidence_tab.take_in(paths)
+        self.tab("evidence").take_in(paths)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont, QIcon
@@ -13,6 +12,9 @@ from PySide6.QtGui import QFont, QIcon
 from caseapp.i18n import _
 from ui.formatting import sort_key
 from ui.models import ID_ROLE, RECORD_ROLE, SORT_ROLE
+
+if TYPE_CHECKING:
+    import uuid
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex

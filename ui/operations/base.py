@@ -1,18 +1,30 @@
-"""Running reads and changes on the database worker, with success and failure callbacks on the GUI thread."""
+"""Running reads and changes on the database worker, with success and failure callbacks on the GUI thread.
+
+A change that someone else beat to the record (``Conflict``) is settled here, once for every kind of record: when
+the helper says how to redo its work against the record's current version (``retry``), the person is asked —
+"Reload" (drop mine, show theirs) or "Keep mine" / "Delete anyway" (redo it knowingly over theirs) — with who
+changed the record and when.
+"""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from caseapp.errors import Conflict
 from ui.context import AppContext
 from ui.progress import Progress
+from ui.prompts import OVERWRITE, RELOAD
 from ui.tasks import Failure, Success, Work
+
+if TYPE_CHECKING:
+    import uuid
+
+Retry = Callable[[int], Work]  # the same change, checked against this version instead
 
 
 def _alive(obj: QObject | None) -> bool:
@@ -45,8 +57,17 @@ def mutate(
     initiator: object = None,
     progress: Progress | None = None,
     parent: QWidget | None = None,
+    retry: Retry | None = None,
+    deleting: bool = False,
+    on_reload: Callable[[], None] | None = None,
 ) -> None:
-    """Change something; the change is broadcast once it is committed, whether or not ``owner`` is still open."""
+    """Change something; the change is broadcast once it is committed, whether or not ``owner`` is still open.
+
+    ``retry(version)``: the same change against the record's current version, offered when someone else changed
+    the record in between (``deleting`` words the question for a deletion). If the person chooses "Reload",
+    the screens refresh and ``on_reload`` runs (an edit dialog closes); if they close the question, the
+    conflict goes to ``on_failure`` like any other refusal.
+    """
     kind_set = frozenset(kinds)
 
     def succeeded(result: Any) -> None:
@@ -54,15 +75,50 @@ def mutate(
             on_success(result)
         ctx.events.changed(kind_set, case_id, initiator)
 
-    def failed(error: BaseException) -> None:
+    def refuse(error: BaseException) -> None:
         if on_failure is not None and _alive(owner):
             on_failure(error)
         else:
             ctx.errors.present(error, parent if _alive(parent) else None)
+
+    def failed(error: BaseException) -> None:
         # a failed change may still have changed something (a batch that stopped half-way): refresh
         ctx.events.changed(kind_set, case_id, initiator)
+        if retry is None or not isinstance(error, Conflict) or error.current_version is None:
+            refuse(error)
+            return
+        choice = settle_conflict(ctx, error, parent=parent if _alive(parent) else None, deleting=deleting)
+        if choice == OVERWRITE:
+            mutate(
+                ctx,
+                retry(error.current_version),
+                kinds=kind_set,
+                case_id=case_id,
+                owner=owner,
+                on_success=on_success,
+                on_failure=on_failure,
+                initiator=initiator,
+                progress=progress,
+                parent=parent,
+                retry=retry,
+                deleting=deleting,
+                on_reload=on_reload,
+            )
+        elif choice == RELOAD:
+            if on_reload is not None and _alive(owner):
+                on_reload()
+        else:
+            refuse(error)
 
     ctx.tasks.run(work, on_success=succeeded, on_failure=failed, progress=progress, parent=parent)
+
+
+def settle_conflict(ctx: AppContext, error: Conflict, *, parent: QWidget | None, deleting: bool) -> str:
+    """Ask how to settle a conflict: ``RELOAD``, ``OVERWRITE`` or '' (neither)."""
+    from ui.errors import describe_conflict
+
+    title, text = describe_conflict(error, deleting=deleting)
+    return ctx.prompts.settle_conflict(parent or ctx.window(), title, text, deleting=deleting)
 
 
 def remember_version(ctx: AppContext, record_id: object, view: Any) -> Any:

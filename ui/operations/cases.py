@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import getpass
-import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from caseapp.services.views import AuditView, CaseDetail, CaseRow
 from ui.context import AppContext
-from ui.models.case_list import CaseFilter
 from ui.operations.base import mutate, query
+
+if TYPE_CHECKING:
+    import uuid
+
+    from caseapp.services.views import AuditView, CaseDetail, CaseRow
+    from ui.models.case_list import CaseFilter
 
 
 def load_case(
@@ -91,17 +94,29 @@ def delete_case(
 ) -> None:
     """Deleting a whole case cannot be undone from the undo history (it takes everything in it with it)."""
 
-    def work(core: Any) -> Any:
-        from caseapp.services import cases
+    def delete_at(version: int) -> Any:
+        def work(core: Any) -> Any:
+            from caseapp.services import cases
 
-        return cases.delete_case(core, case.id, expected_version=case.version)
+            return cases.delete_case(core, case.id, expected_version=version)
+
+        return work
 
     def deleted(result: Any) -> None:
         ctx.undo.clear()
         if on_success is not None:
             on_success(result)
 
-    mutate(ctx, work, kinds={"case"}, case_id=case.id, on_success=deleted, parent=parent)
+    mutate(
+        ctx,
+        delete_at(case.version),
+        kinds={"case"},
+        case_id=case.id,
+        on_success=deleted,
+        parent=parent,
+        retry=delete_at,
+        deleting=True,
+    )
 
 
 def load_demo(ctx: AppContext, *, parent: QWidget | None, on_success: Callable[[Any], None]) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from caseapp.services.views import HearingView, OpinionView, SearchHit
 from ui.context import AppContext
 from ui.operations.base import query
+
+if TYPE_CHECKING:
+    import uuid
+
+    from caseapp.services.views import HearingView, OpinionView, SearchHit
 
 
 def load_agenda(ctx: AppContext, days: int, *, owner: QObject, on_success: Callable[[Any], None]) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -23,6 +22,9 @@ from ui import spacing, style
 from ui.models import ID_ROLE, RECORD_ROLE
 from ui.models.table import RecordTableModel, SortProxyModel
 from ui.settings import Settings
+
+if TYPE_CHECKING:
+    import uuid
 
 
 def configure_table(view: QTableView) -> None:

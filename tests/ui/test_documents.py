@@ -1,0 +1,178 @@
+"""Documents from the window: the print preview of the example case's summary (QtPdf pages, Save as PDF, printing
+to a PDF printer), the hearing sheet from the hearings tab, and the Télérecours set with its problems first."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+import zipfile
+from pathlib import Path
+
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+
+from caseapp.services import cases, demo
+from tests.ui.conftest import FakePrompts, idle, until
+from ui.context import AppContext
+from ui.documents.preview import PrintPreviewWindow
+from ui.main_window import MainWindow
+
+LYCEES = "Reconnaissance faciale à l'entrée"  # the example case with a hearing and exhibits without files
+MARSEILLE = "Vidéosurveillance automatisée à Marseille"  # one exhibit, a file that is not a PDF
+
+
+def open_example(qtbot: QtBot, window: MainWindow, ctx: AppContext, title_start: str) -> uuid.UUID:
+    demo.load_demo(ctx.core)
+    case_id = next(row.id for row in cases.list_cases(ctx.core, limit=20) if row.title.startswith(title_start))
+    window.open_case(case_id)
+    until(qtbot, lambda: window.case_view.case is not None and window.case_view.case.id == case_id)
+    idle(qtbot, ctx)
+    return case_id
+
+
+def shown(qtbot: QtBot, preview: PrintPreviewWindow, *, after: object = None) -> int:
+    """Wait until the preview shows a (new) document; returns its page count."""
+    until(qtbot, lambda: preview.rendered is not None and preview.rendered is not after and not preview.busy, 30_000)
+    return preview.pdf.pageCount()
+
+
+def pages_of(path: Path) -> int:
+    document = QPdfDocument()
+    assert document.load(str(path)) == QPdfDocument.Error.None_
+    count = document.pageCount()
+    document.close()
+    return count
+
+
+def test_the_summary_preview_shows_its_pages_saves_a_pdf_and_prints_the_same_pages(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, prompts: FakePrompts, tmp_path: Path
+) -> None:
+    open_example(qtbot, window, ctx, LYCEES)
+    assert window.summary_action.isEnabled()
+    assert window.summary_action in window.file_menu.actions()
+    assert window.file_menu.actions().index(window.summary_action) < window.file_menu.actions().index(
+        window.documents_anchor
+    )
+    window.summary_action.trigger()
+    preview = window.preview
+    assert isinstance(preview, PrintPreviewWindow)
+    pages = shown(qtbot, preview)
+    assert pages > 0
+    assert preview.request.lang == "fr" and preview.language.currentData() == "fr"  # French by default
+    assert preview.notes.isVisible() and preview.notes.isChecked()
+    assert preview.pages_label.text() == f"{pages} page(s)"
+
+    prompts.save_path = tmp_path / "synthese.pdf"
+    preview.save_action.trigger()
+    until(qtbot, lambda: preview.last_saved is not None)
+    data = prompts.save_path.read_bytes()
+    assert data.startswith(b"%PDF") and data == preview.rendered.path.read_bytes()
+
+    printed = tmp_path / "printed.pdf"
+
+    def fake_dialog(printer: QPrinter) -> bool:  # what the print dialog does when a PDF printer is chosen
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        printer.setResolution(96)
+        return True
+
+    preview.ask_printer = fake_dialog
+    preview.print_action.trigger()
+    assert printed.read_bytes().startswith(b"%PDF")
+    assert pages_of(printed) == pages
+
+    opened: list[str] = []
+    preview.open_url = lambda url: opened.append(url.toLocalFile()) or True
+    preview.open_action.trigger()
+    assert opened and Path(opened[0]).read_bytes() == data
+    shutil.rmtree(Path(opened[0]).parent)  # (a real viewer may still be reading it: CaseApp leaves it)
+
+    # English on request, and without the hearing notes: laid out again
+    before = preview.rendered
+    preview.language.setCurrentIndex(preview.language.findData("en"))
+    shown(qtbot, preview, after=before)
+    assert preview.request.lang == "en"
+    before = preview.rendered
+    preview.notes.setChecked(False)
+    assert shown(qtbot, preview, after=before) > 0
+    assert preview.request.notes is False
+    folder = preview.rendered.path.parent
+    preview.close()
+    assert not folder.exists()  # the temporary PDF goes with the preview
+    assert ctx.errors.history == []
+
+
+def test_the_hearing_sheet_opens_from_the_hearings_tab(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    open_example(qtbot, window, ctx, LYCEES)
+    window.case_view.set_tab("hearings")
+    tab = window.case_view.tab("hearings")
+    assert tab.sheet_action.isEnabled()
+    tab.sheet_action.trigger()
+    preview = tab.preview
+    assert isinstance(preview, PrintPreviewWindow)
+    assert shown(qtbot, preview) > 0
+    assert preview.request.kind == "hearing_sheet" and preview.request.hearing_id is not None
+    assert not preview.notes.isVisible()  # only the summary leaves notes out
+    preview.close()
+
+
+def test_the_telerecours_set_lists_its_problems_first_and_blocks_until_forced(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, prompts: FakePrompts, tmp_path: Path
+) -> None:
+    open_example(qtbot, window, ctx, LYCEES)
+    window.telerecours_action.trigger()
+    until(qtbot, lambda: window.dialog is not None and window.dialog.dialog is not None)
+    dialog = window.dialog.dialog
+    texts = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert texts and all(text.startswith("Blocking") for text in texts)  # two exhibits without a file
+    assert "has no file" in texts[0]
+    assert not dialog.export_button.isEnabled()
+    dialog.force.setChecked(True)
+    assert dialog.export_button.isEnabled()
+    dialog.as_zip.setChecked(True)
+    prompts.save_path = tmp_path / "pieces.zip"
+    dialog.export_button.click()
+    until(qtbot, lambda: dialog.result_value is not None)
+    with zipfile.ZipFile(prompts.save_path) as archive:
+        names = archive.namelist()
+    assert any("ordereau" in name for name in names)  # the bordereau, even when every exhibit was left out
+    assert dialog.result_value.skipped == (1, 2)
+    assert "(1 files)" in prompts.messages[-1]
+
+
+def test_a_register_without_blocking_problems_exports_into_a_new_folder(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, prompts: FakePrompts, tmp_path: Path
+) -> None:
+    open_example(qtbot, window, ctx, MARSEILLE)
+    window.telerecours()
+    until(qtbot, lambda: window.dialog is not None and window.dialog.dialog is not None)
+    dialog = window.dialog.dialog
+    assert dialog.export_button.isEnabled() and not dialog.force.isVisible()
+    assert dialog.problems.item(0).text().startswith("Warning")
+    prompts.folder = tmp_path
+    dialog.export_button.click()
+    until(qtbot, lambda: dialog.result_value is not None)
+    written = sorted(p.name for p in dialog.result_value.path.iterdir())
+    assert dialog.result_value.path.parent == tmp_path and len(written) == 2
+    assert written[0].startswith("01")
+
+
+def test_cancelling_the_first_rendering_closes_the_preview_and_leaves_no_file(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    import tempfile
+
+    open_example(qtbot, window, ctx, LYCEES)
+    before = set(Path(tempfile.gettempdir()).glob("caseapp-document-*"))
+    window.bordereau()
+    preview = window.preview
+    assert isinstance(preview, PrintPreviewWindow)
+    closed: list[bool] = []
+    preview.destroyed.connect(lambda: closed.append(True))
+    until(qtbot, lambda: preview.progress is not None)
+    preview.progress.cancel()  # what the progress dialog's Cancel does
+    until(qtbot, lambda: closed)
+    idle(qtbot, ctx)
+    assert set(Path(tempfile.gettempdir()).glob("caseapp-document-*")) == before
+    assert ctx.errors.history == []
