@@ -8,7 +8,6 @@ whatever the interface says).
 
 from __future__ import annotations
 
-import ast
 import locale
 import os
 from functools import cache
@@ -20,8 +19,27 @@ SUPPORTED = ("en", "fr")
 _current: str | None = None
 
 
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
+
+
 def _unquote(chunk: str) -> str:
-    return ast.literal_eval(chunk) if chunk else ""
+    """The text of a quoted .po string (fast: this runs for every line at start-up)."""
+    if len(chunk) < 2 or chunk[0] != '"' or chunk[-1] != '"':
+        return ""
+    body = chunk[1:-1]
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == "\\" and index + 1 < len(body):
+            out.append(_ESCAPES.get(body[index + 1], body[index + 1]))
+            index += 2
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
 
 
 def parse_po(text: str) -> dict[str, str]:

@@ -93,6 +93,24 @@ def _go_on_anyway(where: str) -> bool:
     return box.clickedButton() is go_on
 
 
+class _OpenedFiles(QObject):
+    """macOS hands a double-clicked document to the running application as a FileOpen event, not on the
+    command line: pass it on like a command-line argument."""
+
+    def __init__(self, app: QApplication, shell: Shell) -> None:
+        super().__init__(app)
+        self._shell = shell
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and self._shell.window is not None:
+            path = event.file()  # type: ignore[attr-defined]
+            if path:
+                self._shell.window.handle_arguments([path])
+                return True
+        return False
+
+
 def run(argv: list[str]) -> int:
     """Start the desktop application; returns the exit code. ``argv``: the command line after the program name
     (a ``.casebundle`` path in it opens that bundle's import preview)."""
@@ -102,7 +120,7 @@ def run(argv: list[str]) -> int:
     app.setApplicationName("CaseApp")
     app.setOrganizationName("CaseApp")
     app.setApplicationDisplayName("CaseApp")
-    app.setDesktopFileName("caseapp")
+    app.setDesktopFileName("fr.caseapp.CaseApp")  # the desktop entry's id (packaging/linux)
     app.setWindowIcon(app_icon())
     settings = Settings.open()
     translations = QtTranslations()
@@ -122,6 +140,7 @@ def run(argv: list[str]) -> int:
     install_excepthook(ctx.errors)
     shell = Shell(app, ctx, translations)
     window = shell.start()
+    _OpenedFiles(app, shell)
     if server is not None:
         server.setParent(app)
         server.arguments_received.connect(lambda args: shell.window.handle_arguments(args) if shell.window else None)

@@ -108,6 +108,17 @@ def open_deadlines(detail: CaseDetail) -> list[DeadlineView]:
     )
 
 
+def deadline_title(deadline: DeadlineView, lang: str) -> str:
+    """A rule's deadline is named in the document's language, whatever the interface's was."""
+    if deadline.rule_id:
+        from caseapp.domain.deadline_rules import RULES
+
+        rule = RULES.get(deadline.rule_id)
+        if rule is not None:
+            return rule.label(document_language(lang))
+    return deadline.title
+
+
 def deadlines_table(deadlines: Sequence[DeadlineView], lang: str, today: date) -> Flowable:
     """Open deadlines: due date (overdue ones flagged), what is due and how it was computed, legal basis."""
     st = s.styles()
@@ -128,7 +139,7 @@ def deadlines_table(deadlines: Sequence[DeadlineView], lang: str, today: date) -
         explanation = (deadline.explanation_fr if french else deadline.explanation_en) or (
             deadline.explanation_en if french else deadline.explanation_fr
         )
-        what = f"<b>{markup(shorten(deadline.title, 300))}</b>"
+        what = f"<b>{markup(shorten(deadline_title(deadline, lang), 300))}</b>"
         if explanation:
             what += "<br/>" + s.muted(markup(shorten(explanation, 800)))
         rows.append(

@@ -189,7 +189,10 @@ def _cover(detail: CaseDetail, lang: str) -> list[Flowable]:
         facts.append(
             (
                 translate("Next deadline", lang),
-                parts.para(f"{format_date(deadline.due_on, lang)}{sep}{shorten(deadline.title, 200)}", st.cell),
+                parts.para(
+                    f"{format_date(deadline.due_on, lang)}{sep}{shorten(parts.deadline_title(deadline, lang), 200)}",
+                    st.cell,
+                ),
             )
         )
     flow += [Spacer(1, 2 * mm), s.key_values(facts)]
