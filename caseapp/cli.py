@@ -18,7 +18,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from caseapp import __version__
 from caseapp.errors import CaseAppError
 from caseapp.i18n import _, current_language
 
@@ -50,6 +49,16 @@ def open_core(args: argparse.Namespace) -> Any:
     return _open(data_dir=Path(args.data_dir) if args.data_dir else None, daily_backup=True)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, looking the version up only when asked (it costs an import of importlib.metadata)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        import caseapp
+
+        print(f"CaseApp {caseapp.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     from caseapp import commands, commands_deadlines, commands_safety
     from caseapp.bundle import cli as bundle_cli
@@ -59,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("CaseApp: cases, hearings, deadlines and evidence for French administrative litigation."),
         epilog=_("With no command, the desktop application starts."),
     )
-    parser.add_argument("--version", action="version", version=f"CaseApp {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help=_("show the version and exit"))
     parser.add_argument(
         "--data-dir", metavar="DIR", help=_("use this data folder (default: CASEAPP_DATA_DIR or the user data folder)")
     )
@@ -90,14 +99,29 @@ def _opens_a_bundle(argv: list[str]) -> bool:
     return bool(rest) and rest[0].lower().endswith(".casebundle")
 
 
+def _only_data_dir(argv: list[str]) -> bool:
+    """No command at all (at most ``--data-dir DIR``): the person wants the window, and quickly."""
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--data-dir" and rest:
+            rest.pop(0)
+        elif not arg.startswith("--data-dir="):
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if _opens_a_bundle(argv):  # double-clicked in a file manager: the application opens its import preview
+    if _only_data_dir(argv) or _opens_a_bundle(
+        argv
+    ):  # double-clicked in a file manager: the application opens its import preview
         for index, arg in enumerate(argv):
             if arg == "--data-dir" and index + 1 < len(argv):
                 os.environ["CASEAPP_DATA_DIR"] = argv[index + 1]
             elif arg.startswith("--data-dir="):
                 os.environ["CASEAPP_DATA_DIR"] = arg.split("=", 1)[1]
+        # Straight to the window: building the parser would load every command's module first.
         return start_gui([arg for arg in argv if arg.lower().endswith(".casebundle")])
     parser = build_parser()
     args = parser.parse_args(argv)
