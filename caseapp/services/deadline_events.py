@@ -11,16 +11,25 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import load_only
 
 from caseapp.dates import PARIS
 from caseapp.domain import holidays_fr
 from caseapp.domain.deadline_rules import get_rule
 from caseapp.domain.deadlines import ComputedDeadline, compute_deadline, implicit_decision_birth
-from caseapp.domain.enums import AccessStatus, DeadlineStatus, FilingKind, HearingStatus, PartyRole, Procedure
-from caseapp.i18n import current_language
+from caseapp.domain.enums import (
+    AccessStatus,
+    DeadlineStatus,
+    FilingKind,
+    HearingStatus,
+    PartyRole,
+    Procedure,
+    Residence,
+)
 from caseapp.services.fields import stored
 from caseapp.services.uow import UnitOfWork
 from caseapp.store import models as m
@@ -69,7 +78,16 @@ def case_context(session: Any, case_id: uuid.UUID | None) -> Context:
 def _compute(rule_id: str, trigger: date | datetime, context: Context, **kwargs: Any) -> ComputedDeadline:
     rule = get_rule(rule_id)
     residence = context.residence if rule.distance_extension else "france"
-    return compute_deadline(rule_id, trigger, seat=context.seat, residence=residence, **kwargs)
+    return _compute_cached(rule_id, trigger, context.seat, residence, tuple(sorted(kwargs.items())))
+
+
+@lru_cache(maxsize=65536)
+def _compute_cached(
+    rule_id: str, trigger: date | datetime, seat: str, residence: str, options: tuple[tuple[str, Any], ...]
+) -> ComputedDeadline:
+    # The engine is pure: the same rule, day, seat and options always give the same deadline, and in a
+    # recomputation of thousands of cases many hearings and decisions share their day.
+    return compute_deadline(rule_id, trigger, seat=seat, residence=residence, **dict(options))
 
 
 def _birth(received: date, months: int, what_fr: str, what_en: str) -> tuple[date, tuple[str, ...], tuple[str, ...]]:
@@ -171,13 +189,15 @@ def plan_request(
     return plans
 
 
-def _apply(deadline: m.Deadline, plan: Planned) -> dict[str, list[Any]]:
+def _values(plan: Planned, overridden: bool) -> dict[str, Any]:
+    """What a computed deadline's columns must hold. The stored title is the rule's French label (screens and
+    documents name rule deadlines in their own language from ``rule_id``), so recomputing never depends on
+    the language of whoever runs it."""
     computed = plan.computed
     rule = get_rule(plan.rule_id)
-    lang = current_language()
     due = computed.last_day or _reasonable_time(computed)
     values = {
-        "title": rule.label(lang),
+        "title": rule.label_fr,
         "rule_id": plan.rule_id,
         "legal_basis": rule.legal_basis,
         "trigger_on": plan.trigger_on,
@@ -186,10 +206,16 @@ def _apply(deadline: m.Deadline, plan: Planned) -> dict[str, list[Any]]:
         "explanation_en": "\n".join(plan.lead_en + computed.steps_en),
         "flags": list(computed.flag_codes),
     }
-    if deadline.override_reason:
-        values["computed_due_on"] = due
-    else:
-        values["due_on"] = due
+    values["computed_due_on" if overridden else "due_on"] = due
+    return values
+
+
+def _differs(row: Any, values: dict[str, Any]) -> bool:
+    return any(getattr(row, name) != new for name, new in values.items())
+
+
+def _apply(deadline: m.Deadline, plan: Planned, values: dict[str, Any] | None = None) -> dict[str, list[Any]]:
+    values = values or _values(plan, bool(deadline.override_reason))
     diff: dict[str, list[Any]] = {}
     for name, new in values.items():
         old = getattr(deadline, name)
@@ -217,10 +243,11 @@ def reconcile(
     *,
     case_id: uuid.UUID | None,
     request_id: uuid.UUID | None = None,
-    existing: dict[str, m.Deadline] | None = None,
+    existing: dict[str, Any] | None = None,
 ) -> int:
     """Make the stored deadlines of one trigger match the plan (add, recompute, remove); return how many
-    deadlines changed. ``existing`` (rule id → deadline) may be given when working in bulk."""
+    deadlines changed. ``existing`` (rule id → deadline) may be given when working in bulk, as ORM objects or as
+    plain rows with the same attribute names (a row is loaded as an object only when it must change)."""
     if existing is None:
         existing = {
             d.rule_id: d
@@ -233,6 +260,8 @@ def reconcile(
     changed = 0
     for rule_id, deadline in existing.items():
         if rule_id not in wanted and DeadlineStatus(deadline.status) == DeadlineStatus.OPEN:
+            if not isinstance(deadline, m.Deadline):
+                deadline = uow.session.get(m.Deadline, deadline.id)
             uow.session.delete(deadline)
             changed += 1
             uow.audit(
@@ -268,7 +297,12 @@ def reconcile(
         else:
             if deadline.case_id != case_id:
                 deadline.case_id = case_id
-            diff = _apply(deadline, plan)
+            values = _values(plan, bool(deadline.override_reason))
+            if not isinstance(deadline, m.Deadline):
+                if not _differs(deadline, values) and deadline.case_id == case_id:
+                    continue
+                deadline = uow.session.get(m.Deadline, deadline.id)
+            diff = _apply(deadline, plan, values)
             if diff:
                 changed += 1
                 uow.audit("recompute", "deadline", deadline.id, f"{deadline.title}", case_id=case_id, changes=diff)
@@ -315,33 +349,83 @@ def resync_everything(uow: UnitOfWork) -> int:
     session = uow.session
     order = ["france", "overseas", "abroad"]
     applicants: dict[uuid.UUID, set[str]] = {}
-    for case_id, residence in session.execute(
+    # Only applicants living far away can change a case's time limits, and they are few: read those, then
+    # whether the same cases also have an applicant in France (the nearest applicant decides).
+    applicant_residence = (
         select(m.CaseParty.case_id, m.Party.residence)
         .join(m.Party, m.Party.id == m.CaseParty.party_id)
         .where(m.CaseParty.role == PartyRole.APPLICANT)
-    ).all():
+    )
+    far = session.execute(applicant_residence.where(m.Party.residence != Residence.FRANCE)).all()
+    for case_id, residence in far:
         applicants.setdefault(case_id, set()).add(residence.value)
+    if applicants:
+        near = applicant_residence.where(
+            m.Party.residence == Residence.FRANCE, m.CaseParty.case_id.in_(list(applicants))
+        )
+        for case_id, residence in session.execute(near).all():
+            applicants[case_id].add(residence.value)
     contexts: dict[uuid.UUID | None, Context] = {None: Context(holidays_fr.METROPOLE, "france")}
     procedures: dict[uuid.UUID, Procedure | None] = {}
     for case_id, court, procedure in session.execute(select(m.Case.id, m.Case.court, m.Case.procedure)).all():
         residence = min(applicants.get(case_id, set()), key=order.index, default="france")
         contexts[case_id] = Context(holidays_fr.court_seat(court or ""), residence)
         procedures[case_id] = procedure
-    existing: dict[uuid.UUID, dict[str, m.Deadline]] = {}
-    for deadline in session.scalars(select(m.Deadline).where(m.Deadline.rule_id.is_not(None))):
-        if deadline.trigger_id is not None and deadline.rule_id:
-            existing.setdefault(deadline.trigger_id, {})[deadline.rule_id] = deadline
+    existing: dict[uuid.UUID, dict[str, Any]] = {}
+    columns = [
+        m.Deadline.id, m.Deadline.trigger_id, m.Deadline.rule_id, m.Deadline.case_id, m.Deadline.status,
+        m.Deadline.override_reason, m.Deadline.title, m.Deadline.legal_basis, m.Deadline.trigger_on,
+        m.Deadline.arguable_on, m.Deadline.explanation_fr, m.Deadline.explanation_en, m.Deadline.flags,
+        m.Deadline.due_on, m.Deadline.computed_due_on,
+    ]  # fmt: skip
+    for row in session.execute(select(*columns).where(m.Deadline.rule_id.is_not(None))):
+        if row.trigger_id is not None and row.rule_id:
+            existing.setdefault(row.trigger_id, {})[row.rule_id] = row
     steps: dict[uuid.UUID, dict[AccessStatus, date]] = {}
     for step in session.scalars(select(m.AccessRequestStep).order_by(m.AccessRequestStep.on)):
         steps.setdefault(step.request_id, {})[step.status] = step.on
     changed = 0
+    # Only the events that can start a time limit, or that started one before, are loaded — and only the
+    # columns the rules read: a full load of every filing and hearing would cost more than the arithmetic.
+    triggers = select(m.Deadline.trigger_id).where(m.Deadline.rule_id.is_not(None))
+    decisions = [k for k in FilingKind if k.is_decision]
+    filings = select(m.Filing).options(
+        load_only(
+            m.Filing.id,
+            m.Filing.case_id,
+            m.Filing.kind,
+            m.Filing.filed_on,
+            m.Filing.notified_on,
+            m.Filing.received_on,
+            m.Filing.appeal_routes_stated,
+            m.Filing.acknowledged,
+            raiseload=True,
+        )
+    )
+    filings = filings.where(
+        or_(
+            and_(m.Filing.kind.in_(decisions), m.Filing.notified_on.is_not(None)),
+            m.Filing.kind.in_([*SILENCE_MONTHS, FilingKind.PLAINTE_CNIL]),
+            m.Filing.id.in_(triggers),
+        )
+    )
+    live = [HearingStatus.SCHEDULED, HearingStatus.POSTPONED]
+    hearings = (
+        select(m.Hearing)
+        .options(
+            load_only(
+                m.Hearing.id, m.Hearing.case_id, m.Hearing.starts_at, m.Hearing.status, m.Hearing.urgent, raiseload=True
+            )
+        )
+        .where(or_(m.Hearing.status.in_(live), m.Hearing.id.in_(triggers)))
+    )
     with session.no_autoflush:
-        for filing in session.scalars(select(m.Filing)):
+        for filing in session.scalars(filings):
             plans = plan_filing(session, filing, contexts[filing.case_id], procedures.get(filing.case_id))
             changed += reconcile(
                 uow, "filing", filing.id, plans, case_id=filing.case_id, existing=existing.get(filing.id, {})
             )
-        for hearing in session.scalars(select(m.Hearing)):
+        for hearing in session.scalars(hearings):
             plans = plan_hearing(session, hearing, contexts[hearing.case_id])
             changed += reconcile(
                 uow, "hearing", hearing.id, plans, case_id=hearing.case_id, existing=existing.get(hearing.id, {})

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from caseapp import __version__
 from caseapp.domain import enums
+from caseapp.domain.deadline_rules import RULES
 from caseapp.errors import StorageError
 from caseapp.i18n import _, current_language
 from caseapp.services.core import Core
@@ -112,7 +113,9 @@ def calendar_lines(core: Core, *, now: datetime | None = None, lang: str | None 
         lines += _event(f"hearing-{hearing.id}@caseapp", hearing.version, hearing.updated_at, now, body)
     for deadline in deadlines:
         case = cases.get(deadline.case_id) if deadline.case_id else None
-        title = f"⚖ {deadline.title}" + (f" — {case.title}" if case else "")
+        rule = RULES.get(deadline.rule_id) if deadline.rule_id else None
+        name = rule.label(lang) if rule else deadline.title
+        title = f"⚖ {name}" + (f" — {case.title}" if case else "")
         cancelled = deadline.status in CANCELLED_DEADLINES
         explanation = deadline.explanation_fr if lang == "fr" else deadline.explanation_en
         description = "\n".join(part for part in (deadline.legal_basis, explanation, deadline.override_reason) if part)
