@@ -113,6 +113,14 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         what = _("Hearing") if item.kind == "hearing" else _("Deadline")
         case = f" — {item.case_title}" if item.case_title else ""
         print(f"{mark}{when}  {what}: {item.title}{case}")
+    if result.more:
+        print(_("… and {count} more in this period.").format(count=result.more))
+    if result.older_overdue:
+        print(
+            _(
+                "{count} older open deadlines are past by more than 90 days: review them and mark them done or missed."
+            ).format(count=result.older_overdue)
+        )
     if result.idle_cases:
         print()
         print(_("Cases with no hearing or deadline ahead:"))

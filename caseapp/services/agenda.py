@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from caseapp.domain.enums import CaseStatus, DeadlineStatus, HearingStatus
 from caseapp.services.core import Core
@@ -42,26 +42,45 @@ class Agenda:
     today: date
     items: tuple[AgendaItem, ...]
     idle_cases: tuple[CaseRow, ...]
+    older_overdue: int = 0  # open deadlines overdue for longer than the agenda shows: to review and close
+    more: int = 0  # items in the window beyond the ``limit`` shown
 
 
-def agenda(core: Core, *, days: int = 60, today: date | None = None) -> Agenda:
-    """Hearings from today and open deadlines up to ``days`` ahead; overdue open deadlines come first."""
+def agenda(
+    core: Core, *, days: int = 60, overdue_days: int = 90, limit: int = 500, today: date | None = None
+) -> Agenda:
+    """Hearings from today and open deadlines up to ``days`` ahead; open deadlines overdue by up to
+    ``overdue_days`` come first, and the older ones are counted (a case file kept for years would otherwise
+    bury this week under every deadline never marked done)."""
     today = today or datetime.now(PARIS).date()
+    oldest = today - timedelta(days=overdue_days)
     horizon = today + timedelta(days=days)
     start = datetime.combine(today, time.min, PARIS).astimezone(UTC)
     end = datetime.combine(horizon + timedelta(days=1), time.min, PARIS).astimezone(UTC)
     with reading(core) as session:
+        hearing_filter = (
+            m.Hearing.starts_at >= start,
+            m.Hearing.starts_at < end,
+            m.Hearing.status.in_([HearingStatus.SCHEDULED, HearingStatus.POSTPONED]),
+        )
+        deadline_filter = (
+            m.Deadline.status == DeadlineStatus.OPEN,
+            m.Deadline.due_on <= horizon,
+            m.Deadline.due_on >= oldest,
+        )
+        # At most ``limit`` of each, in date order: together they hold the first ``limit`` items of the merge.
         hearings = session.scalars(
-            select(m.Hearing)
-            .where(m.Hearing.starts_at >= start, m.Hearing.starts_at < end)
-            .where(m.Hearing.status.in_([HearingStatus.SCHEDULED, HearingStatus.POSTPONED]))
-            .order_by(m.Hearing.starts_at)
+            select(m.Hearing).where(*hearing_filter).order_by(m.Hearing.starts_at).limit(limit)
         ).all()
         deadlines = session.scalars(
-            select(m.Deadline)
-            .where(m.Deadline.status == DeadlineStatus.OPEN, m.Deadline.due_on <= horizon)
-            .order_by(m.Deadline.due_on)
+            select(m.Deadline).where(*deadline_filter).order_by(m.Deadline.due_on).limit(limit)
         ).all()
+        total = (session.scalar(select(func.count()).where(*hearing_filter)) or 0) + (
+            session.scalar(select(func.count()).where(*deadline_filter)) or 0
+        )
+        older = session.scalar(
+            select(func.count()).where(m.Deadline.status == DeadlineStatus.OPEN, m.Deadline.due_on < oldest)
+        )
         case_ids = {h.case_id for h in hearings} | {d.case_id for d in deadlines if d.case_id}
         cases = {c.id: c for c in session.scalars(select(m.Case).where(m.Case.id.in_(case_ids)))} if case_ids else {}
         busy = select(m.Hearing.case_id).where(
@@ -108,4 +127,11 @@ def agenda(core: Core, *, days: int = 60, today: date | None = None) -> Agenda:
                 )
             )
         items.sort(key=lambda i: (not i.overdue, i.day, i.at or datetime.combine(i.day, time.max, PARIS)))
-        return Agenda(today=today, items=tuple(items), idle_cases=tuple(case_row(c) for c in idle))
+        shown = tuple(items[:limit])
+        return Agenda(
+            today=today,
+            items=shown,
+            idle_cases=tuple(case_row(c) for c in idle),
+            older_overdue=older or 0,
+            more=total - len(shown),
+        )

@@ -57,7 +57,8 @@ def fts_query(typed: str) -> str | None:
     if not words:
         return None
     quoted = ['"' + word.replace('"', "") + '"' for word in words]
-    quoted[-1] += "*"
+    if len(words[-1]) >= 2:  # a single letter as a prefix matches nearly everything: wait for the next one
+        quoted[-1] += "*"
     return " ".join(quoted)
 
 
@@ -90,21 +91,31 @@ def search(core: Core, typed: str, *, limit: int = 50, case_id: uuid.UUID | None
 def _search_sqlite(
     session: Session, query: str, limit: int, case_id: uuid.UUID | None
 ) -> list[tuple[str, uuid.UUID, uuid.UUID | None, str, str]]:
+    """Records whose title matches come first, then those whose text does; newest first within each.
+
+    Ordering by the index's own row order lets SQLite stop after ``limit`` matches; ranking by relevance
+    (bm25) would score every match first — 100 ms and more for a common word in 100,000 hearing notes.
+    """
     sql = (
         "SELECT e.kind, e.record_id, e.case_id, e.title, "
         "snippet(search_fts, -1, '«', '»', '…', 12) "
         "FROM search_fts JOIN search_entries e ON e.entry_id = search_fts.rowid "
-        "WHERE search_fts MATCH :query {scope} ORDER BY rank LIMIT :limit"
+        "WHERE search_fts MATCH :query {scope} ORDER BY search_fts.rowid DESC LIMIT :limit"
     )
-    params: dict[str, object] = {"query": query, "limit": limit}
+    params: dict[str, object] = {"limit": limit}
     scope = ""
     if case_id is not None:
         scope = "AND e.case_id = :case_id"
         params["case_id"] = case_id.hex
-    result = session.execute(text(sql.format(scope=scope)), params).all()
+    statement = text(sql.format(scope=scope))
+    rows = session.execute(statement, params | {"query": "{title} : " + query}).all()
+    if len(rows) < limit:
+        seen = {row[1] for row in rows}
+        more = session.execute(statement, params | {"query": query}).all()
+        rows += [row for row in more if row[1] not in seen][: limit - len(rows)]
     return [
         (kind, uuid.UUID(record), uuid.UUID(case) if case else None, title, snippet)
-        for kind, record, case, title, snippet in result
+        for kind, record, case, title, snippet in rows
     ]
 
 
