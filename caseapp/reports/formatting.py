@@ -12,47 +12,17 @@ from datetime import UTC, date, datetime
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
+from caseapp.dates import MONTHS_EN, MONTHS_FR, WEEKDAYS_EN, WEEKDAYS_FR
 from caseapp.domain.enums import LabelledEnum
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = ZoneInfo("Europe/Paris")  # as caseapp.dates.PARIS
 NBSP = "\u00a0"  # no-break space: "10 h 00", "n° 12"
 NNBSP = "\u202f"  # narrow no-break space: before « : » and inside « guillemets »
 DASH = "—"
 
-_MONTHS = {
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-_WEEKDAYS = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
+# The names of months and days are the date module's, so documents and screens never disagree.
+_MONTHS = {"fr": MONTHS_FR, "en": MONTHS_EN}
+_WEEKDAYS = {"fr": WEEKDAYS_FR, "en": WEEKDAYS_EN}
 # C0 controls other than tab and newline, DEL, and the C1 block: ReportLab cannot print them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
