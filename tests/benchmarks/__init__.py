@@ -1,0 +1,1 @@
+"""Benchmarks: CaseApp measured against its floors (not collected by pytest). See README.md."""
