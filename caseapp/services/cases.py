@@ -20,6 +20,7 @@ from caseapp.services.search import created_here, index_record, unindex_case
 from caseapp.services.uow import UnitOfWork, reading
 from caseapp.services.views import CaseDetail, CaseRow, Changes
 from caseapp.store import models as m
+from caseapp.store.engine import fold
 
 CASE_FORM = f.Form(
     {
@@ -195,8 +196,8 @@ def get_case(core: Core, case_id: uuid.UUID) -> CaseDetail:
 
 SORTABLE = {
     "updated_at": m.Case.updated_at,
-    "title": func.lower(m.Case.title),  # people expect "alpha" before "Bravo"
-    "court": func.lower(m.Case.court),
+    "title": func.caseapp_fold(m.Case.title),  # people expect "alpha" before "Bravo", "État" among the E
+    "court": func.caseapp_fold(m.Case.court),
     "court_number": m.Case.court_number,
     "status": m.Case.status,
     "procedure": m.Case.procedure,
@@ -208,18 +209,18 @@ def _filtered(statement: Any, status: str | CaseStatus | None, text: str | None,
     if status:
         statement = statement.where(m.Case.status == CaseStatus.parse(status, field="status"))
     if text and text.strip():
-        pattern = f"%{text.strip().lower()}%"
+        pattern = f"%{fold(text.strip())}%"
         statement = statement.where(
             or_(
-                func.lower(m.Case.title).like(pattern),
-                func.lower(m.Case.reference).like(pattern),
-                func.lower(m.Case.court).like(pattern),
-                func.lower(m.Case.court_number).like(pattern),
+                func.caseapp_fold(m.Case.title).like(pattern),
+                func.caseapp_fold(m.Case.reference).like(pattern),
+                func.caseapp_fold(m.Case.court).like(pattern),
+                func.caseapp_fold(m.Case.court_number).like(pattern),
             )
         )
     if tag:
         statement = statement.where(
-            m.Case.id.in_(select(m.CaseTag.case_id).where(func.lower(m.CaseTag.tag) == tag.lower()))
+            m.Case.id.in_(select(m.CaseTag.case_id).where(func.caseapp_fold(m.CaseTag.tag) == fold(tag)))
         )
     return statement
 

@@ -20,6 +20,7 @@ from caseapp.services.loaders import get_or_404, party_view
 from caseapp.services.uow import UnitOfWork, reading
 from caseapp.services.views import PartyView
 from caseapp.store import models as m
+from caseapp.store.engine import fold
 
 PARTY_FORM = f.Form(
     {
@@ -78,7 +79,8 @@ def add_party(
             party = get_or_404(uow.session, m.Party, party_id, N_("party"))
         else:
             party_values = PARTY_FORM.clean({"name": name, "kind": kind, "residence": residence})
-            party = uow.session.scalar(select(m.Party).where(func.lower(m.Party.name) == party_values["name"].lower()))
+            same_name = func.caseapp_fold(m.Party.name) == fold(party_values["name"])
+            party = uow.session.scalar(select(m.Party).where(same_name).limit(1))
             if party is None:
                 party = m.Party(id=uuid.uuid4(), **party_values)
                 uow.session.add(party)

@@ -7,7 +7,6 @@ Services keep one ``search_entries`` row per record; on SQLite an FTS5 index wit
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 
 from sqlalchemy import delete, func, or_, select, text
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from caseapp.services.core import Core
 from caseapp.services.uow import reading
 from caseapp.services.views import SearchHit
+from caseapp.store.engine import fold as engine_fold
 from caseapp.store.models import Case, SearchEntry
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -121,8 +121,7 @@ def _search_sqlite(
 
 def fold(value: str) -> str:
     """The same folding as the database's ``caseapp_fold``: lower case, accents off, œ → oe."""
-    lowered = value.lower().replace("œ", "oe").replace("æ", "ae")
-    return "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
+    return engine_fold(value) or ""
 
 
 def _search_postgresql(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -12,9 +13,19 @@ from sqlalchemy.orm import Session, sessionmaker
 BUSY_TIMEOUT_MS = 10_000
 
 
+def fold(value: str | None) -> str | None:
+    """Lower case without accents, œ → oe: how names are compared ("etat" finds "Conseil d'État"). The same
+    folding as PostgreSQL's ``caseapp_fold`` (migration 0004); SQLite's own lower() only folds ASCII."""
+    if value is None:
+        return None
+    lowered = value.lower().replace("œ", "oe").replace("æ", "ae")
+    return "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
+
+
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Let SQLAlchemy issue BEGIN itself so a whole service call is one transaction.
     dbapi_connection.isolation_level = None
+    dbapi_connection.create_function("caseapp_fold", 1, fold, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -116,6 +116,8 @@ opinion_cases = Table(
 
 class Case(Edited):
     __tablename__ = "cases"
+    # The case list filters by status and shows the most recently changed first.
+    __table_args__ = (Index("ix_cases_status_updated_at", "status", "updated_at"),)
     title: Mapped[str] = mapped_column(String(300))
     reference: Mapped[str | None] = mapped_column(String(80))
     court: Mapped[str | None] = mapped_column(String(200))
@@ -259,6 +261,8 @@ class AccessRequestStep(Edited):
 
 class Deadline(Edited):
     __tablename__ = "deadlines"
+    # The agenda reads open deadlines in date order.
+    __table_args__ = (Index("ix_deadlines_status_due_on", "status", "due_on"),)
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     request_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("access_requests.id", ondelete="CASCADE"), index=True

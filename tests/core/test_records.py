@@ -193,3 +193,13 @@ def test_notes_can_keep_their_author_and_rule_deadlines_speak_the_readers_langua
         }
     finally:
         set_language("en")
+
+
+def test_accented_names_match_whatever_their_case_or_accents(core: Core) -> None:
+    first = cases.create_case(core, title="Capteurs sonores", court="Conseil d'État")
+    second = cases.create_case(core, title="Autre affaire")
+    one = parties.add_party(core, first.id, name="Ville de Saint-Étienne", role="respondent")
+    two = parties.add_party(core, second.id, name="VILLE DE SAINT-ÉTIENNE", role="respondent")
+    assert one.party_id == two.party_id  # one city, not two
+    assert [r.title for r in cases.list_cases(core, text="etat")] == ["Capteurs sonores"]
+    assert [r.title for r in cases.list_cases(core, text="ÉTAT")] == ["Capteurs sonores"]
