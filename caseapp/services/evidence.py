@@ -151,19 +151,7 @@ def restore_evidence(core: Core, view: EvidenceView) -> EvidenceView:
             file_id=file_id,
             example=view.example,
         )
-        with uow.session.no_autoflush:
-            _check(uow, item)
-        uow.session.add(item)
-        created_here(uow.session, item.id)
-        uow.flush()
-        _index(uow.session, item)
-        uow.audit(
-            "create",
-            "evidence",
-            item.id,
-            _("Exhibit restored: {description}").format(description=_describe(item)),
-            case_id=item.case_id,
-        )
+        _insert(uow, item, _("Exhibit restored: {description}"))
         uow.commit()
     return get_evidence(core, view.id)
 
@@ -171,6 +159,24 @@ def restore_evidence(core: Core, view: EvidenceView) -> EvidenceView:
 def delete_evidence(core: Core, evidence_id: uuid.UUID, *, expected_version: int | None = None) -> uuid.UUID | None:
     """Delete an exhibit. Its stored file stays in the store (other exhibits or the history may need it)."""
     return records.delete(core, EVIDENCE, evidence_id, expected_version=expected_version)
+
+
+def _insert(uow: UnitOfWork, item: m.Evidence, summary: str, changes: dict[str, Any] | None = None) -> None:
+    """Check, add and index a new exhibit built outside the generic create (file intake, undo)."""
+    with uow.session.no_autoflush:
+        _check(uow, item)
+    uow.session.add(item)
+    created_here(uow.session, item.id)
+    uow.flush()
+    _index(uow.session, item)
+    uow.audit(
+        "create",
+        "evidence",
+        item.id,
+        summary.format(description=_describe(item)),
+        case_id=item.case_id,
+        changes={"number": item.number, "title": item.title} | (changes or {}),
+    )
 
 
 def _stored_file(uow: UnitOfWork, intake: Intake) -> m.StoredFile:
@@ -221,25 +227,11 @@ def add_evidence_file(
             item = m.Evidence(
                 id=record_id or uuid.uuid4(), case_id=case_id, file_id=stored.id, example=example, **cleaned
             )
-            with uow.session.no_autoflush:
-                _check(uow, item)
-            uow.session.add(item)
-            created_here(uow.session, item.id)
-            uow.flush()
-            _index(uow.session, item)
-            uow.audit(
-                "create",
-                "evidence",
-                item.id,
-                _("Exhibit added: {description}").format(description=_describe(item)),
-                case_id=case_id,
-                changes={
-                    "number": item.number,
-                    "title": item.title,
-                    "file": intake.original_name,
-                    "sha256": intake.sha256,
-                    "size": intake.size,
-                },
+            _insert(
+                uow,
+                item,
+                _("Exhibit added: {description}"),
+                {"file": intake.original_name, "sha256": intake.sha256, "size": intake.size},
             )
             uow.commit()
             evidence_id = item.id
