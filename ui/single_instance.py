@@ -7,6 +7,10 @@ listens but does not answer (a CaseApp that hangs), the second one says so and l
 go on anyway.
 
 The protocol is one line of JSON each way: ``{"argv": [...]}`` then ``ok``.
+
+Who is first is settled by a lock file in the data folder (``ui.instance_lock``), which costs nothing at start;
+this module, and Qt's network module with it, is loaded only by a CaseApp that found the lock taken, and by the
+first one once its window has painted (``listen_later``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 CONNECT_MS = 500
 ANSWER_MS = 3000
+STARTING_MS = 8000  # how long a first CaseApp that holds the lock may take to open its socket
 MAX_MESSAGE = 64 * 1024
 
 FORWARDED = "forwarded"  # the first CaseApp took the arguments: this one can leave
@@ -128,6 +133,22 @@ class InstanceServer(QObject):
     def _forget(self, socket: QLocalSocket) -> None:
         self._buffers.pop(socket, None)
         socket.deleteLater()
+
+
+def hand_over(name: str, argv: list[str], *, answer_ms: int = ANSWER_MS, starting_ms: int = STARTING_MS) -> str:
+    """Hand ``argv`` to the CaseApp that holds the data folder's lock: FORWARDED, or SILENT when it never
+    answers. It may have taken the lock a moment ago and not be listening yet, so an absent socket is tried
+    again until ``starting_ms`` have passed."""
+    import time
+
+    deadline = time.monotonic() + starting_ms / 1000
+    while True:
+        state = forward(name, argv, answer_ms=answer_ms)
+        if state != ABSENT:
+            return state
+        if time.monotonic() >= deadline:
+            return SILENT
+        time.sleep(0.1)
 
 
 def claim(name: str, argv: list[str], *, answer_ms: int = ANSWER_MS) -> tuple[str, InstanceServer | None]:
