@@ -8,7 +8,6 @@ whatever the interface says).
 
 from __future__ import annotations
 
-import locale
 import os
 from functools import cache
 from pathlib import Path
@@ -102,6 +101,8 @@ def system_language() -> str:
         if value:
             code = value.split(":")[0][:2].lower()
             return code if code in SUPPORTED else "en"
+    import locale  # only when no language was chosen
+
     loc = locale.getlocale()[0] or ""
     return "fr" if loc.lower().startswith("fr") else "en"
 

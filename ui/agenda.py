@@ -3,7 +3,7 @@ date — and the active cases with nothing coming, which deserve a look. An empt
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -22,7 +22,7 @@ from caseapp.i18n import N_, _
 from ui import spacing, style
 from ui.actions import make_action
 from ui.context import AppContext
-from ui.formatting import PARIS, short_date, short_time
+from ui.formatting import short_date, short_time, today
 from ui.i18n import label
 from ui.icons import icon
 from ui.models.table import Column, RecordTableModel
@@ -44,8 +44,8 @@ REFRESH_KINDS = {"case", "hearing", "deadline", "filing", "access_request"}
 
 
 def _when(day: date) -> str:
-    today = datetime.now(PARIS).date()
-    delta = (day - today).days
+    now = today()
+    delta = (day - now).days
     if delta == 0:
         return _("Today")
     if delta == 1:

@@ -16,19 +16,23 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
 
 from caseapp.i18n import _
-from ui.context import location_from, new_context, open_case_file, warm_up_date_parser
+from ui.context import Location, location_from, new_context, open_case_file, warm_up_date_parser
 from ui.errors import install_excepthook
+from ui.first_paint import after_first_paint
 from ui.i18n import QtTranslations, choose_language
 from ui.icons import app_icon
 from ui.settings import Settings
 from ui.shell import Shell
+
+if TYPE_CHECKING:
+    from ui.instance_lock import InstanceLock
 
 
 def _setup_logging() -> None:
@@ -44,30 +48,6 @@ def _setup_logging() -> None:
     root = logging.getLogger("caseapp")
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-
-
-class _FirstPaint(QObject):
-    """Calls back once the window has painted: heavy loading waits until the person sees the window."""
-
-    def __init__(self, window: QWidget, then: Callable[[], object]) -> None:
-        super().__init__(window)
-        self._then: Callable[[], object] | None = then
-        window.installEventFilter(self)
-        QTimer.singleShot(500, self._fire)  # in case no paint event reaches the filter (minimised start…)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Paint, QEvent.Type.UpdateRequest):
-            QTimer.singleShot(0, self._fire)
-        return False
-
-    def _fire(self) -> None:
-        if self._then is not None:
-            then, self._then = self._then, None
-            then()
-
-
-def after_first_paint(window: QWidget, then: Callable[[], object]) -> None:
-    _FirstPaint(window, then)
 
 
 def _go_on_anyway(where: str) -> bool:
@@ -95,7 +75,8 @@ def _go_on_anyway(where: str) -> bool:
 
 class _OpenedFiles(QObject):
     """macOS hands a double-clicked document to the running application as a FileOpen event, not on the
-    command line: pass it on like a command-line argument."""
+    command line: pass it on like a command-line argument. Installed on macOS only: an application-wide filter
+    sees every event of every widget, which costs Python calls (and Qt types made on the fly) all day long."""
 
     def __init__(self, app: QApplication, shell: Shell) -> None:
         super().__init__(app)
@@ -111,10 +92,56 @@ class _OpenedFiles(QObject):
         return False
 
 
+def _claim_folder(location: Location, arguments: list[str]) -> tuple[bool, InstanceLock | None, Any]:
+    """Become the CaseApp of this data folder, or hand the arguments to the one that is.
+
+    Returns (go on?, the lock held, a server already listening). The lock file answers at once in the usual
+    case; the socket (and Qt's network module) is only needed when another CaseApp holds it, or where no lock
+    can be taken.
+    """
+    from ui.instance_lock import LockState, try_lock
+
+    folder = location.data_dir
+    if folder is None:
+        from caseapp.config import data_dir
+
+        folder = data_dir()
+    state, lock = try_lock(folder)
+    if state is LockState.ACQUIRED:
+        return True, lock, None
+    from ui import single_instance
+
+    name = single_instance.server_name(location.data_dir)
+    if state is LockState.TAKEN:
+        outcome = single_instance.hand_over(name, arguments)
+        server = None
+    else:
+        outcome, server = single_instance.claim(name, arguments)
+    if outcome == single_instance.FORWARDED:
+        return False, None, None  # the CaseApp already open on this data folder took over
+    if outcome == single_instance.SILENT and not _go_on_anyway(location.describe()):
+        return False, None, None
+    return True, None, server
+
+
+def _listen(location: Location, shell: Shell, app: QApplication) -> Any:
+    """The first CaseApp on the folder opens its socket for later ones (after the window has painted)."""
+    from ui import single_instance
+
+    server = single_instance.InstanceServer(single_instance.server_name(location.data_dir), app)
+    if not server.listen():
+        logging.getLogger("caseapp.ui").warning("cannot listen for other CaseApps on this data folder")
+    _receive(server, shell)
+    return server
+
+
+def _receive(server: Any, shell: Shell) -> None:
+    server.arguments_received.connect(lambda args: shell.window.handle_arguments(args) if shell.window else None)
+
+
 def run(argv: list[str]) -> int:
     """Start the desktop application; returns the exit code. ``argv``: the command line after the program name
     (a ``.casebundle`` path in it opens that bundle's import preview)."""
-    QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
     app.setApplicationName("CaseApp")
@@ -127,26 +154,34 @@ def run(argv: list[str]) -> int:
     translations.apply(app, choose_language(settings.preferences().language))
     location = location_from(settings, dict(os.environ))
     arguments = [arg for arg in argv if not arg.startswith("-")]
-    server = None
+    lock: InstanceLock | None = None
+    servers: list[Any] = []
     if os.environ.get("CASEAPP_SINGLE_INSTANCE", "1") != "0":
-        from ui import single_instance
-
-        state, server = single_instance.claim(single_instance.server_name(location.data_dir), arguments)
-        if state == single_instance.FORWARDED:
-            return 0  # the CaseApp already open on this data folder took over
-        if state == single_instance.SILENT and not _go_on_anyway(location.describe()):
+        go_on, lock, server = _claim_folder(location, arguments)
+        if not go_on:
             return 0
+        if server is not None:
+            server.setParent(app)
+            servers.append(server)
     ctx = new_context(settings, location, open_now=False)
     install_excepthook(ctx.errors)
     shell = Shell(app, ctx, translations)
     window = shell.start()
-    _OpenedFiles(app, shell)
-    if server is not None:
-        server.setParent(app)
-        server.arguments_received.connect(lambda args: shell.window.handle_arguments(args) if shell.window else None)
+    for server in servers:
+        _receive(server, shell)
     if any(arg.lower().endswith(".casebundle") for arg in arguments):
         window.handle_arguments(arguments)
-    after_first_paint(window, lambda: (_setup_logging(), open_case_file(ctx), warm_up_date_parser()))
+
+    def after_paint() -> None:
+        _setup_logging()
+        open_case_file(ctx)
+        if lock is not None:
+            servers.append(_listen(location, shell, app))
+        if sys.platform == "darwin":
+            _OpenedFiles(app, shell)
+        warm_up_date_parser()
+
+    after_first_paint(window, after_paint)
     smoke = os.environ.get("CASEAPP_SMOKE_QUIT_MS")
     if smoke:
         with contextlib.suppress(ValueError):
@@ -154,8 +189,10 @@ def run(argv: list[str]) -> int:
     try:
         code = app.exec()
     finally:
-        if server is not None:
+        for server in servers:
             server.close()  # the next CaseApp on this folder is the first again
+        if lock is not None:
+            lock.release()
         if shell.window is not None:
             shell.window.save_state()
         ctx.close()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
@@ -21,8 +20,7 @@ if TYPE_CHECKING:
     from caseapp.services.core import Core
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Which case file to open: a data folder (None = the default) and maybe a database server."""
 
     data_dir: Path | None
@@ -33,16 +31,28 @@ class Location:
         return self.url or (str(self.data_dir) if self.data_dir else "")
 
 
-@dataclass
 class AppContext:
-    settings: Settings
-    errors: ErrorPresenter
-    tasks: TaskManager
-    events: Events
-    undo: QUndoStack
-    prompts: Prompts
-    location: Location
-    versions: dict[object, int] = field(default_factory=dict)  # record id -> last version seen (see ui.undo)
+    """(A plain class, like the few others on the way to the first paint: a dataclass costs a code generation.)"""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        errors: ErrorPresenter,
+        tasks: TaskManager,
+        events: Events,
+        undo: QUndoStack,
+        prompts: Prompts,
+        location: Location,
+    ) -> None:
+        self.settings = settings
+        self.errors = errors
+        self.tasks = tasks
+        self.events = events
+        self.undo = undo
+        self.prompts = prompts
+        self.location = location
+        self.versions: dict[object, int] = {}  # record id -> last version seen (see ui.undo)
 
     @property
     def core(self) -> Core:

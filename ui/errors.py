@@ -11,9 +11,8 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QApplication, QWidget
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("caseapp.ui")
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
     title: str
     text: str
     details: str

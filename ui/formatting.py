@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, tzinfo
+from functools import cache
 
 from caseapp.i18n import _, current_language
 
-PARIS = ZoneInfo("Europe/Paris")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DASH = "—"
 
 
+@cache
+def paris_zone() -> tzinfo:
+    """Europe/Paris (loaded on first use: the time-zone database is not needed to paint the first window)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/Paris")
+
+
+def today() -> date:
+    """Today's date in Paris, whatever the laptop's zone: the courts' calendar."""
+    return datetime.now(paris_zone()).date()
+
+
 def paris(moment: datetime) -> datetime:
-    return moment.astimezone(PARIS) if moment.tzinfo else moment
+    return moment.astimezone(paris_zone()) if moment.tzinfo else moment
 
 
 def short_date(day: date | None) -> str:
@@ -84,7 +96,7 @@ def sort_key(value: object) -> str | int | float:
     if isinstance(value, int | float):
         return value
     if isinstance(value, datetime):
-        return value.astimezone(PARIS).isoformat() if value.tzinfo else value.isoformat()
+        return value.astimezone(paris_zone()).isoformat() if value.tzinfo else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return str(value).casefold()

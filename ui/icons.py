@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
@@ -48,6 +48,12 @@ def _template(name: str) -> str:
     return resource_path("icons", f"{name}.svg").read_text(encoding="utf-8")
 
 
+@cache
+def _renderer(name: str, colour: str) -> QSvgRenderer:
+    """The parsed drawing of an icon in one colour, kept: icons repaint often (every hover of a list)."""
+    return QSvgRenderer(QByteArray(_template(name).replace("currentColor", colour).encode("utf-8")))
+
+
 def _colour(mode: QIcon.Mode) -> str:
     palette = QGuiApplication.palette()
     if mode == QIcon.Mode.Disabled:
@@ -65,11 +71,11 @@ class PaletteIconEngine(QIconEngine):
         self._name = name
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        svg = _template(self._name).replace("currentColor", _colour(mode))
-        renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-        renderer.render(painter, QRectF(rect))
+        _renderer(self._name, _colour(mode)).render(painter, QRectF(rect))
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        from PySide6.QtCore import Qt  # not at the top: see ui.main_window on the first paint
+
         pixmap = QPixmap(size)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)

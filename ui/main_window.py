@@ -1,8 +1,11 @@
 """The main window: a sidebar (Agenda, Cases, Search), the pages, the menus with every shortcut, and the window's
 remembered state.
 
-A page is built the first time it is shown (or asked for), with its modules: the window paints with only the page
-it opens on. Documents, bundles and dialogs are imported when first used.
+Start-up is in two stages (``ui.first_paint``). The first frame has the window itself: sidebar, menus with every
+shortcut, status line. The page it opens on is built right after that frame has painted, and every other page the
+first time it is shown (or asked for), each with its modules; documents, bundles and dialogs are imported when first
+used. Nothing on the way to the first frame imports ``Qt`` (the namespace): touching it makes 93 Python enums at once,
+about 40 ms, as long as the rest of that frame together. ``tests/ui/test_app.py`` checks it stays so.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -29,6 +32,7 @@ from caseapp.i18n import _
 from ui import spacing
 from ui.actions import make_action
 from ui.context import AppContext
+from ui.first_paint import after_first_paint
 from ui.icons import app_icon, icon
 from ui.shortcuts import keys
 
@@ -66,6 +70,7 @@ class MainWindow(QMainWindow):
         self.bundle_import: Any = None  # the last import started (ui.bundles.import_dialog.BundleImport)
         self._default_split = False
         self._core_ready = False
+        self._started = False  # the first frame has painted and the current page is built
         self._agenda: AgendaPage | None = None
         self._case_list: CaseListPanel | None = None
         self._case_view: CaseView | None = None
@@ -98,6 +103,13 @@ class MainWindow(QMainWindow):
             self._core_opened()
         else:
             self.statusBar().showMessage(_("Opening the case file…"))
+        after_first_paint(self, self.finish_start)
+
+    def finish_start(self) -> None:
+        """The second stage: build the page the window opened on (called once the first frame is on screen)."""
+        if not self._started:
+            self._started = True
+            self._page_chosen(self.sidebar.currentRow())
 
     # -- pages, built when first needed --------------------------------------------------------------------------
 
@@ -118,6 +130,8 @@ class MainWindow(QMainWindow):
         return self._agenda
 
     def _build_cases(self) -> None:
+        from PySide6.QtCore import Qt
+
         from ui.case_list import CaseListPanel
         from ui.case_view.view import CaseView
 
@@ -193,13 +207,8 @@ class MainWindow(QMainWindow):
         sidebar.setIconSize(QSize(22, 22))
         sidebar.setSpacing(2)
         sidebar.setFrameShape(QListWidget.Shape.NoFrame)
-        for name, text, icon_name in (
-            ("agenda", _("Agenda"), "agenda"),
-            ("cases", _("Cases"), "cases"),
-            ("search", _("Search"), "search"),
-        ):
+        for text, icon_name in ((_("Agenda"), "agenda"), (_("Cases"), "cases"), (_("Search"), "search")):  # PAGES
             item = QListWidgetItem(icon(icon_name), text, sidebar)
-            item.setData(Qt.ItemDataRole.UserRole, name)
             item.setSizeHint(QSize(spacing.SIDEBAR_WIDTH - 8, 40))
         sidebar.currentRowChanged.connect(self._page_chosen)
         return sidebar
@@ -364,10 +373,11 @@ class MainWindow(QMainWindow):
     def _page_chosen(self, row: int) -> None:
         if row < 0:
             return
-        self._page(PAGES[row])
+        if self._started:
+            self._page(PAGES[row])
         self.stack.setCurrentIndex(row)
         self.ctx.settings.last_page = PAGES[row]
-        if PAGES[row] == "search":
+        if PAGES[row] == "search" and self._started:
             self.search.focus_field()
         self._update_case_actions()
 
@@ -588,6 +598,8 @@ class MainWindow(QMainWindow):
         if self.ctx.tasks.ready:
             self.import_bundle(path)
         else:  # the case file is still opening: import once it is open
+            from PySide6.QtCore import Qt
+
             self.ctx.tasks.core_did_open.connect(
                 lambda: self.import_bundle(path), Qt.ConnectionType.SingleShotConnection
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from caseapp.i18n import _
 
@@ -65,6 +65,8 @@ class ProgressWatcher(QObject):
             dialog = QProgressDialog(self.progress.label, _("Cancel"), 0, 1000, self._parent)
             dialog.setObjectName("progress_dialog")
             dialog.setWindowTitle(_("Please wait"))
+            from PySide6.QtCore import Qt  # not at the top: this module is on the way to the first paint
+
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)

@@ -8,17 +8,15 @@ it cannot live inside it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QByteArray, QSettings
 
 FILE_NAME = "caseapp-ui.ini"
 
 
-@dataclass(frozen=True)
-class Preferences:
+class Preferences(NamedTuple):
     """What the settings dialog edits."""
 
     author_name: str

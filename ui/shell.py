@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from caseapp.i18n import _
 from ui.context import AppContext, location_from, opener
@@ -91,6 +91,8 @@ class Shell(QObject):
     # -- a case file that cannot be opened ----------------------------------------------------------------------
 
     def _core_failed(self, error: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         explanation = explain(error)
         box = QMessageBox(self.window)
         box.setObjectName("open_failed")

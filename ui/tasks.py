@@ -15,14 +15,12 @@ instead (``run_in_pool``), so a long rendering never holds up the next save. Its
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
 from caseapp.errors import Cancelled, StorageError
@@ -30,6 +28,8 @@ from caseapp.i18n import _
 from ui.progress import Progress, ProgressWatcher
 
 if TYPE_CHECKING:
+    import queue
+
     from caseapp.services.core import Core
 
 log = logging.getLogger("caseapp.ui.tasks")
@@ -43,17 +43,29 @@ class CoreUnavailable(StorageError):
     """The case file is not open (opening it failed); jobs waiting for it are dropped quietly."""
 
 
-@dataclass
 class Job:
-    work: Work
-    on_success: Success | None = None
-    on_failure: Failure | None = None
-    owner: QObject | None = None
-    watcher: ProgressWatcher | None = None
-    result: Any = None
-    error: BaseException | None = None
-    opens_core: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    """One piece of work and what to do with its outcome (a plain class: see ``ui.context.AppContext``)."""
+
+    __slots__ = ("error", "on_failure", "on_success", "opens_core", "owner", "result", "watcher", "work")
+
+    def __init__(
+        self,
+        work: Work,
+        on_success: Success | None = None,
+        on_failure: Failure | None = None,
+        owner: QObject | None = None,
+        watcher: ProgressWatcher | None = None,
+        *,
+        opens_core: bool = False,
+    ) -> None:
+        self.work = work
+        self.on_success = on_success
+        self.on_failure = on_failure
+        self.owner = owner
+        self.watcher = watcher
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.opens_core = opens_core
 
 
 class TaskManager(QObject):
@@ -64,12 +76,24 @@ class TaskManager(QObject):
     def __init__(self, default_failure: Failure, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._default_failure = default_failure
-        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._queue: queue.Queue[Job | None] | None = None
+        self._thread: threading.Thread | None = None
         self._core: Core | None = None
         self._pending = 0
-        self._thread = threading.Thread(target=self._loop, name="caseapp-database", daemon=True)
-        self.job_did_finish.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._thread.start()
+
+    def _start(self) -> None:
+        """The worker thread, its queue and the queued connection that brings results back to the GUI thread
+        are set up with the first job rather than at construction: naming the connection type loads Qt's
+        namespace (93 enums, ~40 ms), which the first paint of the window does without."""
+        if self._thread is None:
+            import queue
+
+            from PySide6.QtCore import Qt
+
+            self.job_did_finish.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+            self._queue = queue.Queue()
+            self._thread = threading.Thread(target=self._loop, name="caseapp-database", daemon=True)
+            self._thread.start()
 
     # -- the case file ------------------------------------------------------------------------------------------
 
@@ -128,6 +152,7 @@ class TaskManager(QObject):
         """Run ``work()`` (no database: it gets no core) on a pool thread; callbacks as for ``run``."""
         watcher = ProgressWatcher(progress, parent) if progress is not None else None
         job = Job(lambda _core: work(), on_success, on_failure, owner, watcher)
+        self._start()
         self._pending += 1
 
         def runnable() -> None:
@@ -140,10 +165,13 @@ class TaskManager(QObject):
         QThreadPool.globalInstance().start(runnable)
 
     def _submit(self, job: Job) -> None:
+        self._start()
+        assert self._queue is not None
         self._pending += 1
         self._queue.put(job)
 
     def _loop(self) -> None:
+        assert self._queue is not None
         while True:
             job = self._queue.get()
             if job is None:
@@ -186,7 +214,7 @@ class TaskManager(QObject):
     def shutdown(self, timeout: float = 30.0) -> None:
         """Finish the queued work (nothing typed is dropped), then close the case file."""
         QThreadPool.globalInstance().waitForDone(int(timeout * 1000))
-        if self._thread.is_alive():
+        if self._thread is not None and self._queue is not None and self._thread.is_alive():
             self._queue.put(None)
             self._thread.join(timeout)
         if self._core is not None:

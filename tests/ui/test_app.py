@@ -147,18 +147,28 @@ def test_the_interface_does_not_load_the_database_libraries_before_painting() ->
     assert result.stdout.strip() == ""
 
 
-def test_the_first_paint_loads_neither_the_rarely_used_screens_nor_the_read_models(tmp_path: Path) -> None:
-    """Start-up speed: pages, tabs, dialogs, documents, bundles and the core's read models load on first use."""
+def test_the_first_frame_is_the_window_alone_and_its_page_follows_at_once(tmp_path: Path) -> None:
+    """Start-up speed: the first frame has the main window (sidebar, menus, status line) and nothing else — not
+    Qt's namespace, whose 93 enums alone cost as much as the rest of that frame — then the page it opens on is
+    built right after; other pages, tabs, dialogs, documents, bundles and the core's read models load on first
+    use."""
     script = (
         "import sys\n"
+        "import PySide6.QtCore as core\n"
         "from PySide6.QtCore import QTimer\n"
-        "from PySide6.QtWidgets import QApplication\n"
+        "from PySide6.QtWidgets import QApplication, QWidget\n"
         "import ui.app as app\n"
         "original = app.after_first_paint\n"
         "def report(window, then):\n"
         "    def painted():\n"
         "        print(','.join(sorted(m for m in sys.modules if m.startswith(('ui', 'caseapp')))), flush=True)\n"
-        "        QTimer.singleShot(0, QApplication.instance().quit)\n"
+        "        print('Qt' in core.__dict__, window.findChild(QWidget, 'agenda_page') is not None, flush=True)\n"
+        "        then()\n"
+        "        def later():\n"
+        "            menus = [a.text() for a in window.menuBar().actions()]\n"
+        "            print(window.findChild(QWidget, 'agenda_page') is not None, len(menus), flush=True)\n"
+        "            QApplication.instance().quit()\n"
+        "        QTimer.singleShot(300, later)\n"
         "    original(window, painted)\n"
         "app.after_first_paint = report\n"
         "sys.exit(app.run([]))\n"
@@ -168,9 +178,13 @@ def test_the_first_paint_loads_neither_the_rarely_used_screens_nor_the_read_mode
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
-    loaded = set(result.stdout.strip().split(","))
-    assert "ui.agenda" in loaded and "ui.main_window" in loaded  # the first screen
+    modules, at_paint, after = result.stdout.strip().splitlines()
+    loaded = set(modules.split(","))
+    assert "ui.main_window" in loaded
+    assert at_paint == "False False"  # no Qt namespace yet, no page yet
+    assert after == "True 5"  # the agenda page, and the five menus were there from the first frame
     for later in (
+        "ui.agenda",
         "ui.case_view.view",
         "ui.case_list",
         "ui.search",
@@ -180,6 +194,7 @@ def test_the_first_paint_loads_neither_the_rarely_used_screens_nor_the_read_mode
         "ui.bundles.import_dialog",
         "ui.dialogs.case_dialog",
         "ui.dialogs.settings_dialog",
+        "ui.single_instance",
         "caseapp.services.views",
         "caseapp.dates",
         "caseapp.domain.enums",

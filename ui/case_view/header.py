@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -12,14 +12,14 @@ from caseapp.domain.enums import CaseStatus, Procedure
 from caseapp.i18n import _
 from caseapp.services.views import CaseDetail
 from ui import spacing, style
-from ui.formatting import PARIS, long_date, long_datetime
+from ui.formatting import long_date, long_datetime, paris_zone, today
 from ui.i18n import label
 from ui.icons import icon
 
 
 def _days_until(day: date) -> str:
-    today = datetime.now(PARIS).date()
-    delta = (day - today).days
+    now = today()
+    delta = (day - now).days
     if delta == 0:
         return _("today")
     if delta == 1:
@@ -110,7 +110,8 @@ class CaseHeader(QWidget):
             where = ", ".join(part for part in (hearing.court, hearing.room) if part)
             when = long_datetime(hearing.starts_at)
             self.next_hearing.setText(
-                f"{when} ({_days_until(hearing.starts_at.astimezone(PARIS).date())})" + (f" — {where}" if where else "")
+                f"{when} ({_days_until(hearing.starts_at.astimezone(paris_zone()).date())})"
+                + (f" — {where}" if where else "")
             )
         deadline = case.next_deadline
         if deadline is None:
@@ -119,7 +120,7 @@ class CaseHeader(QWidget):
             self.next_deadline.setText(
                 f"{long_date(deadline.due_on)} ({_days_until(deadline.due_on)}) — {deadline.title}"
             )
-        overdue = deadline is not None and deadline.due_on < datetime.now(PARIS).date()
+        overdue = deadline is not None and deadline.due_on < today()
         font = self.next_deadline.font()
         font.setBold(overdue)
         self.next_deadline.setFont(font)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any, ClassVar
 
 from PySide6.QtWidgets import QLabel, QWidget
@@ -19,7 +18,7 @@ from ui.dialogs.deadline_dialog import DeadlineDialog
 from ui.dialogs.filing_dialog import FilingDialog
 from ui.dialogs.form import FormDialog, SaveFn
 from ui.dialogs.party_dialog import PartyDialog
-from ui.formatting import PARIS, one_line, short_date
+from ui.formatting import one_line, short_date, today
 from ui.i18n import label
 from ui.models.table import Column
 from ui.operations import records
@@ -138,7 +137,7 @@ class DeadlinesTab(RecordTab):
         return list(case.deadlines)
 
     def needs_attention(self, record: DeadlineView) -> bool:
-        return record.status == DeadlineStatus.OPEN.value and record.due_on <= datetime.now(PARIS).date()
+        return record.status == DeadlineStatus.OPEN.value and record.due_on <= today()
 
     def make_dialog(self, record: DeadlineView | None, save: SaveFn) -> FormDialog:
         return DeadlineDialog(self.ctx, self, save, record)

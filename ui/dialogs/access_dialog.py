@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from caseapp.domain.enums import AccessStatus
@@ -11,7 +9,7 @@ from caseapp.i18n import _
 from caseapp.services.views import AccessRequestView
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog, SaveFn, Values, long_text, text_or_none
-from ui.formatting import PARIS
+from ui.formatting import today
 from ui.widgets.combos import EnumCombo
 from ui.widgets.date_field import DateField
 
@@ -61,7 +59,7 @@ class StepDialog(FormDialog):
         self.note = self.add_row("note", _("Note"), long_text(self, lines=2))
         if current:
             self.status.set_value(current)
-        self.on.set_value(datetime.now(PARIS).date())
+        self.on.set_value(today())
 
     def collect(self) -> Values:
         return {"status": self.status.value(), "on": self.on.value(), "note": text_or_none(self.note)}
