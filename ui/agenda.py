@@ -1,5 +1,9 @@
 """The first screen: what is coming across all cases — overdue deadlines first, then hearings and deadlines by
-date — and the active cases with nothing coming, which deserve a look. An empty case file offers the examples."""
+date — and the active cases with nothing coming, which deserve a look. An empty case file offers the examples.
+
+Deadlines overdue by more than ``RECENT_OVERDUE_DAYS`` are counted, not listed (years of deadlines never marked done
+would bury this week); a line under the title says how many, and one click lists them too, to review and close.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +45,8 @@ HORIZONS = (
     (365, N_("Next 12 months")),
 )
 REFRESH_KINDS = {"case", "hearing", "deadline", "filing", "access_request"}
+RECENT_OVERDUE_DAYS = 90
+ALL_OVERDUE_DAYS = 365 * 100
 
 
 def _when(day: date) -> str:
@@ -73,6 +79,7 @@ class AgendaPage(QWidget):
         self.setObjectName("agenda_page")
         self.ctx = ctx
         self.agenda: Any = None
+        self.all_overdue = False  # list every overdue deadline, not only the recent ones
         title = QLabel(_("Agenda"), self)
         title.setFont(style.scaled_font(self, spacing.TITLE_FONT_SCALE, bold=True))
         self.summary = QLabel(self)
@@ -90,6 +97,11 @@ class AgendaPage(QWidget):
         top.addSpacing(spacing.SECTION)
         top.addWidget(self.summary, 1)
         top.addWidget(self.horizon)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("agenda_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+        self.notice.linkActivated.connect(lambda _link: self.show_all_overdue(not self.all_overdue))
         item_columns: list[Column[Any]] = [
             Column(
                 N_("Date"),
@@ -153,6 +165,7 @@ class AgendaPage(QWidget):
         self.stack.addWidget(self.welcome)
         layout = spacing.page(QVBoxLayout(self))
         layout.addLayout(top)
+        layout.addWidget(self.notice)
         layout.addWidget(self.stack, 1)
         ctx.events.operation_did_execute.connect(self._changed)
         self._selection(None)
@@ -198,7 +211,8 @@ class AgendaPage(QWidget):
 
     def refresh(self) -> None:
         days = int(self.horizon.currentData() or 60)
-        load_agenda(self.ctx, days, owner=self, on_success=self._loaded)
+        overdue_days = ALL_OVERDUE_DAYS if self.all_overdue else RECENT_OVERDUE_DAYS
+        load_agenda(self.ctx, days, overdue_days=overdue_days, owner=self, on_success=self._loaded)
         case_ops.count_cases(self.ctx, owner=self, on_success=self._counted)
 
     def _loaded(self, agenda: Any) -> None:
@@ -211,7 +225,30 @@ class AgendaPage(QWidget):
         parts = [_("{count} hearing(s)").format(count=hearings), _("{count} deadline(s)").format(count=deadlines)]
         if overdue:
             parts.insert(0, _("{count} overdue").format(count=overdue))
+        if agenda.more:
+            parts.append(_("{count} more not shown: choose a shorter period").format(count=agenda.more))
         self.summary.setText(" · ".join(parts))
+        self._show_notice(agenda.older_overdue)
+
+    def _show_notice(self, older: int) -> None:
+        """The line about deadlines overdue for long: how many are hidden, or that they are listed."""
+        if self.all_overdue:
+            text = _('Every overdue deadline is listed, however old. <a href="hide">Show only the last {days} days</a>')
+        elif older:
+            text = _(
+                "{count} open deadline(s) passed more than {days} days ago and are not listed: mark each one done "
+                'or missed in its case. <a href="show">List them</a>'
+            )
+        else:
+            self.notice.setVisible(False)
+            return
+        self.notice.setText(text.format(count=older, days=RECENT_OVERDUE_DAYS))
+        self.notice.setVisible(True)
+
+    def show_all_overdue(self, listed: bool) -> None:
+        """List every overdue deadline (``True``) or only those of the last ``RECENT_OVERDUE_DAYS`` days."""
+        self.all_overdue = listed
+        self.refresh()
 
     def _counted(self, count: int) -> None:
         self.stack.setCurrentWidget(self.welcome if count == 0 else self.splitter)

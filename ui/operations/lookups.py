@@ -16,11 +16,13 @@ if TYPE_CHECKING:
     from caseapp.services.views import HearingView, OpinionView, SearchHit
 
 
-def load_agenda(ctx: AppContext, days: int, *, owner: QObject, on_success: Callable[[Any], None]) -> None:
+def load_agenda(
+    ctx: AppContext, days: int, *, overdue_days: int = 90, owner: QObject, on_success: Callable[[Any], None]
+) -> None:
     def work(core: Any) -> Any:
         from caseapp.services import agenda
 
-        return agenda.agenda(core, days=days)
+        return agenda.agenda(core, days=days, overdue_days=overdue_days)
 
     query(ctx, work, on_success=on_success, owner=owner)
 
