@@ -245,6 +245,7 @@ OPINIONS: list[dict[str, Any]] = [
 ]
 
 NOTE_PREFIX = "[Exemple] "
+EXAMPLE_AUTHOR = "Exemple CaseApp"  # the example notes are nobody's: the same in every copy, so they travel as equal
 
 
 def _missing(core: Core, model: type[m.Record], key: str) -> uuid.UUID | None:
@@ -294,7 +295,9 @@ def _load_case(core: Core, report: DemoReport, spec: dict[str, Any], parent: uui
     for name, role, kind in spec.get("parties", []):
         link_key = f"case/{key}/party/{name}/{role}"
         if rid := _missing(core, m.CaseParty, link_key):
-            parties.add_party(core, case_id, record_id=rid, name=name, role=role, kind=kind)
+            parties.add_party(
+                core, case_id, record_id=rid, name=name, role=role, kind=kind, new_party_id=demo_id(f"party/{name}")
+            )
             report.count(N_("parties"))
         with reading(core) as session:
             party_ids[name] = session.scalar(select(m.CaseParty.party_id).where(m.CaseParty.id == demo_id(link_key)))  # type: ignore[assignment]
@@ -315,7 +318,7 @@ def _load_case(core: Core, report: DemoReport, spec: dict[str, Any], parent: uui
         for number, text in enumerate(notes):
             if rid := _missing(core, m.HearingNote, f"case/{key}/hearing/{index}/note/{number}"):
                 at = starts_at.replace(minute=15 + 10 * number)
-                hearings.add_note(core, hearing_id, NOTE_PREFIX + text, at=at, record_id=rid)
+                hearings.add_note(core, hearing_id, NOTE_PREFIX + text, at=at, record_id=rid, author=EXAMPLE_AUTHOR)
                 report.count(N_("notes"))
     for index, (title, document_date, source, file_name) in enumerate(spec.get("evidence", [])):
         if rid := _missing(core, m.Evidence, f"case/{key}/evidence/{index}"):

@@ -70,8 +70,11 @@ def add_party(
     counsel: str | None = None,
     counsel_contact: str | None = None,
     record_id: uuid.UUID | None = None,
+    new_party_id: uuid.UUID | None = None,
 ) -> PartyView:
-    """Put a party in a case. An existing party is reused by id, or by the same name (case-insensitive)."""
+    """Put a party in a case. An existing party is reused by id, or by the same name (case-insensitive).
+    ``record_id`` is the link's id and ``new_party_id`` the id of a party created here (both chosen by the
+    caller only for records that must have the same id everywhere: the example cases)."""
     link_values = LINK_FORM.clean({"role": role, "counsel": counsel, "counsel_contact": counsel_contact})
     with UnitOfWork(core) as uow:
         records.require_case(uow.session, case_id)
@@ -82,7 +85,7 @@ def add_party(
             same_name = func.caseapp_fold(m.Party.name) == fold(party_values["name"])
             party = uow.session.scalar(select(m.Party).where(same_name).limit(1))
             if party is None:
-                party = m.Party(id=uuid.uuid4(), **party_values)
+                party = m.Party(id=new_party_id or uuid.uuid4(), **party_values)
                 uow.session.add(party)
                 uow.audit("create", "party", party.id, _("Party added: {name}").format(name=party.name))
         duplicate = uow.session.scalar(

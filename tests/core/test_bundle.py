@@ -574,3 +574,25 @@ def test_every_table_travels_in_bundles_or_is_rebuilt() -> None:
     rebuilt = {"search_entries"}  # the search index, rebuilt from the records on import
     assert set(m.Base.metadata.tables) == set(TABLES) | rebuilt
     assert set(RULES) == set(TABLES) - {"case_tags", "opinion_cases", "audit_events"}
+
+
+def test_colleagues_who_both_loaded_the_examples_can_exchange_an_example_case(
+    tmp_path: Path, alice_keys: MemoryKeyStore, bob_keys: MemoryKeyStore
+) -> None:
+    """The example cases have the same identifiers everywhere, their parties included: an example case sent by a
+    colleague who also loaded them is recognised as already here, not refused as a clash."""
+    from caseapp.services import demo
+
+    alice = helpers.open_sqlite_core(tmp_path / "alice", "Alice")
+    bob = helpers.open_sqlite_core(tmp_path / "bob", "Bob")
+    try:
+        demo.load_demo(alice)
+        demo.load_demo(bob)
+        lycees = demo.demo_id("case/lycees")
+        path = export(alice, lycees, tmp_path / "lycees.casebundle", alice_keys, sign=False)
+        preview = inspect_bundle(bob, path, keystore=bob_keys)
+        assert not preview.conflicts
+        assert not preview.additions and not preview.updates and preview.unchanged > 10  # only their history is new
+    finally:
+        alice.close()
+        bob.close()
