@@ -169,6 +169,8 @@ def run(argv: list[str]) -> int:
     window = shell.start()
     for server in servers:
         _receive(server, shell)
+    if sys.platform == "darwin":  # before the event loop: the file that launched the app comes as an event
+        _OpenedFiles(app, shell)
     if any(arg.lower().endswith(".casebundle") for arg in arguments):
         window.handle_arguments(arguments)
 
@@ -177,8 +179,6 @@ def run(argv: list[str]) -> int:
         open_case_file(ctx)
         if lock is not None:
             servers.append(_listen(location, shell, app))
-        if sys.platform == "darwin":
-            _OpenedFiles(app, shell)
         warm_up_date_parser()
 
     after_first_paint(window, after_paint)
