@@ -1,10 +1,12 @@
 """Launch to first paint: a bare PySide6 main window against CaseApp's main window (issue 4's speed target).
 
-    uv run python -m tests.ui.startup_benchmark [--runs 5] [--data-dir DIR]
+    uv run python -m tests.ui.startup_benchmark [--runs 5] [--data-dir DIR] [--no-bytecode-cache] [--source TREE]
 
-Each run is a fresh process (offscreen). The parent notes the wall clock just before starting it; the child
-prints the wall clock when its main window receives its first paint event. Reported: the median of the runs
-for each, and the ratio (target: CaseApp ≤ 1.5 × bare). Not collected by pytest (not named ``test_*``).
+A command line over the launch part of ``tests/benchmarks/measure_app.py`` (where the launch scripts and what
+they measure are described; the benchmark runner's ``launch_window`` is the same measurement on its big
+database). Each run is a fresh process (offscreen); CaseApp and the bare window alternate, after one warm-up
+pair. Reported: the median of the runs for each, the ratio (target: CaseApp ≤ 1.5 × bare), and when CaseApp's
+agenda page was built and showed its data. Not collected by pytest (not named ``test_*``).
 
 Compiled bytecode is cached in a scratch folder (``PYTHONPYCACHEPREFIX``), as an installed application has it,
 even where ``PYTHONDONTWRITEBYTECODE`` is set; ``--no-bytecode-cache`` measures a start that compiles every module.
@@ -13,104 +15,58 @@ even where ``PYTHONDONTWRITEBYTECODE`` is set; ``--no-bytecode-cache`` measures 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-BARE = """
-import sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-
-class Watch(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            print(f"PAINTED {time.time():.6f} {time.process_time():.6f}", flush=True)
-            QTimer.singleShot(0, app.quit)
-        return False
-
-app = QApplication(sys.argv)
-window = QMainWindow()
-window.resize(1200, 800)
-watch = Watch()
-window.installEventFilter(watch)
-window.show()
-app.exec()
-"""
-
-CASEAPP = """
-import os, sys, time
-import ui.app as app_module
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-
-original = app_module.after_first_paint
-
-def reporting(window, then):
-    def painted():
-        print(f"PAINTED {time.time():.6f} {time.process_time():.6f}", flush=True)
-        then()
-        QTimer.singleShot(0, QApplication.instance().quit)
-    original(window, painted)
-
-app_module.after_first_paint = reporting
-sys.exit(app_module.run([]))
-"""
+from tests.benchmarks.measure_app import ROOT, LaunchSeries, child_env, launch_series
 
 
-def one_run(script: str, env: dict[str, str], source: Path = ROOT) -> tuple[float, float]:
-    """(wall-clock ms from launch to first paint, CPU ms the process used until then)."""
-    start = time.time()
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=source, env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-    for line in result.stdout.splitlines():
-        if line.startswith("PAINTED "):
-            _word, wall, cpu = line.split()
-            return (float(wall) - start) * 1000, float(cpu) * 1000
-    raise RuntimeError(f"no paint reported:\n{result.stdout}\n{result.stderr}")
+def _line(name: str, values: Sequence[float]) -> str:
+    if not values:
+        return f"  {name:26}—"
+    return f"  {name:26}median {statistics.median(values):.0f} ms  ({', '.join(f'{v:.0f}' for v in values)})"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def show(series: LaunchSeries) -> None:
+    for cpu, what in ((False, "wall clock, launch to first paint"), (True, "CPU time until first paint")):
+        bare = series.bare_ms(cpu=cpu)
+        caseapp = series.caseapp_ms(cpu=cpu)
+        print(f"{what}:")
+        print(_line("bare PySide6 QMainWindow:", bare))
+        print(_line("CaseApp main window:", caseapp))
+        print(f"  ratio: {statistics.median(caseapp) / statistics.median(bare):.2f} (target ≤ 1.5)")
+    print("CaseApp after its first paint (wall clock from launch, information):")
+    print(_line("agenda page built:", series.caseapp_ms("agenda_built")))
+    print(_line("agenda showing its data:", series.caseapp_ms("agenda_data")))
+    if not any(run.start_page for run in series.caseapp):
+        print("  (this CaseApp has no second start-up stage to measure: it builds its page before the first paint)")
+    pages = {run.start_page for run in series.caseapp if run.start_page and run.start_page != "agenda"}
+    if pages:
+        print(f"  (CaseApp opened on the {', '.join(sorted(pages))} page: no agenda figures for those runs)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--data-dir", help="an existing data folder (default: a fresh one with the example cases)")
     parser.add_argument("--no-bytecode-cache", action="store_true", help="compile every module at every start")
     parser.add_argument(
         "--source", type=Path, default=ROOT, help="the source tree to start CaseApp from (e.g. an older version)"
     )
-    args = parser.parse_args()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CASEAPP_LANG="fr")
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="caseapp-startup-") as scratch:
-        if args.no_bytecode_cache:
-            env["PYTHONDONTWRITEBYTECODE"] = "1"
-        else:
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "pycache")
-        data = args.data_dir or str(Path(scratch) / "data")
-        env["CASEAPP_DATA_DIR"] = data
+        env = child_env(pycache=None if args.no_bytecode_cache else Path(scratch) / "pycache")
+        env["CASEAPP_DATA_DIR"] = args.data_dir or str(Path(scratch) / "data")
         if not args.data_dir:
-            subprocess.run([sys.executable, "-m", "caseapp.cli", "demo"], cwd=ROOT, env=env, capture_output=True)
-        one_run(BARE, env)  # warm the disk cache (and the bytecode cache), create the settings once
-        one_run(CASEAPP, env, args.source)
-        bare: list[tuple[float, float]] = []
-        caseapp: list[tuple[float, float]] = []
-        for _ in range(args.runs):  # interleaved, so both see the same machine load
-            bare.append(one_run(BARE, env))
-            caseapp.append(one_run(CASEAPP, env, args.source))
-    for index, what in ((0, "wall clock, launch to first paint"), (1, "CPU time until first paint")):
-        b = statistics.median(run[index] for run in bare)
-        c = statistics.median(run[index] for run in caseapp)
-        print(f"{what}:")
-        print(f"  bare PySide6 QMainWindow: median {b:.0f} ms  ({', '.join(f'{r[index]:.0f}' for r in bare)})")
-        print(f"  CaseApp main window:      median {c:.0f} ms  ({', '.join(f'{r[index]:.0f}' for r in caseapp)})")
-        print(f"  ratio: {c / b:.2f} (target ≤ 1.5)")
+            subprocess.run(
+                [sys.executable, "-m", "caseapp.cli", "demo"], cwd=ROOT, env=env, capture_output=True, check=True
+            )
+        series = launch_series(env, args.runs, source=args.source.resolve())
+    show(series)
     return 0
 
 
