@@ -8,10 +8,10 @@ when disabled) without one hard-coded colour.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, QSize
-from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from caseapp.resources import resource_path
@@ -54,6 +54,19 @@ def _renderer(name: str, colour: str) -> QSvgRenderer:
     return QSvgRenderer(QByteArray(_template(name).replace("currentColor", colour).encode("utf-8")))
 
 
+@lru_cache(maxsize=1024)
+def _image(name: str, colour: str, width: int, height: int, ratio: float) -> QPixmap:
+    """An icon drawn once per name, colour, size and screen density: a table repaints its icons on every scroll
+    and hover, and drawing a pixmap is much cheaper than drawing the SVG again."""
+    pixmap = QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    _renderer(name, colour).render(painter, QRectF(0, 0, width, height))
+    painter.end()
+    return pixmap
+
+
 def _colour(mode: QIcon.Mode) -> str:
     palette = QGuiApplication.palette()
     if mode == QIcon.Mode.Disabled:
@@ -71,17 +84,12 @@ class PaletteIconEngine(QIconEngine):
         self._name = name
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        _renderer(self._name, _colour(mode)).render(painter, QRectF(rect))
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        painter.drawPixmap(rect, _image(self._name, _colour(mode), rect.width(), rect.height(), ratio))
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
-        from PySide6.QtCore import Qt  # not at the top: see ui.main_window on the first paint
-
-        pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        self.paint(painter, QRect(0, 0, size.width(), size.height()), mode, state)
-        painter.end()
-        return pixmap
+        return QPixmap(_image(self._name, _colour(mode), size.width(), size.height(), 1.0))
 
     def clone(self) -> QIconEngine:
         return PaletteIconEngine(self._name)
@@ -89,6 +97,11 @@ class PaletteIconEngine(QIconEngine):
 
 def icon(name: str) -> QIcon:
     """A themed icon by name (see ``NAMES``)."""
+    return QIcon(_icon(name))
+
+
+@cache
+def _icon(name: str) -> QIcon:
     if name not in NAMES:
         raise KeyError(name)
     return QIcon(PaletteIconEngine(name))

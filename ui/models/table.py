@@ -19,6 +19,14 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 
+# Roles as plain ints: ``data()`` runs for every visible cell and role on every repaint, and Qt passes ints.
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+DECORATION = int(Qt.ItemDataRole.DecorationRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+FONT = int(Qt.ItemDataRole.FontRole)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
 
 @dataclass(frozen=True)
 class Column(Generic[T]):
@@ -81,26 +89,29 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return _(self.columns[section].title)
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role == DISPLAY:
+            row = index.row()
+            return self.columns[index.column()].text(self._rows[row]) if 0 <= row < len(self._rows) else None
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         record = self._rows[index.row()]
         column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(record)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == DECORATION:
+            return column.icon(record) if column.icon is not None else None
+        if role == FONT:
+            if self._bold_when is not None and self._bold_when(record):
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == ALIGNMENT:
+            return RIGHT if column.align_right else None
+        if role == TOOLTIP:
             if column.tooltip is not None:
                 return column.tooltip(record)
             text = column.text(record)
             return text if len(text) > 40 else None
-        if role == Qt.ItemDataRole.DecorationRole and column.icon is not None:
-            return column.icon(record)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and self._bold_when is not None and self._bold_when(record):
-            font = QFont()
-            font.setBold(True)
-            return font
         if role == SORT_ROLE:
             return sort_key(column.sort(record) if column.sort else column.text(record))
         if role == RECORD_ROLE:
