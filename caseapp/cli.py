@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a user error (one line on stderr), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import importlib
 import json
@@ -43,10 +44,24 @@ def emit_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+_opened: list[Any] = []  # the cores a command opened, closed when it ends
+
+
 def open_core(args: argparse.Namespace) -> Any:
+    """The case file for a command; ``main`` closes it when the command ends (a core left open looks, to the
+    next start, like a process that crashed: it then searches the evidence store for orphaned files)."""
     from caseapp.services.core import open_core as _open
 
-    return _open(data_dir=Path(args.data_dir) if args.data_dir else None, daily_backup=True)
+    core = _open(data_dir=Path(args.data_dir) if args.data_dir else None, daily_backup=True)
+    _opened.append(core)
+    return core
+
+
+def _close_opened() -> None:
+    while _opened:
+        core = _opened.pop()
+        with contextlib.suppress(Exception):  # closing is best effort; what a command wrote is committed
+            core.close()
 
 
 class _VersionAction(argparse.Action):
@@ -142,11 +157,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    finally:
+        _close_opened()
 
 
 def language() -> str:
     return current_language()
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__":  # python -m caseapp.cli: run the module the commands import, not a second copy of it
+    from caseapp.cli import main as imported_main
+
+    raise SystemExit(imported_main())

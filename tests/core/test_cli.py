@@ -176,3 +176,11 @@ def test_a_double_clicked_bundle_opens_the_application(monkeypatch: pytest.Monke
     assert cli.main(["--data-dir", str(tmp_path), "/home/me/Téléchargements/lycees.casebundle"]) == 0
     assert seen == [["/home/me/Téléchargements/lycees.casebundle"]]
     assert os.environ["CASEAPP_DATA_DIR"] == str(tmp_path)
+
+
+def test_a_command_closes_the_case_file_so_the_next_start_sees_no_crash(demo_dir: Path) -> None:
+    """A command that left its ``run/*.open`` marker behind would make the next start search the whole evidence
+    store for orphaned files, as after a crash."""
+    for command in (("cases",), ("show", "1901249"), ("agenda",), ("search", "lycee"), ("cases", "--status", "x")):
+        caseapp(demo_dir, *command)
+        assert list((demo_dir / "run").glob("*.open")) == [], command
