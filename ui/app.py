@@ -179,7 +179,7 @@ def run(argv: list[str]) -> int:
         open_case_file(ctx)
         if lock is not None:
             servers.append(_listen(location, shell, app))
-        warm_up_date_parser()
+        warm_up_date_parser(ctx)
 
     after_first_paint(window, after_paint)
     smoke = os.environ.get("CASEAPP_SMOKE_QUIT_MS")

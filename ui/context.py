@@ -83,8 +83,11 @@ def opener(location: Location) -> Callable[[], Core]:
     return open_it
 
 
-def warm_up_date_parser() -> None:
-    """The first natural-language date costs a library import; pay it in the background at start."""
+def warm_up_date_parser(ctx: AppContext | None = None) -> None:
+    """The first natural-language date costs a library import (~0.5 s); pay it in the background at start.
+
+    With a context, it waits until the case file is open and the first screens have their data (the worker is
+    idle): importing competes for the interpreter with that work, which the person is waiting for."""
 
     def work() -> None:
         try:
@@ -94,7 +97,25 @@ def warm_up_date_parser() -> None:
         except Exception:  # only a warm-up
             pass
 
-    threading.Thread(target=work, name="caseapp-warm-up", daemon=True).start()
+    def start() -> None:
+        threading.Thread(target=work, name="caseapp-warm-up", daemon=True).start()
+
+    if ctx is None:
+        start()
+        return
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(ctx.tasks)
+    timer.setInterval(200)
+
+    def check() -> None:
+        if ctx.tasks.ready and ctx.tasks.idle:
+            timer.stop()
+            timer.deleteLater()
+            start()
+
+    timer.timeout.connect(check)
+    timer.start()
 
 
 def new_context(
