@@ -295,14 +295,16 @@ def reconcile(
                 },
             )
         else:
-            if deadline.case_id != case_id:
-                deadline.case_id = case_id
             values = _values(plan, bool(deadline.override_reason))
-            if not isinstance(deadline, m.Deadline):
-                if not _differs(deadline, values) and deadline.case_id == case_id:
+            moved = deadline.case_id != case_id  # filed under another case than its event's: put it back
+            if not isinstance(deadline, m.Deadline):  # a plain row (bulk): load the record only to change it
+                if not moved and not _differs(deadline, values):
                     continue
                 deadline = uow.session.get(m.Deadline, deadline.id)
             diff = _apply(deadline, plan, values)
+            if moved:
+                diff["case_id"] = [stored(deadline.case_id), stored(case_id)]
+                deadline.case_id = case_id
             if diff:
                 changed += 1
                 uow.audit("recompute", "deadline", deadline.id, f"{deadline.title}", case_id=case_id, changes=diff)

@@ -161,3 +161,11 @@ def test_recompute_all_repairs_and_is_otherwise_a_no_op(core: Core, lycees: uuid
         session.commit()
     assert deadlines.recompute_all(core) == 1
     assert case_deadlines(core, lycees)["appeal"].due_on == date(2020, 4, 29)
+
+    other = cases.create_case(core, title="Une autre affaire")
+    with core.db.writer() as session:  # a computed deadline filed under another case than its judgment's
+        session.execute(update(m.Deadline).where(m.Deadline.rule_id == "appeal").values(case_id=other.id))
+        session.commit()
+    assert deadlines.recompute_all(core) == 1
+    assert case_deadlines(core, lycees)["appeal"].due_on == date(2020, 4, 29)
+    assert not cases.get_case(core, other.id).deadlines
