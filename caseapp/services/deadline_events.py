@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import load_only
 
 from caseapp.dates import PARIS
 from caseapp.domain import holidays_fr
@@ -387,24 +386,21 @@ def resync_everything(uow: UnitOfWork) -> int:
     for step in session.scalars(select(m.AccessRequestStep).order_by(m.AccessRequestStep.on)):
         steps.setdefault(step.request_id, {})[step.status] = step.on
     changed = 0
-    # Only the events that can start a time limit, or that started one before, are loaded — and only the
-    # columns the rules read: a full load of every filing and hearing would cost more than the arithmetic.
+    # Only the events that can start a time limit, or that started one before, are read — and only the columns
+    # the rules read, as plain rows (the rules only read attributes): loading every filing and hearing as ORM
+    # objects would cost more than the arithmetic.
     triggers = select(m.Deadline.trigger_id).where(m.Deadline.rule_id.is_not(None))
     decisions = [k for k in FilingKind if k.is_decision]
-    filings = select(m.Filing).options(
-        load_only(
-            m.Filing.id,
-            m.Filing.case_id,
-            m.Filing.kind,
-            m.Filing.filed_on,
-            m.Filing.notified_on,
-            m.Filing.received_on,
-            m.Filing.appeal_routes_stated,
-            m.Filing.acknowledged,
-            raiseload=True,
-        )
-    )
-    filings = filings.where(
+    filings = select(
+        m.Filing.id,
+        m.Filing.case_id,
+        m.Filing.kind,
+        m.Filing.filed_on,
+        m.Filing.notified_on,
+        m.Filing.received_on,
+        m.Filing.appeal_routes_stated,
+        m.Filing.acknowledged,
+    ).where(
         or_(
             and_(m.Filing.kind.in_(decisions), m.Filing.notified_on.is_not(None)),
             m.Filing.kind.in_([*SILENCE_MONTHS, FilingKind.PLAINTE_CNIL]),
@@ -412,22 +408,16 @@ def resync_everything(uow: UnitOfWork) -> int:
         )
     )
     live = [HearingStatus.SCHEDULED, HearingStatus.POSTPONED]
-    hearings = (
-        select(m.Hearing)
-        .options(
-            load_only(
-                m.Hearing.id, m.Hearing.case_id, m.Hearing.starts_at, m.Hearing.status, m.Hearing.urgent, raiseload=True
-            )
-        )
-        .where(or_(m.Hearing.status.in_(live), m.Hearing.id.in_(triggers)))
+    hearings = select(m.Hearing.id, m.Hearing.case_id, m.Hearing.starts_at, m.Hearing.status, m.Hearing.urgent).where(
+        or_(m.Hearing.status.in_(live), m.Hearing.id.in_(triggers))
     )
     with session.no_autoflush:
-        for filing in session.scalars(filings):
+        for filing in session.execute(filings):
             plans = plan_filing(session, filing, contexts[filing.case_id], procedures.get(filing.case_id))
             changed += reconcile(
                 uow, "filing", filing.id, plans, case_id=filing.case_id, existing=existing.get(filing.id, {})
             )
-        for hearing in session.scalars(hearings):
+        for hearing in session.execute(hearings):
             plans = plan_hearing(session, hearing, contexts[hearing.case_id])
             changed += reconcile(
                 uow, "hearing", hearing.id, plans, case_id=hearing.case_id, existing=existing.get(hearing.id, {})
