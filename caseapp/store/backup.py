@@ -12,6 +12,11 @@ from caseapp.errors import StorageError
 from caseapp.i18n import _
 
 
+def readonly_uri(path: Path) -> str:
+    """An SQLite URI that opens ``path`` read-only, whatever characters the path holds ("#", "?", spaces…)."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 def default_backup_path(
     folder: Path, label: str = "caseapp", *, in_backups: bool = True, when: datetime | None = None
 ) -> Path:
@@ -26,7 +31,7 @@ def backup_sqlite(source: Path, target: Path) -> Path:
     partial = target.with_name(target.name + ".partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = sqlite3.connect(readonly_uri(source), uri=True)
         try:
             dst = sqlite3.connect(partial)
             try:
@@ -91,7 +96,7 @@ def check_backup(path: Path) -> str | None:
     if header != b"SQLite format 3\x00":
         raise StorageError(_("“{path}” is not a CaseApp backup (it is not an SQLite file).").format(path=path))
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(sqlite3.connect(readonly_uri(path), uri=True)) as conn:
             verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if verdict != "ok":
                 raise StorageError(_("The backup “{path}” is damaged: {verdict}.").format(path=path, verdict=verdict))
@@ -131,7 +136,7 @@ def restore_sqlite(backup: Path, target: Path) -> Path:
             raise StorageError(_("The database is in use (is CaseApp open?). Close it and try again.")) from exc
     try:
         with (
-            contextlib.closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as src,
+            contextlib.closing(sqlite3.connect(readonly_uri(backup), uri=True)) as src,
             contextlib.closing(sqlite3.connect(partial)) as dst,
         ):
             src.backup(dst)

@@ -17,13 +17,11 @@ from caseapp import config
 from caseapp.errors import StorageError
 from caseapp.i18n import _
 from caseapp.store import migrate
-from caseapp.store.backup import KEEP_BEFORE_MIGRATION, backup_sqlite, default_backup_path, rotate
+from caseapp.store.backup import KEEP_BEFORE_MIGRATION, backup_sqlite, default_backup_path, readonly_uri, rotate
 from caseapp.store.backup import daily_backup as take_daily_backup
 from caseapp.store.engine import make_engine, make_sessionmaker
 from caseapp.store.files import EvidenceStore
 from caseapp.store.recovery import Recovery, mark_closed, mark_open, recover
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass
@@ -68,21 +66,26 @@ def _check_writable(folder: Path) -> None:
 
 
 def _check_sqlite_file(path: Path) -> None:
+    """Refuse, untouched, a file that is not an SQLite database. The file is read through SQLite, never opened
+    directly: closing any other handle on a database drops every lock this process holds on it (POSIX), and a
+    CaseApp in another process could then delete the write-ahead log under this one's open connections."""
     if not path.exists():
         return
     if path.is_dir():
         raise StorageError(_("“{path}” is a folder, not a CaseApp database.").format(path=path))
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
+        with contextlib.closing(sqlite3.connect(readonly_uri(path), uri=True)) as conn:
+            conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:  # "file is not a database", and SQLITE_NOTADB's kin
+        if "not a database" in str(exc) or "encrypted" in str(exc):
+            raise StorageError(
+                _("“{path}” is not a CaseApp database (it is not an SQLite file). It was left untouched.").format(
+                    path=path
+                )
+            ) from exc
         raise StorageError(
-            _("The database “{path}” cannot be read: {reason}.").format(path=path, reason=exc.strerror)
+            _("The database “{path}” cannot be read: {reason}.").format(path=path, reason=str(exc))
         ) from exc
-    if header and header != SQLITE_HEADER:
-        raise StorageError(
-            _("“{path}” is not a CaseApp database (it is not an SQLite file). It was left untouched.").format(path=path)
-        )
     if not os.access(path, os.W_OK):
         raise StorageError(_("The database “{path}” is read-only.").format(path=path))
 
@@ -90,7 +93,7 @@ def _check_sqlite_file(path: Path) -> None:
 def _has_tables(path: Path) -> bool:
     if not path.exists() or path.stat().st_size == 0:
         return False
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+    with contextlib.closing(sqlite3.connect(readonly_uri(path), uri=True)) as conn:
         return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
 
 

@@ -88,3 +88,43 @@ def test_backup_to_an_impossible_place_says_so(core: Core, tmp_path: Path) -> No
     assert core.db.sqlite_path is not None
     with pytest.raises(StorageError, match="could not be written"):
         backup_sqlite(core.db.sqlite_path, blocker / "sub" / "backup.sqlite3")
+
+
+def test_opening_the_case_file_again_keeps_the_locks_of_the_connections_already_open(tmp_path: Path) -> None:
+    """Reading the file to check it is a database must not drop this process's locks (POSIX drops them all when
+    any handle on the file closes): another process would then take itself for the last one, checkpoint and
+    delete the write-ahead log under connections that are still open."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "data"
+    first = open_core(data_dir=folder, author="Me A")
+    try:
+        cases.create_case(first, title="Recours contre l'arrêté")
+        again = open_core(data_dir=folder, author="Me B")  # a second opening in the same process
+        again.close()
+        database = folder / "caseapp.sqlite3"
+        script = (
+            f"import sqlite3; c = sqlite3.connect({str(database)!r}); "
+            "c.execute('SELECT count(*) FROM cases').fetchall(); c.close()"
+        )
+        subprocess.run([sys.executable, "-c", script], check=True)
+        assert (folder / "caseapp.sqlite3-wal").exists()  # the other process knew it was not the last
+        cases.create_case(first, title="Référé-liberté")
+        assert sorted(c.title for c in cases.list_cases(first)) == ["Recours contre l'arrêté", "Référé-liberté"]
+    finally:
+        first.close()
+
+
+def test_a_data_folder_whose_name_holds_uri_characters_opens(tmp_path: Path) -> None:
+    folder = tmp_path / "Dossiers #2 ?urgent 100%"
+    core = open_core(data_dir=folder, author="Me A")
+    try:
+        cases.create_case(core, title="Une affaire")
+    finally:
+        core.close()
+    reopened = open_core(data_dir=folder, author="Me A")  # checks the existing file, backs it up
+    try:
+        assert [c.title for c in cases.list_cases(reopened)] == ["Une affaire"]
+    finally:
+        reopened.close()
