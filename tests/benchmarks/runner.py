@@ -21,13 +21,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks import generate
-
 # (importing these registers the measurements: the core's reads and writes; documents, bundles and deadline
 # recomputation; the desktop application)
-from tests.benchmarks import measure_app as _measure_app  # noqa: F401
-from tests.benchmarks import measure_work as _measure_work  # noqa: F401
+from tests.benchmarks import app_launch as _app_launch  # noqa: F401
+from tests.benchmarks import app_session as _app_session  # noqa: F401
+from tests.benchmarks import generate
 from tests.benchmarks import measurements as _measurements  # noqa: F401
+from tests.benchmarks import work_bundles as _work_bundles  # noqa: F401
+from tests.benchmarks import work_documents as _work_documents  # noqa: F401
 from tests.benchmarks.registry import REGISTRY, Benchmark, Context
 from tests.benchmarks.timing import Measurement
 

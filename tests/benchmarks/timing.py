@@ -121,6 +121,23 @@ def summary(samples: Sequence[float]) -> dict[str, float | int | None]:
     }
 
 
+def seconds(samples_ms: Sequence[float]) -> list[float]:
+    return [ms / 1000 for ms in samples_ms]
+
+
+def rounded(samples: Sequence[float], digits: int = 3) -> list[float]:
+    return [round(x, digits) for x in samples]
+
+
+def spread(samples: Sequence[float], digits: int = 3) -> dict[str, Any]:
+    """Every run, the median and the max (a handful of runs: all of them are worth showing)."""
+    return {
+        "runs": rounded(samples, digits),
+        "p50": round(percentile(samples, 50), digits),
+        "max": round(max(samples), digits),
+    }
+
+
 def time_ms(function: Callable[[], Any]) -> float:
     started = time.perf_counter_ns()
     function()

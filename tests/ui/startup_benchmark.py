@@ -2,7 +2,7 @@
 
     uv run python -m tests.ui.startup_benchmark [--runs 5] [--data-dir DIR] [--no-bytecode-cache] [--source TREE]
 
-A command line over the launch part of ``tests/benchmarks/measure_app.py`` (where the launch scripts and what
+A command line over the launch part of ``tests/benchmarks/app_launch.py`` (where the launch scripts and what
 they measure are described; the benchmark runner's ``launch_window`` is the same measurement on its big
 database). Each run is a fresh process (offscreen); CaseApp and the bare window alternate, after one warm-up
 pair. Reported: the median of the runs for each, the ratio (target: CaseApp ≤ 1.5 × bare), and when CaseApp's
@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.benchmarks.measure_app import ROOT, LaunchSeries, child_env, launch_series
+from tests.benchmarks.app_launch import ROOT, LaunchSeries, child_env, launch_series
 
 
 def _line(name: str, values: Sequence[float]) -> str:
