@@ -208,8 +208,8 @@ def get_or_404(session: Session, model: type[m.Record], record_id: uuid.UUID, wh
 # objects: building and tracking an entity per row was two thirds of opening a big case.
 NOTE_COLUMNS = (m.HearingNote.id, m.HearingNote.hearing_id, m.HearingNote.at, m.HearingNote.author,
                 m.HearingNote.text, m.HearingNote.version)  # fmt: skip
-EVIDENCE_COLUMNS = (m.Evidence.id, m.Evidence.case_id, m.Evidence.number, m.Evidence.title, m.Evidence.description,
-                    m.Evidence.document_date, m.Evidence.source, m.Evidence.filing_id)  # fmt: skip
+EVIDENCE_COLUMNS = (m.Evidence.number, m.Evidence.title, m.Evidence.description, m.Evidence.document_date,
+                    m.Evidence.source, m.Evidence.filing_id)  # fmt: skip
 EVIDENCE_TAIL = (m.Evidence.example, m.Evidence.version)
 FILE_COLUMNS = (m.StoredFile.id, m.StoredFile.sha256, m.StoredFile.original_name, m.StoredFile.size,
                 m.StoredFile.media_type, m.StoredFile.added_by, m.StoredFile.added_at)  # fmt: skip
@@ -232,16 +232,16 @@ def hearings_with_notes(session: Session, case_id: uuid.UUID) -> tuple[views.Hea
 def case_evidence(session: Session, case_id: uuid.UUID) -> tuple[views.EvidenceView, ...]:
     """A case's exhibits in number order, each with its stored file (if any)."""
     result = []
-    width = len(EVIDENCE_COLUMNS)
+    width = 1 + len(EVIDENCE_COLUMNS)
     for row in session.execute(
-        select(*EVIDENCE_COLUMNS, *EVIDENCE_TAIL, *FILE_COLUMNS)
+        select(m.Evidence.id, *EVIDENCE_COLUMNS, *EVIDENCE_TAIL, *FILE_COLUMNS)
         .outerjoin(m.StoredFile, m.StoredFile.id == m.Evidence.file_id)
         .where(m.Evidence.case_id == case_id)
         .order_by(m.Evidence.number)
     ):
         stored = row[width + 2 :]
         file = views.FileView(*stored) if stored[0] is not None else None
-        result.append(views.EvidenceView(*row[:width], file, *row[width : width + 2]))
+        result.append(views.EvidenceView(row[0], case_id, *row[1:width], file, *row[width : width + 2]))
     return tuple(result)
 
 
