@@ -23,7 +23,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from caseapp.i18n import _
-from ui.context import Location, location_from, new_context, open_case_file, warm_up_date_parser
+from ui.context import Location, location_from, new_context, open_case_file, settle
 from ui.errors import install_excepthook
 from ui.first_paint import after_first_paint
 from ui.i18n import QtTranslations, choose_language
@@ -179,7 +179,7 @@ def run(argv: list[str]) -> int:
         open_case_file(ctx)
         if lock is not None:
             servers.append(_listen(location, shell, app))
-        warm_up_date_parser(ctx)
+        settle(ctx)
 
     after_first_paint(window, after_paint)
     smoke = os.environ.get("CASEAPP_SMOKE_QUIT_MS")

@@ -382,7 +382,7 @@ def run_session(config: dict[str, Any]) -> dict[str, Any]:
     import ui.search
     from caseapp.services.cases import get_case
     from caseapp.services.search import search as core_search
-    from ui.context import location_from, new_context, open_case_file, warm_up_date_parser
+    from ui.context import location_from, new_context, open_case_file, settle
     from ui.first_paint import after_first_paint
     from ui.i18n import QtTranslations, choose_language
     from ui.settings import Settings
@@ -400,7 +400,7 @@ def run_session(config: dict[str, Any]) -> dict[str, Any]:
 
     def after_paint() -> None:  # what ui.app.run does after the first paint (but the socket and the log file)
         open_case_file(ctx)
-        warm_up_date_parser(ctx)
+        settle(ctx)
 
     after_first_paint(window, after_paint)
     session = Session(app, window)
