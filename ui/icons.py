@@ -67,13 +67,27 @@ def _image(name: str, colour: str, width: int, height: int, ratio: float) -> QPi
     return pixmap
 
 
+_colours: dict[QIcon.Mode, str] = {}  # the palette's colour for each mode, until the palette changes
+
+
 def _colour(mode: QIcon.Mode) -> str:
+    colour = _colours.get(mode)
+    if colour is not None:
+        return colour
+    if not _colours:  # first use, or the palette changed: hear of the next change
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication) and not getattr(app, "_caseapp_icons_follow", False):
+            app.paletteChanged.connect(lambda _palette: _colours.clear())
+            app._caseapp_icons_follow = True  # type: ignore[attr-defined]
     palette = QGuiApplication.palette()
     if mode == QIcon.Mode.Disabled:
-        return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name()
-    if mode == QIcon.Mode.Selected:
-        return palette.color(QPalette.ColorRole.HighlightedText).name()
-    return palette.color(QPalette.ColorRole.WindowText).name()
+        colour = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name()
+    elif mode == QIcon.Mode.Selected:
+        colour = palette.color(QPalette.ColorRole.HighlightedText).name()
+    else:
+        colour = palette.color(QPalette.ColorRole.WindowText).name()
+    _colours[mode] = colour
+    return colour
 
 
 class PaletteIconEngine(QIconEngine):

@@ -145,3 +145,42 @@ def test_notes_model_lists_notes_in_time_order(qtbot: object) -> None:
     assert model.rowCount() == 2
     model.remove(early.id)
     assert model.index(0).data(RECORD_ROLE) is late
+
+
+def test_a_painted_cell_gets_from_multi_data_what_data_gives_role_by_role(qtbot: object) -> None:
+    """Views ask for all the roles of a cell at once (multiData), through the sorting proxy too: the answers
+    are the same as one role at a time — text, icon, bold for attention, right alignment, nothing else."""
+    from PySide6.QtCore import QModelRoleData
+
+    from ui.icons import icon
+
+    columns: list[Column[DeadlineView]] = [
+        Column("What", lambda d: d.title, icon=lambda d: icon("deadline")),
+        Column("Days", lambda d: str((d.due_on - date(2026, 1, 1)).days), align_right=True),
+    ]
+    model = RecordTableModel(columns, bold_when=lambda d: d.due_on < date(2026, 1, 1))
+    model.set_rows([deadline("Mémoire", date(2026, 3, 1)), deadline("Appel", date(2025, 12, 31))])
+    proxy = SortProxyModel()
+    proxy.setSourceModel(model)
+    roles = [
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.CheckStateRole,
+    ]  # fmt: skip
+    for source in (model, proxy):
+        for row in range(2):
+            for column in range(2):
+                index = source.index(row, column)
+                for role in roles:
+                    answer = QModelRoleData(int(role))
+                    source.multiData(index, answer)
+                    expected = index.data(role)
+                    got = answer.data()
+                    if role == Qt.ItemDataRole.FontRole:
+                        assert (got.bold() if got is not None else None) == (
+                            expected.bold() if expected is not None else None
+                        )
+                    elif role == Qt.ItemDataRole.DecorationRole:
+                        assert (got is None) == (expected is None)
+                    else:
+                        assert got == expected, (source, row, column, role)
+    assert proxy.index(1, 0).data() == "Appel"
