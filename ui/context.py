@@ -83,8 +83,15 @@ def opener(location: Location) -> Callable[[], Core]:
     return open_it
 
 
+_warmed_up = threading.Event()
+
+
 def warm_up_date_parser() -> None:
-    """The first natural-language date costs a library import (~0.5 s); pay it in a background thread."""
+    """The first natural-language date costs a library import (~0.5 s): a screen with a date to type calls this
+    when it opens, and the import runs in a background thread while the person reads the screen (once)."""
+    if _warmed_up.is_set():
+        return
+    _warmed_up.set()
 
     def work() -> None:
         try:
@@ -98,14 +105,11 @@ def warm_up_date_parser() -> None:
 
 
 def settle(ctx: AppContext) -> None:
-    """Once the case file is open and the first screens have their data (the worker is idle):
-
-    - set aside the objects of the start (modules, widgets, Qt wrappers) from Python's garbage collector. They
-      live as long as the window; left in its oldest generation, each full collection walks all of them again,
-      and one lands now and then in the middle of opening a big case (a pause of 50–150 ms). Objects freed later
-      are still freed; only reference cycles among these would stay, and they are meant to stay anyway;
-    - warm up the date parser, which would otherwise compete for the interpreter with that first work.
-    """
+    """Once the case file is open and the first screens have their data (the worker is idle), set aside the
+    objects of the start (modules, widgets, Qt wrappers) from Python's garbage collector. They live as long as
+    the window; left in its oldest generation, each full collection walks all of them again, and one lands now
+    and then in the middle of opening a big case (a pause of 50–150 ms). Objects freed later are still freed;
+    only reference cycles among these would stay, and they are meant to stay anyway."""
     from PySide6.QtCore import QTimer
 
     timer = QTimer(ctx.tasks)
@@ -119,7 +123,6 @@ def settle(ctx: AppContext) -> None:
 
             gc.collect()
             gc.freeze()
-            warm_up_date_parser()
 
     timer.timeout.connect(check)
     timer.start()

@@ -31,7 +31,7 @@ from caseapp.i18n import _
 from caseapp.services.views import Changes, HearingView, NoteView
 from ui import spacing, style
 from ui.actions import make_action
-from ui.context import AppContext
+from ui.context import AppContext, warm_up_date_parser
 from ui.formatting import long_date, long_datetime, short_time
 from ui.icons import icon
 from ui.models.notes import NotesModel
@@ -69,6 +69,7 @@ class HearingModeWindow(QWidget):
         case_court: str | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        warm_up_date_parser()  # a date said in court is parsed from the notes
         self.setObjectName("hearing_mode")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.ctx = ctx

@@ -13,6 +13,7 @@ from caseapp.dates import ParsedWhen, Want, parse_when
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _, current_language
 from ui import spacing, style
+from ui.context import warm_up_date_parser
 from ui.formatting import editable_date, editable_datetime
 
 CHECK = "✓"
@@ -35,6 +36,7 @@ class DateField(QWidget):
         now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(parent)
+        warm_up_date_parser()  # the parser's library loads while the person reads the form
         self.name = name
         self.want: Want = want
         self.required = required
