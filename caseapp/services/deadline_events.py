@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, or_, select, type_coerce
 
 from caseapp.dates import PARIS
 from caseapp.domain import holidays_fr
@@ -234,6 +234,18 @@ def _reasonable_time(computed: ComputedDeadline) -> date:
     return add_months(computed.trigger, 12)
 
 
+def _uuid(value: Any) -> Any:
+    """An identifier as a UUID, whether it came as one or as read in bulk without conversion (``_as_read``)."""
+    return value if value is None or isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _as_read(column: Any) -> Any:
+    """An identifier column read as the database hands it over (the stored text on SQLite, the driver's UUID on
+    PostgreSQL): recomputing everything compares some 70,000 of them, and only the few that change are needed
+    as UUIDs."""
+    return type_coerce(column, String).label(column.key)
+
+
 def reconcile(
     uow: UnitOfWork,
     trigger_kind: str,
@@ -246,7 +258,9 @@ def reconcile(
 ) -> int:
     """Make the stored deadlines of one trigger match the plan (add, recompute, remove); return how many
     deadlines changed. ``existing`` (rule id → deadline) may be given when working in bulk, as ORM objects or as
-    plain rows with the same attribute names (a row is loaded as an object only when it must change)."""
+    plain rows with the same attribute names (a row is loaded as an object only when it must change); in bulk,
+    the identifiers (``trigger_id``, ``case_id``, the rows' ``id`` and ``case_id``) may come as read
+    (``_as_read``), all alike."""
     if existing is None:
         existing = {
             d.rule_id: d
@@ -260,7 +274,7 @@ def reconcile(
     for rule_id, deadline in existing.items():
         if rule_id not in wanted and DeadlineStatus(deadline.status) == DeadlineStatus.OPEN:
             if not isinstance(deadline, m.Deadline):
-                deadline = uow.session.get(m.Deadline, deadline.id)
+                deadline = uow.session.get(m.Deadline, _uuid(deadline.id))
             uow.session.delete(deadline)
             changed += 1
             uow.audit(
@@ -271,10 +285,10 @@ def reconcile(
         if deadline is None:
             deadline = m.Deadline(
                 id=uuid.uuid4(),
-                case_id=case_id,
+                case_id=_uuid(case_id),
                 request_id=request_id,
                 trigger_kind=trigger_kind,
-                trigger_id=trigger_id,
+                trigger_id=_uuid(trigger_id),
                 status=DeadlineStatus.OPEN,
                 flags=[],
             )
@@ -286,7 +300,7 @@ def reconcile(
                 "deadline",
                 deadline.id,
                 f"{deadline.title} ({deadline.due_on.isoformat()})",
-                case_id=case_id,
+                case_id=_uuid(case_id),
                 changes={
                     "rule_id": rule_id,
                     "due_on": deadline.due_on.isoformat(),
@@ -299,14 +313,16 @@ def reconcile(
             if not isinstance(deadline, m.Deadline):  # a plain row (bulk): load the record only to change it
                 if not moved and not _differs(deadline, values):
                     continue
-                deadline = uow.session.get(m.Deadline, deadline.id)
+                deadline = uow.session.get(m.Deadline, _uuid(deadline.id))
             diff = _apply(deadline, plan, values)
             if moved:
-                diff["case_id"] = [stored(deadline.case_id), stored(case_id)]
-                deadline.case_id = case_id
+                diff["case_id"] = [stored(deadline.case_id), stored(_uuid(case_id))]
+                deadline.case_id = _uuid(case_id)
             if diff:
                 changed += 1
-                uow.audit("recompute", "deadline", deadline.id, f"{deadline.title}", case_id=case_id, changes=diff)
+                uow.audit(
+                    "recompute", "deadline", deadline.id, f"{deadline.title}", case_id=_uuid(case_id), changes=diff
+                )
     return changed
 
 
@@ -349,11 +365,11 @@ def resync_everything(uow: UnitOfWork) -> int:
     Returns how many deadlines were added, changed or removed."""
     session = uow.session
     order = ["france", "overseas", "abroad"]
-    applicants: dict[uuid.UUID, set[str]] = {}
+    applicants: dict[Any, set[str]] = {}  # identifiers here are as read (``_as_read``), keys of the dicts below
     # Only applicants living far away can change a case's time limits, and they are few: read those, then
     # whether the same cases also have an applicant in France (the nearest applicant decides).
     applicant_residence = (
-        select(m.CaseParty.case_id, m.Party.residence)
+        select(_as_read(m.CaseParty.case_id), m.Party.residence)
         .join(m.Party, m.Party.id == m.CaseParty.party_id)
         .where(m.CaseParty.role == PartyRole.APPLICANT)
     )
@@ -362,19 +378,21 @@ def resync_everything(uow: UnitOfWork) -> int:
         applicants.setdefault(case_id, set()).add(residence.value)
     if applicants:
         near = applicant_residence.where(
-            m.Party.residence == Residence.FRANCE, m.CaseParty.case_id.in_(list(applicants))
+            m.Party.residence == Residence.FRANCE, m.CaseParty.case_id.in_([_uuid(key) for key in applicants])
         )
         for case_id, residence in session.execute(near).all():
             applicants[case_id].add(residence.value)
-    contexts: dict[uuid.UUID | None, Context] = {None: Context(holidays_fr.METROPOLE, "france")}
-    procedures: dict[uuid.UUID, Procedure | None] = {}
-    for case_id, court, procedure in session.execute(select(m.Case.id, m.Case.court, m.Case.procedure)).all():
+    contexts: dict[Any, Context] = {None: Context(holidays_fr.METROPOLE, "france")}
+    procedures: dict[Any, Procedure | None] = {}
+    cases = select(_as_read(m.Case.id), m.Case.court, m.Case.procedure)
+    for case_id, court, procedure in session.execute(cases).all():
         residence = min(applicants.get(case_id, set()), key=order.index, default="france")
         contexts[case_id] = Context(holidays_fr.court_seat(court or ""), residence)
         procedures[case_id] = procedure
-    existing: dict[uuid.UUID, dict[str, Any]] = {}
+    existing: dict[Any, dict[str, Any]] = {}
     columns = [
-        m.Deadline.id, m.Deadline.trigger_id, m.Deadline.rule_id, m.Deadline.case_id, m.Deadline.status,
+        _as_read(m.Deadline.id), _as_read(m.Deadline.trigger_id), m.Deadline.rule_id, _as_read(m.Deadline.case_id),
+        m.Deadline.status,
         m.Deadline.override_reason, m.Deadline.title, m.Deadline.legal_basis, m.Deadline.trigger_on,
         m.Deadline.arguable_on, m.Deadline.explanation_fr, m.Deadline.explanation_en, m.Deadline.flags,
         m.Deadline.due_on, m.Deadline.computed_due_on,
@@ -392,8 +410,8 @@ def resync_everything(uow: UnitOfWork) -> int:
     triggers = select(m.Deadline.trigger_id).where(m.Deadline.rule_id.is_not(None))
     decisions = [k for k in FilingKind if k.is_decision]
     filings = select(
-        m.Filing.id,
-        m.Filing.case_id,
+        _as_read(m.Filing.id),
+        _as_read(m.Filing.case_id),
         m.Filing.kind,
         m.Filing.filed_on,
         m.Filing.notified_on,
@@ -408,9 +426,9 @@ def resync_everything(uow: UnitOfWork) -> int:
         )
     )
     live = [HearingStatus.SCHEDULED, HearingStatus.POSTPONED]
-    hearings = select(m.Hearing.id, m.Hearing.case_id, m.Hearing.starts_at, m.Hearing.status, m.Hearing.urgent).where(
-        or_(m.Hearing.status.in_(live), m.Hearing.id.in_(triggers))
-    )
+    hearings = select(
+        _as_read(m.Hearing.id), _as_read(m.Hearing.case_id), m.Hearing.starts_at, m.Hearing.status, m.Hearing.urgent
+    ).where(or_(m.Hearing.status.in_(live), m.Hearing.id.in_(triggers)))
     with session.no_autoflush:
         for filing in session.execute(filings):
             plans = plan_filing(session, filing, contexts[filing.case_id], procedures.get(filing.case_id))
@@ -422,15 +440,16 @@ def resync_everything(uow: UnitOfWork) -> int:
             changed += reconcile(
                 uow, "hearing", hearing.id, plans, case_id=hearing.case_id, existing=existing.get(hearing.id, {})
             )
-        for request in session.scalars(select(m.AccessRequest)):
-            plans = plan_request(session, request, contexts[request.case_id], steps.get(request.id, {}))
+        requests = select(m.AccessRequest, _as_read(m.AccessRequest.id), _as_read(m.AccessRequest.case_id))
+        for request, key, case_key in session.execute(requests):
+            plans = plan_request(session, request, contexts[case_key], steps.get(request.id, {}))
             changed += reconcile(
                 uow,
                 "access_request",
-                request.id,
+                key,
                 plans,
-                case_id=request.case_id,
+                case_id=case_key,
                 request_id=request.id,
-                existing=existing.get(request.id, {}),
+                existing=existing.get(key, {}),
             )
     return changed
