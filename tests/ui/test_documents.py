@@ -7,7 +7,9 @@ import shutil
 import uuid
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
@@ -159,10 +161,20 @@ def test_a_register_without_blocking_problems_exports_into_a_new_folder(
 
 
 def test_cancelling_the_first_rendering_closes_the_preview_and_leaves_no_file(
-    qtbot: QtBot, window: MainWindow, ctx: AppContext
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import tempfile
 
+    import ui.documents.preview as preview_module
+
+    render = preview_module.ops.render
+
+    def cancelled_at_once(*args: Any, **kwargs: Any) -> Any:
+        progress = render(*args, **kwargs)
+        progress.cancel()  # what the progress dialog's Cancel does, before the rendering can finish
+        return progress
+
+    monkeypatch.setattr(preview_module.ops, "render", cancelled_at_once)
     open_example(qtbot, window, ctx, LYCEES)
     before = set(Path(tempfile.gettempdir()).glob("caseapp-document-*"))
     window.bordereau()
@@ -170,8 +182,6 @@ def test_cancelling_the_first_rendering_closes_the_preview_and_leaves_no_file(
     assert isinstance(preview, PrintPreviewWindow)
     closed: list[bool] = []
     preview.destroyed.connect(lambda: closed.append(True))
-    until(qtbot, lambda: preview.progress is not None)
-    preview.progress.cancel()  # what the progress dialog's Cancel does
     until(qtbot, lambda: closed)
     idle(qtbot, ctx)
     assert set(Path(tempfile.gettempdir()).glob("caseapp-document-*")) == before
