@@ -63,6 +63,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self.columns = list(columns)
         self._rows: list[T] = []
         self._bold_when = bold_when
+        self._bold: QFont | None = None  # made once, for the rows that need attention
         self._record_id = record_id
 
     # -- data in ------------------------------------------------------------------------------------------------
@@ -99,21 +100,33 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         return None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if role == DISPLAY:
-            row = index.row()
-            return self.columns[index.column()].text(self._rows[row]) if 0 <= row < len(self._rows) else None
-        if not index.isValid() or index.row() >= len(self._rows):
+        row = index.row()
+        if not index.isValid() or row >= len(self._rows):
             return None
-        record = self._rows[index.row()]
+        return self._value(self._rows[row], self.columns[index.column()], role)
+
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """All the roles a cell is painted with, in one call: the view asks for seven per visible cell, and each
+        call from Qt into Python costs more than the answer (a table repaint was ~800 calls)."""
+        items = (roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan  # a span of one
+        row = index.row()
+        if not index.isValid() or row >= len(self._rows):
+            for item in items:
+                item.clearData()
+            return
+        record = self._rows[row]
         column = self.columns[index.column()]
+        for item in items:
+            item.setData(self._value(record, column, item.role()))
+
+    def _value(self, record: T, column: Column[T], role: int) -> Any:
+        """What a cell shows for one role (None: nothing)."""
+        if role == DISPLAY:
+            return column.text(record)
         if role == DECORATION:
             return column.icon(record) if column.icon is not None else None
         if role == FONT:
-            if self._bold_when is not None and self._bold_when(record):
-                font = QFont()
-                font.setBold(True)
-                return font
-            return None
+            return self._bold_font() if self._bold_when is not None and self._bold_when(record) else None
         if role == ALIGNMENT:
             return RIGHT if column.align_right else None
         if role == TOOLTIP:
@@ -129,33 +142,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return self._record_id(record)
         return None
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
-        """All the roles a cell is painted with, in one call: the view asks for seven per visible cell, and each
-        call from Qt into Python costs more than the answer (a table repaint was ~800 calls)."""
-        items = (roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan  # a span of one
-        row = index.row()
-        if not index.isValid() or row >= len(self._rows):
-            for item in items:
-                item.clearData()
-            return
-        record = self._rows[row]
-        column = self.columns[index.column()]
-        for item in items:
-            role = item.role()
-            if role == DISPLAY:
-                item.setData(column.text(record))
-            elif role == DECORATION and column.icon is not None:
-                item.setData(column.icon(record))
-            elif role == FONT and self._bold_when is not None and self._bold_when(record):
-                font = QFont()
-                font.setBold(True)
-                item.setData(font)
-            elif role == ALIGNMENT and column.align_right:
-                item.setData(RIGHT)
-            elif role in (DISPLAY, DECORATION, FONT, ALIGNMENT):
-                item.clearData()
-            else:
-                item.setData(self.data(index, role))
+    def _bold_font(self) -> QFont:
+        if self._bold is None:
+            self._bold = QFont()
+            self._bold.setBold(True)
+        return self._bold
 
 
 class SortProxyModel(QSortFilterProxyModel):
