@@ -53,6 +53,137 @@ def cmd_deadline_compute(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deadline_routes(args: argparse.Namespace) -> int:
+    """What can be done against a court decision, before which court, by when."""
+    from caseapp.cli import emit_json
+    from caseapp.dates import format_date, parse_date
+    from caseapp.domain.deadline_rules import get_rule, needs_verification
+    from caseapp.domain.enums import CourtLevel, DecisionNature, Matter
+    from caseapp.domain.notification import deemed_notification
+    from caseapp.domain.routes import IMMEDIATE_NATURES, answer
+
+    lang = current_language()
+    level = CourtLevel.parse(args.court, field="court_level")
+    nature = DecisionNature.parse(args.decision, field="decision_nature")
+    matter = Matter.parse(args.matter, field="matter")
+    lead_fr: tuple[str, ...] = ()
+    lead_en: tuple[str, ...] = ()
+    if args.notified:
+        notified = parse_date(args.notified)
+    else:
+        deemed = deemed_notification(
+            parse_date(args.available),
+            parse_date(args.consulted) if args.consulted else None,
+            seat=args.seat,
+            immediate=nature in IMMEDIATE_NATURES,
+        )
+        notified, lead_fr, lead_en = deemed.notified_on, deemed.steps_fr, deemed.steps_en
+    answers = answer(
+        level,
+        nature,
+        notified,
+        matter=matter,
+        seat=args.seat,
+        residence=args.residence,
+        appeal_routes_stated=not args.no_appeal_routes,
+        lead_fr=lead_fr,
+        lead_en=lead_en,
+    )
+    if args.json:
+        emit_json(
+            {
+                "court": level.value,
+                "decision": nature.value,
+                "matter": matter.value,
+                "notified": notified.isoformat(),
+                "routes": [item.as_json() for item in answers],
+            }
+        )
+        return 0
+    print(
+        _("{nature} — {court}, notified on {day}").format(
+            nature=nature.label(lang), court=level.label(lang), day=format_date(notified, lang)
+        )
+    )
+    kinds = {"appeal": _("Appeal"), "cassation": _("Cassation"), "other": _("Exceptional remedy")}
+    courts = {"caa": CourtLevel.CAA.label(lang), "ce": CourtLevel.CE.label(lang), None: ""}
+    ordinary = [item for item in answers if item.route.kind != "other"]
+    if not ordinary:
+        print(_("No appeal and no cassation lie against this decision."))
+    for item in answers:
+        rule = get_rule(item.route.rule_id)
+        before = f" → {courts[item.route.court]}" if item.route.court else ""
+        if item.last_day:
+            when = _("last day {day}").format(day=format_date(item.last_day, lang))
+        elif item.computed is not None:
+            when = _("the delay does not run: see below")
+        else:
+            when = _("no date follows from the notification")
+        verify = " " + _("(to verify)") if needs_verification(rule) else ""
+        print()
+        print(f"{kinds[item.route.kind]}{before}: {rule.label(lang)} — {when} ({rule.legal_basis}){verify}")
+        text = item.explanation_fr if lang == "fr" else item.explanation_en
+        for line in text.splitlines():
+            print(f"    {line}")
+    return 0
+
+
+def cmd_deadline_recompute(args: argparse.Namespace) -> int:
+    """Show what recomputing every deadline would change; apply it with --yes."""
+    from caseapp.cli import emit_json, open_core
+    from caseapp.dates import format_date
+    from caseapp.services import deadline_review
+
+    core = open_core(args)
+    preview = deadline_review.preview_recompute(core)
+    if args.yes and preview.total:
+        preview = deadline_review.apply_recompute(core, preview.token)
+    elif args.yes:
+        deadline_review.apply_recompute(core, preview.token)  # records that the deadlines follow these rules
+    if args.json:
+        emit_json(
+            {
+                "applied": bool(args.yes),
+                "added": preview.added,
+                "changed": preview.changed,
+                "removed": preview.removed,
+                "cases": [asdict(case) for case in preview.cases],
+            }
+        )
+        return 0
+    lang = current_language()
+    if not preview.total:
+        print(_("Every deadline already follows this version's rules: nothing to change."))
+        return 0
+    head = (
+        _("Recomputing the deadlines changed them:") if args.yes else _("Recomputing the deadlines would change them:")
+    )
+    print(
+        head,
+        _("{added} added, {changed} changed, {removed} removed.").format(
+            added=preview.added, changed=preview.changed, removed=preview.removed
+        ),
+    )
+    day = lambda d: format_date(d, lang) if d else "—"  # noqa: E731
+    for case in preview.cases:
+        print()
+        print(case.case_title)
+        for change in case.changes:
+            if change.action == "add":
+                line = f"  + {day(change.new_due)}  {change.title}"
+            elif change.action == "remove":
+                line = f"  - {day(change.old_due)}  {change.title}"
+            else:
+                line = f"  ~ {day(change.old_due)} → {day(change.new_due)}  {change.title}"
+            if change.overridden:
+                line += "  " + _("(moved by hand: your date is kept)")
+            print(line)
+    if not args.yes:
+        print()
+        print(_("Nothing was changed. Run “caseapp deadline recompute --yes” to apply."))
+    return 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from caseapp.cli import emit_json
     from caseapp.domain.deadline_rules import RULES, needs_verification
@@ -180,6 +311,42 @@ def register(sub: Any) -> None:
         "--no-acknowledgement", action="store_true", help=_("the request got no compliant acknowledgement")
     )
     compute.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    from caseapp.domain.enums import CourtLevel, DecisionNature, Matter
+
+    routes = actions.add_parser(
+        "routes",
+        help=_("what can be done against a court decision, before which court and by when"),
+        description=_("what can be done against a court decision, before which court and by when"),
+    )
+    routes.set_defaults(handler=cmd_deadline_routes)
+    routes.add_argument(
+        "--court", required=True, choices=[c.value for c in CourtLevel], help=_("the court that gave the decision")
+    )
+    routes.add_argument(
+        "--decision", required=True, choices=[n.value for n in DecisionNature], help=_("the nature of the decision")
+    )
+    when = routes.add_mutually_exclusive_group(required=True)
+    when.add_argument("--notified", metavar="DATE", help=_("the date the decision was notified"))
+    when.add_argument("--available", metavar="DATE", help=_("the date it was made available on Télérecours"))
+    routes.add_argument("--consulted", metavar="DATE", help=_("the date it was first consulted on Télérecours"))
+    routes.add_argument(
+        "--matter", default="general", choices=[c.value for c in Matter], help=_("the matter (default general)")
+    )
+    routes.add_argument("--seat", default="metropole", choices=sorted(SEATS), help=_("the court's seat (holidays)"))
+    routes.add_argument("--residence", default="france", choices=sorted(RESIDENCES), help=_("where the party lives"))
+    routes.add_argument(
+        "--no-appeal-routes", action="store_true", help=_("the decision did not state the routes of appeal")
+    )
+    routes.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    recompute = actions.add_parser(
+        "recompute",
+        help=_("show what recomputing every deadline with this version's rules would change; --yes applies it"),
+    )
+    recompute.set_defaults(handler=cmd_deadline_recompute)
+    recompute.add_argument("--yes", action="store_true", help=_("apply the changes shown"))
+    recompute.add_argument("--json", action="store_true", help=_("print JSON"))
 
     rules = sub.add_parser("rules", help=_("list the time-limit rules"), description=_("list the time-limit rules"))
     rules.set_defaults(handler=cmd_rules)

@@ -13,40 +13,46 @@ Counting modes (see ``caseapp.domain.deadlines`` for the arithmetic):
   with ``direction == -1`` (instruction-closing) the N days before the trigger must stay whole;
 * ``"birth"`` — the day an implicit decision is born: the anniversary, never rolled;
 * ``"calendar"`` — franc status disputed: safe day = anniversary − 1, not rolled; franc day shown beside it;
-* ``"before"`` — a plain number of days before the trigger (hearing-notice), not rolled.
+* ``"before"`` — a plain number of days before the trigger (hearing-notice), not rolled;
+* ``"fixed"`` — the date is the trigger itself: a date the court set (R612-3, R611-11-1, R611-7-1, R613-1) or
+  the référé hearing at whose end the instruction closes (R522-8); never moved.
+
+``kind`` says what the date is for people: ``"act"`` a last day to act, ``"birth"`` the day an implicit
+decision is born (shown as "décision implicite née le …", never as a last day), ``"court"`` something the court
+must do (send the hearing notice), ``"closing"`` the end of the instruction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
+from caseapp.domain.rule_types import (
+    CONFIDENCE_LABELS,
+    Confidence,
+    Counting,
+    DateKind,
+    DeadlineRule,
+    Trigger,
+    Unit,
+)
+from caseapp.domain.rules_remedies import REMEDY_RULES
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _
 
-Confidence = Literal["V", "S", "2", "M"]
-Unit = Literal["months", "days", "hours"]
-Counting = Literal["franc", "birth", "calendar", "before"]
-
-CONFIDENCE_LABELS: dict[str, tuple[str, str]] = {
-    "V": ("texte lu dans sa version en vigueur", "text read in its current version"),
-    "S": ("texte lu seulement dans une version consolidée de 2014-2015", "text read only in a 2014–15 consolidation"),
-    "2": ("règle connue par la doctrine seulement", "rule known through commentary only"),
-    "M": ("connaissance générale, non vérifiée", "general knowledge, not checked"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Trigger:
-    """An event that starts time limits; ``step_fr``/``step_en`` open an explanation (``{d}`` = the date)."""
-
-    key: str
-    label_fr: str
-    label_en: str
-    step_fr: str
-    step_en: str
-
+__all__ = [
+    "CONFIDENCE_LABELS",
+    "RULES",
+    "TRIGGERS",
+    "Confidence",
+    "Counting",
+    "DateKind",
+    "DeadlineRule",
+    "Trigger",
+    "Unit",
+    "get_rule",
+    "needs_verification",
+    "rules_for_trigger",
+]
 
 TRIGGERS: dict[str, Trigger] = {
     t.key: t
@@ -136,39 +142,92 @@ TRIGGERS: dict[str, Trigger] = {
             "Complaint lodged with the CNIL on {d}.",
         ),
         Trigger("hearing_date", "Date d'audience", "Hearing date", "Audience le {d}.", "Hearing on {d}."),
+        Trigger(
+            "order_notified",
+            "Notification d'une ordonnance",
+            "Order notified",
+            "Notification de l'ordonnance le {d}.",
+            "Order notified on {d}.",
+        ),
+        Trigger(
+            "refere_hearing",
+            "Audience de référé",
+            "Référé hearing",
+            "Audience de référé le {d}.",
+            "Référé hearing on {d}.",
+        ),
+        Trigger(
+            "refere_order_appealable",
+            "Notification d'une ordonnance de référé (appel)",
+            "Référé order notified (appeal)",
+            "Notification de l'ordonnance du juge des référés le {d}.",
+            "Order of the juge des référés notified on {d}.",
+        ),
+        Trigger(
+            "last_resort_judgment_notified",
+            "Notification d'un jugement rendu en dernier ressort",
+            "Last-resort judgment notified",
+            "Notification du jugement rendu en premier et dernier ressort le {d}.",
+            "First-and-last-resort judgment notified on {d}.",
+        ),
+        Trigger(
+            "decision_of_caa_or_ce_notified",
+            "Notification d'une décision de la cour ou du Conseil d'État",
+            "Decision of a court of appeal or of the Conseil d'État notified",
+            "Notification de la décision le {d}.",
+            "Decision notified on {d}.",
+        ),
+        Trigger(
+            "revision_cause_known",
+            "Connaissance de la cause de révision",
+            "Ground for revision discovered",
+            "La cause de révision invoquée est connue le {d}.",
+            "The ground for revision became known on {d}.",
+        ),
+        Trigger(
+            "third_party_notified",
+            "Notification de la décision au tiers",
+            "Decision notified to the third party",
+            "Décision notifiée au tiers le {d}.",
+            "Decision notified to the third party on {d}.",
+        ),
+        Trigger(
+            "refere_suspension_rejected",
+            "Rejet d'un référé-suspension notifié",
+            "Suspension application rejected (notified)",
+            "Notification de l'ordonnance rejetant la demande de suspension (CJA L521-1) le {d}.",
+            "Order rejecting the suspension application (CJA L521-1) notified on {d}.",
+        ),
+        Trigger(
+            "cassation_registered",
+            "Enregistrement du pourvoi",
+            "Cassation appeal registered",
+            "Pourvoi enregistré au Conseil d'État le {d}, annonçant un mémoire complémentaire.",
+            "Cassation appeal registered at the Conseil d'État on {d}, announcing a supplementary brief.",
+        ),
+        Trigger(
+            "court_set_date",
+            "Date fixée par la juridiction",
+            "Date set by the court",
+            "Date fixée par la juridiction : le {d}.",
+            "Date set by the court: {d}.",
+        ),
+        Trigger(
+            "cnil_rejection_born",
+            "Rejet implicite de la plainte par la CNIL",
+            "Implicit rejection of the complaint by the CNIL",
+            "Rejet implicite de la plainte né le {d}.",
+            "Implicit rejection of the complaint born on {d}.",
+        ),
+        Trigger(
+            "request_received",
+            "Demande reçue par l'administration",
+            "Request received by the administration",
+            "Demande reçue par l'administration le {d}.",
+            "Request received by the administration on {d}.",
+        ),
     )
 }
-
-
-@dataclass(frozen=True, slots=True)
-class DeadlineRule:
-    id: str
-    label_fr: str
-    label_en: str
-    legal_basis: str
-    confidence: Confidence
-    trigger: str
-    length: int
-    unit: Unit
-    counting: Counting
-    direction: int  # +1: after the trigger; -1: before it
-    urgent_length: int | None
-    distance_extension: bool  # CJA R421-7 (+1 month overseas, +2 abroad), via R811-5 and R821-2
-    note_fr: str
-    note_en: str
-    # Does a missing or faulty acknowledgement of the request (CRPA L112-6) stop this delay from running?
-    acknowledgement_matters: bool = False
-
-    @property
-    def runs_against_party(self) -> bool:
-        """A time limit a party must meet after the trigger (franc or calendar): the R421-5 / L112-6 flags apply."""
-        return self.direction > 0 and self.counting in ("franc", "calendar")
-
-    def label(self, lang: str = "fr") -> str:
-        return self.label_fr if lang.startswith("fr") else self.label_en
-
-    def note(self, lang: str = "fr") -> str:
-        return self.note_fr if lang.startswith("fr") else self.note_en
 
 
 RULES: dict[str, DeadlineRule] = {
@@ -252,7 +311,7 @@ RULES: dict[str, DeadlineRule] = {
             id="refere-cassation",
             label_fr="Pourvoi contre une ordonnance de référé",
             label_en="Cassation against a référé order",
-            legal_basis="CJA R523-1",
+            legal_basis="CJA L523-1 al. 1 ; R523-1",
             confidence="2",
             trigger="refere_order_notified",
             length=15,
@@ -261,10 +320,13 @@ RULES: dict[str, DeadlineRule] = {
             direction=1,
             urgent_length=None,
             distance_extension=False,
-            note_fr="Texte lu dans sa version en vigueur (V) ; le caractère franc du délai n'est connu que "
-            "par la doctrine (2), d'où la mention « à vérifier ».",
-            note_en="Text read in its current version (V); that the delay is clear is known through "
-            "commentary only (2), hence “to verify”.",
+            note_fr="Ordonnances rendues en dernier ressort (L523-1 al. 1) : pourvoi en cassation devant le "
+            "Conseil d'État dans les quinze jours, par un avocat aux Conseils ; pas d'appel. Texte lu dans sa "
+            "version en vigueur (V) ; le caractère franc du délai n'est connu que par la doctrine (2), d'où la "
+            "mention « à vérifier ».",
+            note_en="Orders given in last resort (L523-1 para. 1): cassation before the Conseil d'État within "
+            "fifteen days, through an avocat aux Conseils; no appeal. Text read in its current version (V); that "
+            "the delay is clear is known through commentary only (2), hence “to verify”.",
         ),
         DeadlineRule(
             id="appeal",
@@ -317,6 +379,7 @@ RULES: dict[str, DeadlineRule] = {
             "anniversaire (jamais reportée).",
             note_en="One month of silence on an access request is a refusal, born on the anniversary date "
             "(never moved).",
+            date_kind="birth",
         ),
         DeadlineRule(
             id="cada-referral",
@@ -353,6 +416,7 @@ RULES: dict[str, DeadlineRule] = {
             distance_extension=False,
             note_fr="La CADA notifie son avis dans le mois de l'enregistrement de la saisine.",
             note_en="The CADA gives its opinion within one month of registering the referral.",
+            date_kind="birth",
         ),
         DeadlineRule(
             id="cada-confirmation",
@@ -371,6 +435,7 @@ RULES: dict[str, DeadlineRule] = {
             "le refus est confirmé (décision implicite, née à la date anniversaire).",
             note_en="If the administration does not answer within two months of the referral being "
             "registered, the refusal is confirmed (implicit decision, born on the anniversary).",
+            date_kind="birth",
         ),
         DeadlineRule(
             id="cada-court",
@@ -405,6 +470,7 @@ RULES: dict[str, DeadlineRule] = {
             distance_extension=False,
             note_fr="Trois mois de silence de la CNIL valent rejet, contestable devant le Conseil d'État.",
             note_en="Three months of silence from the CNIL are a rejection, challengeable before the Conseil d'État.",
+            date_kind="birth",
         ),
         DeadlineRule(
             id="hearing-notice",
@@ -421,6 +487,7 @@ RULES: dict[str, DeadlineRule] = {
             distance_extension=False,
             note_fr="L'avis d'audience est envoyé sept jours au moins avant l'audience (deux en urgence).",
             note_en="The hearing notice is sent at least seven days before the hearing (two if urgent).",
+            date_kind="court",
         ),
         DeadlineRule(
             id="instruction-closing",
@@ -437,9 +504,11 @@ RULES: dict[str, DeadlineRule] = {
             distance_extension=False,
             note_fr="À défaut d'ordonnance de clôture, l'instruction est close trois jours francs avant l'audience.",
             note_en="Absent a closing order, the investigation closes three clear days before the hearing.",
+            date_kind="closing",
         ),
     )
 }
+RULES.update((rule.id, rule) for rule in REMEDY_RULES)
 
 # Months of silence after which a request to the administration is implicitly rejected (CRPA L231-4).
 IMPLICIT_REJECTION_MONTHS = 2

@@ -8,6 +8,7 @@ It follows ``/shared/DEADLINES.md``:
 * **birth** (silence rules): the anniversary itself, never rolled;
 * **calendar** (franc status disputed): safe last day = anniversary − 1, not rolled; the franc day is kept as
   ``arguable_day``;
+* **fixed**: the trigger is the date itself (a date the court set, the end of a référé hearing), never moved;
 * **before** rules count back from a hearing; instruction-closing (3 clear days before) closes at 0:00 on the
   hearing day − 3, so the last day to file is the day before that;
 * month-end ambiguity: for a trigger at the end of a month, reading (A) same day-of-month as the trigger then +1,
@@ -375,6 +376,8 @@ def compute_for_rule(
         _franc_after(rule, trig, length, extra, residence, seat, work, result)
     elif rule.counting == "birth":
         _birth(rule, trig, length, seat, work, result)
+    elif rule.counting == "fixed":
+        _fixed(rule, trig, work, result)
     else:
         _calendar(rule, trig, length, extra, residence, seat, work, result)
 
@@ -536,6 +539,13 @@ def _birth(rule: DeadlineRule, trig: date, length: int, seat: str, steps: _Steps
         f"{_en(born)}{cap_en} — the anniversary date, never moved{off_en}.",
     )
     result.nominal = result.last = born
+
+
+def _fixed(rule: DeadlineRule, day: date, steps: _Steps, result: _Result) -> None:
+    steps.add(f"{rule.note_fr} ({rule.legal_basis})", f"{rule.note_en} ({rule.legal_basis})")
+    result.nominal = result.last = day
+    result.closing_fr = f"Date à respecter : {_fr(day)} ; une date fixée n'est jamais reportée."
+    result.closing_en = f"Date to meet: {_en(day)}; a date that was set is never moved."
 
 
 def _calendar(

@@ -73,11 +73,26 @@ class Procedure(LabelledEnum):
     REFERE_LIBERTE = "refere_liberte"
     REFERE_SUSPENSION = "refere_suspension"
     REFERE_MESURES_UTILES = "refere_mesures_utiles"
+    REFERE_CONSTAT = "refere_constat"
+    REFERE_INSTRUCTION = "refere_instruction"
+    REFERE_PROVISION = "refere_provision"
     EXCES_DE_POUVOIR = "exces_de_pouvoir"
     PLEIN_CONTENTIEUX = "plein_contentieux"
+    INDEMNITAIRE = "indemnitaire"
     APPEL = "appel"
     CASSATION = "cassation"
     OTHER = "other"
+
+    @property
+    def is_refere(self) -> bool:
+        """An application to the juge des référés (urgent or not): no ordinary-procedure hearing rules."""
+        return self in _REFERES
+
+    @property
+    def is_urgent_refere(self) -> bool:
+        """A référé of L521-1 to L521-3: parties convened without delay, instruction closed at the hearing's end
+        (CJA R522-6, R522-8)."""
+        return self in _URGENT_REFERES
 
     @classmethod
     def _label_table(cls) -> dict[str, tuple[str, str]]:
@@ -88,11 +103,131 @@ _PROCEDURE = _table(
     refere_liberte=("Urgent freedom application (L521-2)", "Référé-liberté (L521-2)"),
     refere_suspension=("Suspension application (L521-1)", "Référé-suspension (L521-1)"),
     refere_mesures_utiles=("Useful measures application (L521-3)", "Référé mesures utiles (L521-3)"),
+    refere_constat=("Application for a finding of fact (R531-1)", "Référé-constat (R531-1)"),
+    refere_instruction=(
+        "Application for an expert report or inquiry (R532-1)",
+        "Référé-expertise ou instruction (R532-1)",
+    ),
+    refere_provision=("Application for an interim payment (R541-1)", "Référé-provision (R541-1)"),
     exces_de_pouvoir=("Annulment action", "Recours pour excès de pouvoir"),
     plein_contentieux=("Full jurisdiction action", "Recours de plein contentieux"),
+    indemnitaire=("Action for damages (liability)", "Recours indemnitaire (responsabilité)"),
     appel=("Appeal", "Appel"),
     cassation=("Cassation appeal", "Pourvoi en cassation"),
     other=("Other", "Autre"),
+)
+_URGENT_REFERES = {Procedure.REFERE_LIBERTE, Procedure.REFERE_SUSPENSION, Procedure.REFERE_MESURES_UTILES}
+_REFERES = _URGENT_REFERES | {Procedure.REFERE_CONSTAT, Procedure.REFERE_INSTRUCTION, Procedure.REFERE_PROVISION}
+
+
+class Matter(LabelledEnum):
+    """What the dispute is about, where the route of appeal depends on it (CJA R811-1)."""
+
+    GENERAL = "general"
+    CADA = "cada"
+    LAST_RESORT = "last_resort"
+
+    @classmethod
+    def _label_table(cls) -> dict[str, tuple[str, str]]:
+        return _MATTER
+
+
+_MATTER = _table(
+    general=("General (appeal lies)", "Droit commun (appel ouvert)"),
+    cada=(
+        "Access to administrative documents (last resort, R811-1 2°)",
+        "Communication de documents administratifs (dernier ressort, R811-1 2°)",
+    ),
+    last_resort=(
+        "Another matter decided in first and last resort (R811-1)",
+        "Autre matière jugée en premier et dernier ressort (R811-1)",
+    ),
+)
+
+
+class CourtLevel(LabelledEnum):
+    TA = "ta"
+    CAA = "caa"
+    CE = "ce"
+
+    @classmethod
+    def _label_table(cls) -> dict[str, tuple[str, str]]:
+        return _COURT_LEVEL
+
+
+_COURT_LEVEL = _table(
+    ta=("Administrative court (tribunal administratif)", "Tribunal administratif"),
+    caa=("Administrative court of appeal", "Cour administrative d'appel"),
+    ce=("Conseil d'État", "Conseil d'État"),
+)
+
+
+class DecisionNature(LabelledEnum):
+    """What a court decision is: with the court that gave it (and sometimes the matter), it decides the route."""
+
+    JUGEMENT = "jugement"
+    ORDONNANCE = "ordonnance"
+    REFERE_LIBERTE = "refere_liberte"
+    REFERE_LIBERTE_TRI = "refere_liberte_tri"
+    REFERE_SUSPENSION = "refere_suspension"
+    REFERE_MESURES_UTILES = "refere_mesures_utiles"
+    REFERE_MODIFICATION = "refere_modification"
+    REFERE_TRI = "refere_tri"
+    REFERE_CONSTAT = "refere_constat"
+    REFERE_INSTRUCTION = "refere_instruction"
+    REFERE_PROVISION = "refere_provision"
+    ARRET = "arret"
+    DECISION_CE = "decision_ce"
+
+    @property
+    def is_refere(self) -> bool:
+        return self.value.startswith("refere_")
+
+    @classmethod
+    def _label_table(cls) -> dict[str, tuple[str, str]]:
+        return _NATURE
+
+
+_NATURE = _table(
+    jugement=("Judgment", "Jugement"),
+    ordonnance=("Order of the president (R222-1)", "Ordonnance du président (R222-1)"),
+    refere_liberte=("Urgent freedom order (L521-2)", "Ordonnance de référé-liberté (L521-2)"),
+    refere_liberte_tri=(
+        "Urgent freedom application rejected without a hearing (L522-3)",
+        "Référé-liberté rejeté sans audience (L522-3)",
+    ),
+    refere_suspension=("Suspension order (L521-1)", "Ordonnance de référé-suspension (L521-1)"),
+    refere_mesures_utiles=("Useful measures order (L521-3)", "Ordonnance de référé mesures utiles (L521-3)"),
+    refere_modification=("Order changing or ending measures (L521-4)", "Ordonnance de modification (L521-4)"),
+    refere_tri=(
+        "Suspension or useful measures rejected without a hearing (L522-3)",
+        "Référé-suspension ou mesures utiles rejeté sans audience (L522-3)",
+    ),
+    refere_constat=("Finding of fact order (R531-1)", "Ordonnance de référé-constat (R531-1)"),
+    refere_instruction=(
+        "Expert report or inquiry order (R532-1)",
+        "Ordonnance de référé-expertise ou instruction (R532-1)",
+    ),
+    refere_provision=("Interim payment order (R541-1)", "Ordonnance de référé-provision (R541-1)"),
+    arret=("Ruling of the court of appeal (arrêt)", "Arrêt"),
+    decision_ce=("Decision of the Conseil d'État", "Décision du Conseil d'État"),
+)
+
+
+class SilenceMeaning(LabelledEnum):
+    """What the administration's silence on a request means (CRPA L231-1: acceptance, save the L231-4 cases)."""
+
+    REJECTION = "rejection"
+    ACCEPTANCE = "acceptance"
+
+    @classmethod
+    def _label_table(cls) -> dict[str, tuple[str, str]]:
+        return _SILENCE
+
+
+_SILENCE = _table(
+    rejection=("Silence means rejection (CRPA L231-4)", "Le silence vaut rejet (CRPA L231-4)"),
+    acceptance=("Silence means acceptance (CRPA L231-1)", "Le silence vaut acceptation (CRPA L231-1)"),
 )
 
 
@@ -181,7 +316,21 @@ class FilingKind(LabelledEnum):
     DEMANDE_PREALABLE = "demande_prealable"
     RECOURS_GRACIEUX = "recours_gracieux"
     PLAINTE_CNIL = "plainte_cnil"
+    MISE_EN_DEMEURE = "mise_en_demeure"
+    CALENDRIER_INSTRUCTION = "calendrier_instruction"
+    CRISTALLISATION = "cristallisation"
+    ORDONNANCE_CLOTURE = "ordonnance_cloture"
     OTHER = "other"
+
+    @property
+    def is_court_decision(self) -> bool:
+        """A decision of a court (order, judgment, ruling): its route of appeal follows its nature and court."""
+        return self in _COURT_DECISIONS
+
+    @property
+    def sets_a_time_limit(self) -> bool:
+        """A letter or order of the court that fixes a date (R612-3, R611-11-1, R611-7-1, R613-1)."""
+        return self in _COURT_LIMITS
 
     @property
     def is_request(self) -> bool:
@@ -210,9 +359,20 @@ _FILING = _table(
     demande_prealable=("Prior request to the administration", "Demande préalable"),
     recours_gracieux=("Administrative appeal", "Recours gracieux"),
     plainte_cnil=("Complaint to the CNIL", "Plainte à la CNIL"),
+    mise_en_demeure=("Formal notice to produce (R612-3)", "Mise en demeure de produire (R612-3)"),
+    calendrier_instruction=("Investigation calendar (R611-11-1)", "Calendrier d'instruction (R611-11-1)"),
+    cristallisation=("Closing date for new grounds (R611-7-1)", "Cristallisation des moyens (R611-7-1)"),
+    ordonnance_cloture=("Order closing the investigation (R613-1)", "Ordonnance de clôture d'instruction (R613-1)"),
     other=("Other", "Autre"),
 )
-_DECISIONS = {FilingKind.ORDONNANCE, FilingKind.JUGEMENT, FilingKind.ARRET, FilingKind.DECISION}
+_COURT_DECISIONS = {FilingKind.ORDONNANCE, FilingKind.JUGEMENT, FilingKind.ARRET}
+_DECISIONS = _COURT_DECISIONS | {FilingKind.DECISION}
+_COURT_LIMITS = {
+    FilingKind.MISE_EN_DEMEURE,
+    FilingKind.CALENDRIER_INSTRUCTION,
+    FilingKind.CRISTALLISATION,
+    FilingKind.ORDONNANCE_CLOTURE,
+}
 _REQUESTS = {FilingKind.DEMANDE_PREALABLE, FilingKind.RECOURS_GRACIEUX, FilingKind.PLAINTE_CNIL}
 
 

@@ -57,6 +57,17 @@ FIELD_LABELS: dict[str, str] = {
     "legal_basis": N_("legal basis"),
     "hearing_id": N_("hearing"),
     "override_reason": N_("reason"),
+    "matter": N_("matter"),
+    "court_level": N_("court that gave the decision"),
+    "decision_nature": N_("nature of the decision"),
+    "published": N_("publication"),
+    "made_available_on": N_("date made available on Télérecours"),
+    "consulted_on": N_("date first consulted"),
+    "silence_means": N_("meaning of silence"),
+    "progress_reported": N_("progress report from the CNIL"),
+    "court_set_on": N_("date set by the court"),
+    "brief_announced": N_("announced supplementary brief"),
+    "routes_informed": N_("information on the CADA referral and the routes of appeal"),
 }
 
 

@@ -32,6 +32,7 @@ ACCESS_FORM = f.Form(
         "received_on": f.day(),
         "status": f.enum(AccessStatus),
         "notes": f.long_text(),
+        "routes_informed": f.flag(),
     }
 )
 

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import String, cast, delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from caseapp.domain.enums import CaseStatus, ParentRelation, Procedure
+from caseapp.domain.enums import CaseStatus, CourtLevel, FilingKind, Matter, ParentRelation, Procedure
+from caseapp.domain.routes import level_of_case
 from caseapp.errors import InvalidInput, NotFound
 from caseapp.i18n import N_, _
 from caseapp.services import fields as f
@@ -36,6 +37,7 @@ CASE_FORM = f.Form(
         "closed_on": f.day(),
         "parent_id": f.reference(),
         "parent_relation": f.enum(ParentRelation, required=False),
+        "matter": f.enum(Matter, required=False),
     }
 )
 TAG = re.compile(r"^[\w][\w .'’-]{0,59}$", re.UNICODE)
@@ -130,6 +132,7 @@ def update_case(
         f.check_version(case, expected_version, N_("case"))
         if "parent_id" in values:
             _check_parent(uow.session, case.id, f.reference()(values["parent_id"], "parent_id"))
+        old_level = level_of_case(case.court, case.procedure)
         diff = CASE_FORM.apply(case, values)
         if tags is not None:
             new_tags = _clean_tags(tags)
@@ -139,9 +142,11 @@ def update_case(
                 diff["tags"] = [old_tags, new_tags]
         if diff:
             _index(uow.session, case)
-            if "court" in diff:
+            if {"court", "procedure"} & set(diff):
+                _follow_court(uow, case, old_level)
+            if {"court", "procedure", "matter"} & set(diff):
                 uow.flush()
-                resync_case(uow, case.id)  # another seat, other holidays
+                resync_case(uow, case.id)  # another seat, other holidays, another route of appeal
             uow.audit(
                 "update",
                 "case",
@@ -152,6 +157,28 @@ def update_case(
             )
             uow.commit()
         return case_detail(uow.session, case.id)
+
+
+def _follow_court(uow: UnitOfWork, case: m.Case, old_level: CourtLevel | None) -> None:
+    """Decisions whose court level was the case's follow the case to its corrected court."""
+    new_level = level_of_case(case.court, case.procedure)
+    if new_level is None or new_level == old_level:
+        return
+    decisions = select(m.Filing).where(
+        m.Filing.case_id == case.id,
+        m.Filing.kind.in_([k for k in FilingKind if k.is_court_decision]),
+        m.Filing.court_level.is_(None) if old_level is None else m.Filing.court_level == old_level,
+    )
+    for filing in uow.session.scalars(decisions):
+        filing.court_level = new_level
+        uow.audit(
+            "update",
+            "filing",
+            filing.id,
+            _("Court of a decision follows the case: {court}").format(court=new_level.label("fr")),
+            case_id=case.id,
+            changes={"court_level": [old_level.value if old_level else None, new_level.value]},
+        )
 
 
 def delete_case(core: Core, case_id: uuid.UUID, *, expected_version: int | None = None) -> Changes:

@@ -9,183 +9,65 @@ computed one is kept beside it); a deadline marked done or missed keeps its stat
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import String, and_, or_, select, type_coerce
 
-from caseapp.dates import PARIS
 from caseapp.domain import holidays_fr
 from caseapp.domain.deadline_rules import get_rule
-from caseapp.domain.deadlines import ComputedDeadline, compute_deadline, implicit_decision_birth
-from caseapp.domain.enums import (
-    AccessStatus,
-    DeadlineStatus,
-    FilingKind,
-    HearingStatus,
-    PartyRole,
-    Procedure,
-    Residence,
+from caseapp.domain.deadlines import ComputedDeadline
+from caseapp.domain.enums import AccessStatus, DeadlineStatus, FilingKind, HearingStatus, PartyRole, Residence
+from caseapp.services.deadline_plans import (
+    COURT_SET_RULES,
+    NO_CASE,
+    SILENCE_MONTHS,
+    Context,
+    Planned,
+    case_context,
+    nearest,
+    plan_filing,
+    plan_hearing,
+    plan_request,
 )
 from caseapp.services.fields import stored
 from caseapp.services.uow import UnitOfWork
 from caseapp.store import models as m
 
-REFERE_MAIN = (Procedure.REFERE_SUSPENSION, Procedure.REFERE_MESURES_UTILES)
-SILENCE_MONTHS = {FilingKind.DEMANDE_PREALABLE: 2, FilingKind.RECOURS_GRACIEUX: 2}
-FINISHED_REQUEST = (AccessStatus.DOCUMENTS_RECEIVED, AccessStatus.CLOSED)
+__all__ = [
+    "Context",
+    "DeadlineChange",
+    "Planned",
+    "case_context",
+    "drop_for_trigger",
+    "plan_filing",
+    "plan_hearing",
+    "plan_request",
+    "reconcile",
+    "resync_case",
+    "resync_everything",
+    "sync_filing",
+    "sync_hearing",
+    "sync_request",
+]
 
 
 @dataclass(frozen=True)
-class Planned:
-    rule_id: str
-    trigger_on: date
-    computed: ComputedDeadline
-    lead_fr: tuple[str, ...] = ()  # steps that come before the rule's own (how the trigger date was found)
-    lead_en: tuple[str, ...] = ()
+class DeadlineChange:
+    """One deadline a recomputation adds, changes or removes — or would, when only previewed. ``kept`` says the
+    deadline is done, missed or overridden: its date to meet is not touched."""
 
-
-@dataclass(frozen=True)
-class Context:
-    seat: str
-    residence: str
-
-
-def case_context(session: Any, case_id: uuid.UUID | None) -> Context:
-    """The court seat (for holidays) and the applicants' residence (for distance extensions) of a case.
-
-    The residence is the nearest of the applicants' (no extension unless every applicant lives far away), so
-    the deadline shown is never later than the one that applies.
-    """
-    if case_id is None:
-        return Context(holidays_fr.METROPOLE, "france")
-    court = session.scalar(select(m.Case.court).where(m.Case.id == case_id)) or ""
-    residences = set(
-        session.scalars(
-            select(m.Party.residence)
-            .join(m.CaseParty, m.CaseParty.party_id == m.Party.id)
-            .where(m.CaseParty.case_id == case_id, m.CaseParty.role == PartyRole.APPLICANT)
-        )
-    )
-    order = ["france", "overseas", "abroad"]
-    residence = min((r.value for r in residences), key=order.index, default="france")
-    return Context(holidays_fr.court_seat(court), residence)
-
-
-def _compute(rule_id: str, trigger: date | datetime, context: Context, **kwargs: Any) -> ComputedDeadline:
-    rule = get_rule(rule_id)
-    residence = context.residence if rule.distance_extension else "france"
-    return _compute_cached(rule_id, trigger, context.seat, residence, tuple(sorted(kwargs.items())))
-
-
-@lru_cache(maxsize=65536)
-def _compute_cached(
-    rule_id: str, trigger: date | datetime, seat: str, residence: str, options: tuple[tuple[str, Any], ...]
-) -> ComputedDeadline:
-    # The engine is pure: the same rule, day, seat and options always give the same deadline, and in a
-    # recomputation of thousands of cases many hearings and decisions share their day.
-    return compute_deadline(rule_id, trigger, seat=seat, residence=residence, **dict(options))
-
-
-def _birth(received: date, months: int, what_fr: str, what_en: str) -> tuple[date, tuple[str, ...], tuple[str, ...]]:
-    from caseapp.dates import format_date
-
-    born = implicit_decision_birth(received, months)
-    lead_fr = (
-        f"{what_fr} reçue le {format_date(received, 'fr')} ; sans réponse en {months} mois, une décision "
-        f"implicite de rejet naît le {format_date(born, 'fr')} (date à date, jamais reportée).",
-    )
-    lead_en = (
-        f"{what_en} received on {format_date(received, 'en')}; with no answer within {months} months, an "
-        f"implicit rejection is born on {format_date(born, 'en')} (same date, never moved).",
-    )
-    return born, lead_fr, lead_en
-
-
-def plan_filing(
-    session: Any, filing: m.Filing, context: Context | None = None, procedure: Procedure | bool | None = False
-) -> list[Planned]:
-    """The deadlines a filing starts. ``context`` and ``procedure`` may be given when computing in bulk."""
-    kind = FilingKind(filing.kind)
-    context = context or case_context(session, filing.case_id)
-    plans: list[Planned] = []
-    if kind.is_decision and filing.notified_on:
-        if procedure is False:
-            procedure = session.scalar(select(m.Case.procedure).where(m.Case.id == filing.case_id))
-        rule_id: str | None
-        if kind == FilingKind.DECISION:
-            rule_id = "rep"
-        elif kind == FilingKind.ORDONNANCE and procedure == Procedure.REFERE_LIBERTE:
-            rule_id = "refere-liberte-appeal"
-        elif kind == FilingKind.ORDONNANCE and procedure in REFERE_MAIN:
-            rule_id = "refere-cassation"
-        elif kind == FilingKind.ARRET or procedure == Procedure.APPEL:
-            rule_id = "cassation"
-        elif procedure == Procedure.CASSATION:
-            rule_id = None  # a decision of the Conseil d'État in cassation: no further court time limit
-        else:
-            rule_id = "appeal"
-        if rule_id:
-            computed = _compute(rule_id, filing.notified_on, context, appeal_routes_stated=filing.appeal_routes_stated)
-            plans.append(Planned(rule_id, filing.notified_on, computed))
-    elif kind in SILENCE_MONTHS and filing.received_on:
-        what = ("Demande", "Request") if kind == FilingKind.DEMANDE_PREALABLE else ("Recours gracieux", "Appeal")
-        born, lead_fr, lead_en = _birth(filing.received_on, SILENCE_MONTHS[kind], *what)
-        rule_id = "rep-implicit" if kind == FilingKind.DEMANDE_PREALABLE else "recours-gracieux"
-        computed = _compute(rule_id, born, context, acknowledged=filing.acknowledged)
-        plans.append(Planned(rule_id, born, computed, lead_fr, lead_en))
-    elif kind == FilingKind.PLAINTE_CNIL and filing.filed_on:
-        plans.append(Planned("cnil-complaint", filing.filed_on, _compute("cnil-complaint", filing.filed_on, context)))
-    return plans
-
-
-def plan_hearing(session: Any, hearing: m.Hearing, context: Context | None = None) -> list[Planned]:
-    if HearingStatus(hearing.status) not in (HearingStatus.SCHEDULED, HearingStatus.POSTPONED):
-        return []
-    context = context or case_context(session, hearing.case_id)
-    day = hearing.starts_at.astimezone(PARIS).date()
-    return [
-        Planned(rule_id, day, _compute(rule_id, day, context, urgent=hearing.urgent))
-        for rule_id in ("hearing-notice", "instruction-closing")
-    ]
-
-
-def plan_request(
-    session: Any,
-    request: m.AccessRequest,
-    context: Context | None = None,
-    steps: dict[AccessStatus, date] | None = None,
-) -> list[Planned]:
-    if AccessStatus(request.status) in FINISHED_REQUEST:
-        return []
-    context = context or case_context(session, request.case_id)
-    if steps is None:
-        steps = {
-            step.status: step.on
-            for step in session.scalars(
-                select(m.AccessRequestStep)
-                .where(m.AccessRequestStep.request_id == request.id)
-                .order_by(m.AccessRequestStep.on)
-            )
-        }
-    plans: list[Planned] = []
-    refusal: date | None = steps.get(AccessStatus.EXPLICIT_REFUSAL) or steps.get(AccessStatus.IMPLICIT_REFUSAL)
-    if request.received_on:
-        silence = _compute("cada-silence", request.received_on, context, acknowledged=True)
-        plans.append(Planned("cada-silence", request.received_on, silence))
-        refusal = refusal or silence.nominal_end
-    referred = steps.get(AccessStatus.REFERRED_TO_CADA)
-    if refusal and not referred:
-        plans.append(Planned("cada-referral", refusal, _compute("cada-referral", refusal, context)))
-    confirmed = steps.get(AccessStatus.REFUSAL_CONFIRMED)
-    if referred and not confirmed:
-        for rule_id in ("cada-opinion", "cada-confirmation"):
-            plans.append(Planned(rule_id, referred, _compute(rule_id, referred, context)))
-    if confirmed and AccessStatus(request.status) != AccessStatus.IN_COURT:
-        plans.append(Planned("cada-court", confirmed, _compute("cada-court", confirmed, context)))
-    return plans
+    action: str  # "add" | "change" | "remove"
+    deadline_id: uuid.UUID
+    case_id: uuid.UUID | None
+    rule_id: str | None
+    title: str
+    status: str
+    old_due: date | None
+    new_due: date | None
+    overridden: bool = False
+    fields: tuple[str, ...] = field(default=())
 
 
 def _values(plan: Planned, overridden: bool) -> dict[str, Any]:
@@ -195,15 +77,17 @@ def _values(plan: Planned, overridden: bool) -> dict[str, Any]:
     computed = plan.computed
     rule = get_rule(plan.rule_id)
     due = computed.last_day or _reasonable_time(computed)
+    extra_fr = tuple(flag.message_fr for flag in plan.extra)
+    extra_en = tuple(flag.message_en for flag in plan.extra)
     values = {
         "title": rule.label_fr,
         "rule_id": plan.rule_id,
         "legal_basis": rule.legal_basis,
         "trigger_on": plan.trigger_on,
         "arguable_on": computed.arguable_day,
-        "explanation_fr": "\n".join(plan.lead_fr + computed.steps_fr),
-        "explanation_en": "\n".join(plan.lead_en + computed.steps_en),
-        "flags": list(computed.flag_codes),
+        "explanation_fr": "\n".join(plan.lead_fr + computed.steps_fr + extra_fr),
+        "explanation_en": "\n".join(plan.lead_en + computed.steps_en + extra_en),
+        "flags": list(dict.fromkeys(computed.flag_codes + tuple(flag.code for flag in plan.extra))),
     }
     values["computed_due_on" if overridden else "due_on"] = due
     return values
@@ -255,12 +139,15 @@ def reconcile(
     case_id: uuid.UUID | None,
     request_id: uuid.UUID | None = None,
     existing: dict[str, Any] | None = None,
+    report: list[DeadlineChange] | None = None,
 ) -> int:
     """Make the stored deadlines of one trigger match the plan (add, recompute, remove); return how many
-    deadlines changed. ``existing`` (rule id → deadline) may be given when working in bulk, as ORM objects or as
-    plain rows with the same attribute names (a row is loaded as an object only when it must change); in bulk,
-    the identifiers (``trigger_id``, ``case_id``, the rows' ``id`` and ``case_id``) may come as read
-    (``_as_read``), all alike."""
+    deadlines changed. Done, missed and cancelled deadlines are the record of what happened: they are never
+    changed or removed. ``report`` receives one ``DeadlineChange`` per deadline touched.
+
+    ``existing`` (rule id → deadline) may be given when working in bulk, as ORM objects or as plain rows with the
+    same attribute names (a row is loaded as an object only when it must change); in bulk, the identifiers
+    (``trigger_id``, ``case_id``, the rows' ``id`` and ``case_id``) may come as read (``_as_read``), all alike."""
     if existing is None:
         existing = {
             d.rule_id: d
@@ -280,6 +167,20 @@ def reconcile(
             uow.audit(
                 "delete", "deadline", deadline.id, f"{deadline.title} ({deadline.due_on})", case_id=deadline.case_id
             )
+            if report is not None:
+                report.append(
+                    DeadlineChange(
+                        "remove",
+                        deadline.id,
+                        deadline.case_id,
+                        rule_id,
+                        deadline.title,
+                        DeadlineStatus.OPEN.value,
+                        deadline.due_on,
+                        None,
+                        bool(deadline.override_reason),
+                    )
+                )
     for rule_id, plan in wanted.items():
         deadline = existing.get(rule_id)
         if deadline is None:
@@ -307,21 +208,44 @@ def reconcile(
                     "trigger_on": plan.trigger_on.isoformat(),
                 },
             )
-        else:
-            values = _values(plan, bool(deadline.override_reason))
-            moved = deadline.case_id != case_id  # filed under another case than its event's: put it back
-            if not isinstance(deadline, m.Deadline):  # a plain row (bulk): load the record only to change it
-                if not moved and not _differs(deadline, values):
-                    continue
-                deadline = uow.session.get(m.Deadline, _uuid(deadline.id))
-            diff = _apply(deadline, plan, values)
-            if moved:
-                diff["case_id"] = [stored(deadline.case_id), stored(_uuid(case_id))]
-                deadline.case_id = _uuid(case_id)
-            if diff:
-                changed += 1
-                uow.audit(
-                    "recompute", "deadline", deadline.id, f"{deadline.title}", case_id=_uuid(case_id), changes=diff
+            if report is not None:
+                report.append(
+                    DeadlineChange(
+                        "add", deadline.id, _uuid(case_id), rule_id, deadline.title, "open", None, deadline.due_on
+                    )
+                )
+            continue
+        if DeadlineStatus(deadline.status) != DeadlineStatus.OPEN:
+            continue  # done, missed or cancelled: kept as it was
+        values = _values(plan, bool(deadline.override_reason))
+        moved = deadline.case_id != case_id  # filed under another case than its event's: put it back
+        if not isinstance(deadline, m.Deadline):  # a plain row (bulk): load the record only to change it
+            if not moved and not _differs(deadline, values):
+                continue
+            deadline = uow.session.get(m.Deadline, _uuid(deadline.id))
+        old_due = deadline.computed_due_on if deadline.override_reason else deadline.due_on
+        diff = _apply(deadline, plan, values)
+        if moved:
+            diff["case_id"] = [stored(deadline.case_id), stored(_uuid(case_id))]
+            deadline.case_id = _uuid(case_id)
+        if diff:
+            changed += 1
+            uow.audit("recompute", "deadline", deadline.id, f"{deadline.title}", case_id=_uuid(case_id), changes=diff)
+            if report is not None:
+                overridden = bool(deadline.override_reason)
+                report.append(
+                    DeadlineChange(
+                        "change",
+                        deadline.id,
+                        _uuid(case_id),
+                        rule_id,
+                        deadline.title,
+                        deadline.status.value,
+                        old_due,
+                        deadline.computed_due_on if overridden else deadline.due_on,
+                        overridden,
+                        tuple(sorted(diff)),
+                    )
                 )
     return changed
 
@@ -360,11 +284,10 @@ def resync_case(uow: UnitOfWork, case_id: uuid.UUID) -> None:
         sync_request(uow, request)
 
 
-def resync_everything(uow: UnitOfWork) -> int:
+def resync_everything(uow: UnitOfWork, report: list[DeadlineChange] | None = None) -> int:
     """Recompute every computed deadline in the database with a handful of queries (not several per case).
-    Returns how many deadlines were added, changed or removed."""
+    Returns how many deadlines were added, changed or removed; ``report`` receives each change."""
     session = uow.session
-    order = ["france", "overseas", "abroad"]
     applicants: dict[Any, set[str]] = {}  # identifiers here are as read (``_as_read``), keys of the dicts below
     # Only applicants living far away can change a case's time limits, and they are few: read those, then
     # whether the same cases also have an applicant in France (the nearest applicant decides).
@@ -382,13 +305,14 @@ def resync_everything(uow: UnitOfWork) -> int:
         )
         for case_id, residence in session.execute(near).all():
             applicants[case_id].add(residence.value)
-    contexts: dict[Any, Context] = {None: Context(holidays_fr.METROPOLE, "france")}
-    procedures: dict[Any, Procedure | None] = {}
-    cases = select(_as_read(m.Case.id), m.Case.court, m.Case.procedure)
-    for case_id, court, procedure in session.execute(cases).all():
-        residence = min(applicants.get(case_id, set()), key=order.index, default="france")
-        contexts[case_id] = Context(holidays_fr.court_seat(court or ""), residence)
-        procedures[case_id] = procedure
+    contexts: dict[Any, Context] = {None: NO_CASE}
+    cases = select(_as_read(m.Case.id), m.Case.court, m.Case.procedure, m.Case.matter)
+    seats: dict[str, str] = {}
+    for case_id, court, procedure, matter in session.execute(cases).all():
+        seat = seats.get(court or "")
+        if seat is None:
+            seat = seats[court or ""] = holidays_fr.court_seat(court or "")
+        contexts[case_id] = Context(seat, nearest(applicants.get(case_id, set())), court, procedure, matter)
     existing: dict[Any, dict[str, Any]] = {}
     columns = [
         _as_read(m.Deadline.id), _as_read(m.Deadline.trigger_id), m.Deadline.rule_id, _as_read(m.Deadline.case_id),
@@ -418,27 +342,58 @@ def resync_everything(uow: UnitOfWork) -> int:
         m.Filing.received_on,
         m.Filing.appeal_routes_stated,
         m.Filing.acknowledged,
+        m.Filing.outcome,
+        m.Filing.court_level,
+        m.Filing.decision_nature,
+        m.Filing.published,
+        m.Filing.made_available_on,
+        m.Filing.consulted_on,
+        m.Filing.silence_means,
+        m.Filing.progress_reported,
+        m.Filing.court_set_on,
+        m.Filing.brief_announced,
     ).where(
         or_(
-            and_(m.Filing.kind.in_(decisions), m.Filing.notified_on.is_not(None)),
-            m.Filing.kind.in_([*SILENCE_MONTHS, FilingKind.PLAINTE_CNIL]),
+            and_(
+                m.Filing.kind.in_(decisions),
+                or_(m.Filing.notified_on.is_not(None), m.Filing.made_available_on.is_not(None)),
+            ),
+            m.Filing.kind.in_([*SILENCE_MONTHS, FilingKind.PLAINTE_CNIL, *COURT_SET_RULES]),
+            m.Filing.brief_announced.is_(True),
             m.Filing.id.in_(triggers),
         )
     )
     live = [HearingStatus.SCHEDULED, HearingStatus.POSTPONED]
     hearings = select(
-        _as_read(m.Hearing.id), _as_read(m.Hearing.case_id), m.Hearing.starts_at, m.Hearing.status, m.Hearing.urgent
+        _as_read(m.Hearing.id),
+        _as_read(m.Hearing.case_id),
+        m.Hearing.starts_at,
+        m.Hearing.status,
+        m.Hearing.urgent,
+        m.Hearing.kind,
     ).where(or_(m.Hearing.status.in_(live), m.Hearing.id.in_(triggers)))
     with session.no_autoflush:
         for filing in session.execute(filings):
-            plans = plan_filing(session, filing, contexts[filing.case_id], procedures.get(filing.case_id))
+            plans = plan_filing(session, filing, contexts[filing.case_id])
             changed += reconcile(
-                uow, "filing", filing.id, plans, case_id=filing.case_id, existing=existing.get(filing.id, {})
+                uow,
+                "filing",
+                filing.id,
+                plans,
+                case_id=filing.case_id,
+                existing=existing.get(filing.id, {}),
+                report=report,
             )
         for hearing in session.execute(hearings):
             plans = plan_hearing(session, hearing, contexts[hearing.case_id])
             changed += reconcile(
-                uow, "hearing", hearing.id, plans, case_id=hearing.case_id, existing=existing.get(hearing.id, {})
+                uow,
+                "hearing",
+                hearing.id,
+                plans,
+                case_id=hearing.case_id,
+                existing=existing.get(hearing.id, {}),
+                report=report,
             )
         requests = select(m.AccessRequest, _as_read(m.AccessRequest.id), _as_read(m.AccessRequest.case_id))
         for request, key, case_key in session.execute(requests):
@@ -451,5 +406,6 @@ def resync_everything(uow: UnitOfWork) -> int:
                 case_id=case_key,
                 request_id=request.id,
                 existing=existing.get(key, {}),
+                report=report,
             )
     return changed

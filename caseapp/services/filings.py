@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from caseapp.domain.enums import FilingKind, Outcome
+from caseapp.domain.enums import CourtLevel, DecisionNature, FilingKind, Outcome, SilenceMeaning
 from caseapp.errors import InvalidInput
 from caseapp.i18n import N_, _
 from caseapp.services import fields as f
@@ -33,6 +33,15 @@ FILING_FORM = f.Form(
         "appeal_routes_stated": f.flag(),
         "acknowledged": f.flag(),
         "summary": f.long_text(),
+        "court_level": f.enum(CourtLevel, required=False),
+        "decision_nature": f.enum(DecisionNature, required=False),
+        "published": f.flag(),
+        "made_available_on": f.day(),
+        "consulted_on": f.day(),
+        "silence_means": f.enum(SilenceMeaning, required=False),
+        "progress_reported": f.flag(),
+        "court_set_on": f.day(),
+        "brief_announced": f.flag(),
     }
 )
 
@@ -53,6 +62,42 @@ def _check(uow: UnitOfWork, filing: m.Filing) -> None:
         raise InvalidInput(_("A request cannot be received before it was sent."), field="received_on")
     if filing.party_id is not None and uow.session.get(m.Party, filing.party_id) is None:
         raise InvalidInput(_("That party does not exist."), field="party_id")
+    _check_decision(uow, filing, kind)
+    if kind.sets_a_time_limit and filing.court_set_on is None:
+        raise InvalidInput(_("Give the date the court set."), field="court_set_on")
+    if filing.court_set_on is not None and not kind.sets_a_time_limit:
+        raise InvalidInput(
+            _("Only a formal notice, a calendar, a closing order or a date for new grounds sets a date."),
+            field="court_set_on",
+        )
+
+
+def _check_decision(uow: UnitOfWork, filing: m.Filing, kind: FilingKind) -> None:
+    """A court decision records the court that gave it (taken from the case's court when not given) and a nature
+    that court can give; nothing else carries them."""
+    from caseapp.domain.routes import level_of_case, routes_for
+
+    if not kind.is_court_decision:
+        for name in ("court_level", "decision_nature", "made_available_on", "consulted_on"):
+            if getattr(filing, name) is not None:
+                raise InvalidInput(
+                    _(
+                        "Only a court decision (order, judgment, ruling) has a court level, a nature or a Télérecours "
+                        "notification."
+                    ),
+                    field=name,
+                )
+        return
+    if filing.court_level is None:
+        row = uow.session.execute(select(m.Case.court, m.Case.procedure).where(m.Case.id == filing.case_id)).first()
+        if row is not None:
+            filing.court_level = level_of_case(row[0], row[1])
+    if filing.court_level is not None and filing.decision_nature is not None:
+        routes_for(filing.court_level, filing.decision_nature)  # refuses a nature that court does not give
+    if filing.consulted_on and not filing.made_available_on:
+        raise InvalidInput(_("Give the date the decision was made available first."), field="made_available_on")
+    if filing.consulted_on and filing.made_available_on and filing.consulted_on < filing.made_available_on:
+        raise InvalidInput(_("A document cannot be consulted before it was made available."), field="consulted_on")
 
 
 def _index(session: Any, filing: m.Filing) -> None:

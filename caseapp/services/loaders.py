@@ -65,6 +65,15 @@ def filing_view(filing: m.Filing, party_names: dict[uuid.UUID, str]) -> views.Fi
         acknowledged=filing.acknowledged,
         summary=filing.summary,
         version=filing.version,
+        court_level=filing.court_level.value if filing.court_level else None,
+        decision_nature=filing.decision_nature.value if filing.decision_nature else None,
+        published=filing.published,
+        made_available_on=filing.made_available_on,
+        consulted_on=filing.consulted_on,
+        silence_means=filing.silence_means.value if filing.silence_means else None,
+        progress_reported=filing.progress_reported,
+        court_set_on=filing.court_set_on,
+        brief_announced=filing.brief_announced,
     )
 
 
@@ -147,6 +156,7 @@ def access_view(request: m.AccessRequest, steps: list[m.AccessRequestStep]) -> v
         notes=request.notes,
         example=request.example,
         version=request.version,
+        routes_informed=request.routes_informed,
         steps=tuple(
             views.StepView(id=s.id, status=s.status.value, on=s.on, note=s.note)
             for s in sorted(steps, key=lambda s: (s.on, s.created_at))
@@ -156,11 +166,13 @@ def access_view(request: m.AccessRequest, steps: list[m.AccessRequestStep]) -> v
 
 def deadline_view(deadline: m.Deadline) -> views.DeadlineView:
     title = deadline.title
+    date_kind = "act"
     if deadline.rule_id:  # a rule's deadline is named in the language of whoever reads it
         from caseapp.domain.deadline_rules import RULES
 
         rule = RULES.get(deadline.rule_id)
         title = rule.label(current_language()) if rule else title
+        date_kind = rule.date_kind if rule else date_kind
     return views.DeadlineView(
         id=deadline.id,
         case_id=deadline.case_id,
@@ -180,6 +192,7 @@ def deadline_view(deadline: m.Deadline) -> views.DeadlineView:
         override_reason=deadline.override_reason,
         computed_due_on=deadline.computed_due_on,
         version=deadline.version,
+        date_kind=date_kind,
     )
 
 
@@ -350,4 +363,38 @@ def case_detail(session: Session, case_id: uuid.UUID, *, today: date | None = No
         next_deadline=open_deadlines[0] if open_deadlines else None,
         history_head=head[0] if head else None,
         history_seq=head[1] if head else None,
+        matter=case.matter.value if case.matter else None,
+        checks=case_checks(session, case, filings),
     )
+
+
+def case_checks(session: Session, case: m.Case, filings: tuple[views.FilingView, ...]) -> tuple[views.CaseCheck, ...]:
+    """What a lawyer must look at in this case: a référé-suspension needs a pending main action (CJA L521-1)."""
+    from caseapp.domain.enums import CaseStatus, ParentRelation, Procedure
+
+    checks: list[views.CaseCheck] = []
+    if case.procedure == Procedure.REFERE_SUSPENSION:
+        main = None
+        if case.parent_id and case.parent_relation == ParentRelation.REFERE_OF:
+            main = session.execute(select(m.Case.status).where(m.Case.id == case.parent_id)).first()
+        if main is None:
+            checks.append(
+                views.CaseCheck(
+                    "refere_without_main_action",
+                    "Un référé-suspension suppose une requête au fond pendante (CJA L521-1) : rattachez ce référé "
+                    "à l'affaire au fond (« Référé rattaché à »), ou introduisez-la.",
+                    "A suspension application needs a pending main action (CJA L521-1): attach this référé to the "
+                    "main case (“Urgent application attached to”), or file one.",
+                )
+            )
+        elif main[0] in (CaseStatus.DECIDED, CaseStatus.CLOSED):
+            checks.append(
+                views.CaseCheck(
+                    "refere_main_action_ended",
+                    "L'affaire au fond à laquelle ce référé-suspension est rattaché est jugée ou close : la "
+                    "suspension suppose une requête au fond pendante (CJA L521-1).",
+                    "The main case this suspension application is attached to is decided or closed: suspension "
+                    "needs a pending main action (CJA L521-1).",
+                )
+            )
+    return tuple(checks)

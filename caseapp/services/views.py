@@ -57,6 +57,15 @@ class FilingView:
     acknowledged: bool | None
     summary: str | None
     version: int
+    court_level: str | None = None
+    decision_nature: str | None = None
+    published: bool | None = None
+    made_available_on: date | None = None
+    consulted_on: date | None = None
+    silence_means: str | None = None
+    progress_reported: bool | None = None
+    court_set_on: date | None = None
+    brief_announced: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,7 @@ class AccessRequestView:
     example: bool
     version: int
     steps: tuple[StepView, ...] = ()
+    routes_informed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +177,13 @@ class DeadlineView:
     override_reason: str | None
     computed_due_on: date | None
     version: int
+    # What the date is: "act" (a last day to act), "birth" (an implicit decision is born that day: never a last
+    # day), "court" (the court's own duty), "closing" (the instruction closes). Hand-made deadlines are "act".
+    date_kind: str = "act"
+
+    @property
+    def is_birth(self) -> bool:
+        return self.date_kind == "birth"
 
 
 @dataclass(frozen=True)
@@ -215,6 +232,20 @@ class CaseDetail:
     next_deadline: DeadlineView | None = None
     history_head: str | None = None  # hash of the case's latest history event (cite it in documents)
     history_seq: int | None = None  # and its place in the whole history chain
+    matter: str | None = None
+    checks: tuple[CaseCheck, ...] = ()  # what the lawyer should look at (a référé-suspension with no main action…)
+
+
+@dataclass(frozen=True)
+class CaseCheck:
+    """Something about a case that a lawyer must look at, in both languages."""
+
+    code: str
+    message_fr: str
+    message_en: str
+
+    def message(self, lang: str = "fr") -> str:
+        return self.message_fr if lang.startswith("fr") else self.message_en
 
 
 @dataclass(frozen=True)

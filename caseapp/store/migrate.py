@@ -87,4 +87,11 @@ def upgrade(engine: Engine, *, before: Callable[[str | None], None] | None = Non
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        if current is None:  # a new case file: its deadlines will follow this version's rules
+            from caseapp.domain.fingerprint import STATE_KEY, rules_fingerprint
+
+            connection.execute(
+                text("INSERT INTO app_state (key, value) VALUES (:key, :value)"),
+                {"key": STATE_KEY, "value": rules_fingerprint()},
+            )
     return True

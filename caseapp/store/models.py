@@ -130,6 +130,8 @@ class Case(Edited):
     closed_on: Mapped[date | None] = mapped_column(Date)
     parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
     parent_relation: Mapped[enums.ParentRelation | None] = mapped_column(enum_column(enums.ParentRelation))
+    # What the dispute is about, where the route of appeal depends on it (R811-1); empty = the general rule.
+    matter: Mapped[enums.Matter | None] = mapped_column(enum_column(enums.Matter))
     example: Mapped[bool] = mapped_column(Boolean, default=False)
 
     tags: Mapped[list[CaseTag]] = relationship(lazy="raise", cascade="all, delete-orphan", order_by="CaseTag.tag")
@@ -176,6 +178,22 @@ class Filing(Edited):
     appeal_routes_stated: Mapped[bool | None] = mapped_column(Boolean)
     acknowledged: Mapped[bool | None] = mapped_column(Boolean)
     summary: Mapped[str | None] = mapped_column(Text)
+    # A court decision: the court that gave it and what it is decide the route of appeal (caseapp.domain.routes).
+    court_level: Mapped[enums.CourtLevel | None] = mapped_column(enum_column(enums.CourtLevel))
+    decision_nature: Mapped[enums.DecisionNature | None] = mapped_column(enum_column(enums.DecisionNature))
+    # An administrative act published rather than notified: the delay runs from publication, R421-5 does not apply.
+    published: Mapped[bool | None] = mapped_column(Boolean)
+    # Télérecours: made available on, first consulted on (CJA R611-8-6: the deemed notification).
+    made_available_on: Mapped[date | None] = mapped_column(Date)
+    consulted_on: Mapped[date | None] = mapped_column(Date)
+    # A request to the administration: what its silence means (CRPA L231-1, L231-4); empty = not known.
+    silence_means: Mapped[enums.SilenceMeaning | None] = mapped_column(enum_column(enums.SilenceMeaning))
+    # A CNIL complaint: did the CNIL report on progress within three months (CE 24 Jul 2023 n° 465229)?
+    progress_reported: Mapped[bool | None] = mapped_column(Boolean)
+    # A date the court set (mise en demeure, calendar, closing order…).
+    court_set_on: Mapped[date | None] = mapped_column(Date)
+    # A cassation appeal announcing a supplementary brief (CJA R611-22).
+    brief_announced: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Hearing(Edited):
@@ -248,6 +266,8 @@ class AccessRequest(Edited):
     received_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[enums.AccessStatus] = mapped_column(enum_column(enums.AccessStatus))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Was the requester told of the CADA referral step and of the routes of appeal (CE 11 Mar 2024 n° 488227)?
+    routes_informed: Mapped[bool | None] = mapped_column(Boolean)
     example: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -307,6 +327,14 @@ class AuditEvent(Base):
     case_id: Mapped[uuid.UUID | None] = mapped_column()
     summary: Mapped[str] = mapped_column(String(300))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AppState(Base):
+    """Small facts about the case file itself, such as which deadline rules its deadlines were computed with."""
+
+    __tablename__ = "app_state"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class SearchEntry(Base):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from caseapp.domain.deadline_rules import RULES
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -123,7 +125,7 @@ def test_deadline_compute_explains_itself(tmp_path: Path) -> None:
 
 def test_rules_parse_date_agenda_and_ics(demo_dir: Path, tmp_path: Path) -> None:
     rules = json.loads(caseapp(demo_dir, "rules", "--json").stdout)
-    assert len(rules) == 15 and {"rep", "cada-court", "instruction-closing"} <= {r["id"] for r in rules}
+    assert len(rules) == len(RULES) and {"rep", "cada-court", "refere-hearing", "revision"} <= {r["id"] for r in rules}
     parsed = json.loads(caseapp(demo_dir, "parse-date", "2020-02-27", "--json").stdout)
     assert parsed == {
         "value": "2020-02-27",

@@ -441,12 +441,31 @@ def test_rules_table() -> None:
         "cnil-complaint",
         "hearing-notice",
         "instruction-closing",
+        # routes that follow the decision and the court, and the steps of procedure added with them
+        "order-nature-unknown",
+        "refere-instruction-appeal",
+        "refere-provision-appeal",
+        "refere-provision-cassation",
+        "refere-instruction-cassation",
+        "cassation-last-resort",
+        "rectification",
+        "revision",
+        "tierce-opposition",
+        "refere-confirm-main-action",
+        "cassation-supplementary-brief",
+        "court-set-notice",
+        "court-set-calendar",
+        "court-set-new-grounds",
+        "court-closure-order",
+        "refere-hearing",
+        "cnil-court",
+        "silence-acceptance",
     }
     for rule in RULES.values():
         assert rule.trigger in TRIGGERS
         assert rule.confidence in ("V", "S", "2", "M")
         assert rule.unit in ("months", "days", "hours")
-        assert rule.counting in ("franc", "birth", "calendar", "before")
+        assert rule.counting in ("franc", "birth", "calendar", "before", "fixed")
         assert rule.direction in (1, -1)
         assert rule.label_fr and rule.label_en and rule.note_fr and rule.note_en and rule.legal_basis
     assert {r.id for r in RULES.values() if r.distance_extension} == {
@@ -455,7 +474,15 @@ def test_rules_table() -> None:
         "recours-gracieux",
         "appeal",
         "cassation",
+        "cassation-last-resort",
         "cada-court",
+    }  # R421-7 only where a text gives it: R421-1/R421-2 actions, R811-5 (appeal), R821-2 (cassation)
+    assert {r.id for r in RULES.values() if r.is_birth} == {
+        "cada-silence",
+        "cada-opinion",
+        "cada-confirmation",
+        "cnil-complaint",
+        "silence-acceptance",
     }
     assert [r.id for r in rules_for_trigger("hearing_date")] == ["hearing-notice", "instruction-closing"]
     assert [r.id for r in rules_for_trigger("cada_referral_registered")] == ["cada-opinion", "cada-confirmation"]

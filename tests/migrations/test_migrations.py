@@ -102,3 +102,87 @@ def test_upgrade_takes_a_backup_first(tmp_path: Path, monkeypatch: pytest.Monkey
     with sqlite3.connect(backups[0]) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == previous_head
         assert conn.execute("SELECT title FROM cases").fetchall() == [("Kept",)]
+
+
+def test_decisions_get_their_court_and_nature_conservatively(tmp_path: Path) -> None:
+    """0006 fills what is known of existing decisions and leaves unknown what cannot be told safely; the deadlines
+    an older version computed are then flagged for review (the rules' fingerprint is missing)."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from caseapp.services import deadline_review
+    from caseapp.services.core import Core
+
+    path = tmp_path / "caseapp.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        cases = [
+            ("c1", "Tribunal administratif de Marseille", "exces_de_pouvoir"),
+            ("c2", "TA de Marseille", "refere_suspension"),
+            ("c3", "Cour administrative d'appel de Marseille", "appel"),
+            ("c4", "Conseil d’État", "refere_liberte"),
+            ("c5", "", "cassation"),
+            ("c6", None, "exces_de_pouvoir"),
+        ]
+        for key, court, procedure in cases:
+            connection.exec_driver_sql(
+                "INSERT INTO cases (id, title, court, procedure, status, example, version, created_at, updated_at) "
+                f"VALUES ('{key:0>32}', '{key}', ?, ?, 'open', 0, 1, '2026-01-01', '2026-01-01')",
+                (court, procedure),
+            )
+        filings = [
+            ("f1", "c1", "jugement"),
+            ("f2", "c1", "ordonnance"),  # an order in a main action: maybe a référé order filed there
+            ("f3", "c2", "ordonnance"),
+            ("f4", "c3", "arret"),
+            ("f5", "c4", "ordonnance"),
+            ("f6", "c5", "jugement"),
+            ("f7", "c6", "ordonnance"),
+            ("f8", "c1", "requete"),
+        ]
+        for key, case, kind in filings:
+            connection.exec_driver_sql(
+                "INSERT INTO filings (id, case_id, kind, version, created_at, updated_at) "
+                f"VALUES ('{key:0>32}', '{case:0>32}', '{kind}', 1, '2026-01-01', '2026-01-01')"
+            )
+        connection.exec_driver_sql(
+            "INSERT INTO deadlines (id, case_id, due_on, title, rule_id, status, flags, version, created_at, "
+            f"updated_at) VALUES ('{'d1':0>32}', '{'c2':0>32}', '2020-05-12', 'Appel', 'appeal', 'open', '[]', 1, "
+            "'2026-01-01', '2026-01-01')"
+        )
+    engine.dispose()
+
+    database = open_database(data_dir=tmp_path)
+    try:
+        with database.engine.connect() as connection:
+            rows = dict(
+                (row[0].lstrip("0"), (row[1], row[2]))
+                for row in connection.exec_driver_sql("SELECT id, court_level, decision_nature FROM filings")
+            )
+        assert rows == {
+            "f1": ("ta", "jugement"),
+            "f2": ("ta", None),
+            "f3": ("ta", "refere_suspension"),
+            "f4": ("caa", "arret"),
+            "f5": ("ce", "ordonnance"),
+            "f6": ("ce", "decision_ce"),
+            "f7": (None, None),
+            "f8": (None, None),
+        }
+        assert deadline_review.rules_changed(Core(database, "Tester")) is True
+    finally:
+        database.close()
+
+
+def test_a_new_case_file_follows_the_current_rules(tmp_path: Path) -> None:
+    from caseapp.services import deadline_review
+    from caseapp.services.core import Core
+
+    database = open_database(data_dir=tmp_path)
+    try:
+        assert deadline_review.rules_changed(Core(database, "Tester")) is False
+    finally:
+        database.close()
