@@ -121,7 +121,15 @@ def cmd_deadline_routes(args: argparse.Namespace) -> int:
             when = _("no date follows from the notification")
         verify = " " + _("(to verify)") if needs_verification(rule) else ""
         print()
-        print(f"{kinds[item.route.kind]}{before}: {rule.label(lang)} — {when} ({rule.legal_basis}){verify}")
+        line = _("{route}{court}: {label} — {when} ({basis}){verify}").format(
+            route=kinds[item.route.kind],
+            court=before,
+            label=rule.label(lang),
+            when=when,
+            basis=rule.legal_basis,
+            verify=verify,
+        )
+        print(line)
         text = item.explanation_fr if lang == "fr" else item.explanation_en
         for line in text.splitlines():
             print(f"    {line}")

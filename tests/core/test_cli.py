@@ -186,3 +186,77 @@ def test_a_command_closes_the_case_file_so_the_next_start_sees_no_crash(demo_dir
     for command in (("cases",), ("show", "1901249"), ("agenda",), ("search", "lycee"), ("cases", "--status", "x")):
         caseapp(demo_dir, *command)
         assert list((demo_dir / "run").glob("*.open")) == [], command
+
+
+def test_deadline_routes_answers_from_the_decision_and_the_court(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = caseapp(
+        data, "deadline", "routes", "--court", "ta", "--decision", "refere_suspension", "--notified", "11/03/2020"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Cassation → Conseil d'État" in result.stdout and "Friday 27 March 2020" in result.stdout
+    assert "Appeal" not in result.stdout
+    routes = json.loads(
+        caseapp(
+            data, "deadline", "routes", "--court", "ta", "--decision", "jugement", "--notified", "2020-02-28",
+            "--matter", "cada", "--json",
+        ).stdout
+    )["routes"]  # fmt: skip
+    assert [(r["kind"], r["court"], r["rule_id"], r["last_day"]) for r in routes] == [
+        ("cassation", "ce", "cassation-last-resort", "2020-04-29")
+    ]
+    assert {"legal_basis", "explanation_fr", "explanation_en"} <= set(routes[0])
+    ce = json.loads(
+        caseapp(
+            data,
+            "deadline",
+            "routes",
+            "--court",
+            "ce",
+            "--decision",
+            "decision_ce",
+            "--notified",
+            "2020-03-11",
+            "--json",
+        ).stdout
+    )["routes"]
+    assert {r["kind"] for r in ce} == {"other"} and ce[0]["last_day"] == "2020-05-12"
+    text = caseapp(data, "deadline", "routes", "--court", "ce", "--decision", "decision_ce", "--notified", "2020-03-11")
+    assert "No appeal and no cassation lie against this decision." in text.stdout
+    # Télérecours: made available Fri 4 Dec 2026, not consulted → deemed notified Tue 8 Dec 2026.
+    deemed = json.loads(
+        caseapp(
+            data, "deadline", "routes", "--court", "ta", "--decision", "jugement", "--available", "2026-12-04", "--json"
+        ).stdout
+    )
+    assert deemed["notified"] == "2026-12-08" and deemed["routes"][0]["last_day"] == "2027-02-09"
+
+
+def test_deadline_routes_refuses_what_a_court_does_not_give(tmp_path: Path) -> None:
+    bad = caseapp(tmp_path, "deadline", "routes", "--court", "ta", "--decision", "arret", "--notified", "2020-01-01")
+    assert bad.returncode == 1 and "does not give a decision of that nature" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    unclear = caseapp(tmp_path, "deadline", "routes", "--court", "ta", "--decision", "jugement", "--notified", "le 32")
+    assert unclear.returncode == 1 and "Traceback" not in unclear.stderr
+    usage = caseapp(tmp_path, "deadline", "routes", "--court", "ta", "--decision", "jugement")
+    assert usage.returncode == 2
+
+
+def test_deadline_recompute_previews_then_applies(demo_dir: Path, tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    data = tmp_path / "copy"
+    shutil.copytree(demo_dir, data)
+    with sqlite3.connect(data / "caseapp.sqlite3") as conn:  # what an older version would have left behind
+        conn.execute("UPDATE deadlines SET due_on = '2031-01-01' WHERE rule_id IS NOT NULL AND status = 'open'")
+        conn.execute("DELETE FROM app_state")
+    preview = caseapp(data, "deadline", "recompute")
+    assert preview.returncode == 0, preview.stderr
+    assert "would change" in preview.stdout and "Nothing was changed" in preview.stdout
+    assert "2031" in preview.stdout
+    still = json.loads(caseapp(data, "deadline", "recompute", "--json").stdout)
+    assert still["applied"] is False and still["changed"] > 0
+    applied = caseapp(data, "deadline", "recompute", "--yes")
+    assert applied.returncode == 0 and "changed them" in applied.stdout
+    assert "nothing to change" in caseapp(data, "deadline", "recompute").stdout
