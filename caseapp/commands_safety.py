@@ -68,25 +68,29 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
     from caseapp.cli import emit_json, open_core
     from caseapp.services.cases import list_cases, resolve_case
-    from caseapp.services.evidence import verify_evidence
+    from caseapp.services.evidence import unreferenced_files, verify_evidence
 
     core = open_core(args)
     case_ids = [resolve_case(core, args.case)] if args.case else [row.id for row in list_cases(core)]
     results = [(case_id, r) for case_id in case_ids for r in verify_evidence(core, case_id)]
     problems = [(case_id, r) for case_id, r in results if r.problem]
+    loose = [] if args.case else unreferenced_files(core)
     if args.json:
-        emit_json(
-            [
-                {
-                    "case_id": str(case_id),
-                    "exhibit": r.evidence.number,
-                    "title": r.evidence.title,
-                    "sha256": r.evidence.file.sha256 if r.evidence.file else None,
-                    "problem": r.problem,
-                }
-                for case_id, r in results
-            ]
-        )
+        rows: list[dict[str, object]] = [
+            {
+                "case_id": str(case_id),
+                "exhibit": r.evidence.number,
+                "title": r.evidence.title,
+                "sha256": r.evidence.file.sha256 if r.evidence.file else None,
+                "problem": r.problem,
+            }
+            for case_id, r in results
+        ]
+        rows += [
+            {"case_id": None, "exhibit": None, "title": None, "sha256": f.sha256, "size": f.size, "unreferenced": True}
+            for f in loose
+        ]
+        emit_json(rows)
     else:
         for _case_id, r in problems:
             print(
@@ -95,7 +99,35 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
                 )
             )
         print(_("{count} files checked, {bad} with a problem.").format(count=len(results), bad=len(problems)))
+        if loose:
+            print()
+            print(
+                _(
+                    "{count} files in the evidence store are named by no exhibit of this case file (they may belong "
+                    "to a backup, to the database a restore set aside or to a team server). They are kept; "
+                    "“caseapp evidence prune SHA256…” removes the ones you name:"
+                ).format(count=len(loose))
+            )
+            for item in loose:
+                print(f"  {item.sha256}  {item.size}")
     return 1 if problems else 0
+
+
+def cmd_evidence_prune(args: argparse.Namespace) -> int:
+    from caseapp.cli import open_core
+    from caseapp.services.evidence import prune_files, unreferenced_files
+
+    core = open_core(args)
+    if not args.yes:
+        loose = {f.sha256 for f in unreferenced_files(core)}
+        for digest in args.sha256:
+            state = _("named by no exhibit: would be removed") if digest.lower() in loose else _("not removable")
+            print(f"{digest}  {state}")
+        print(_("Nothing was removed. Run again with --yes to remove the files listed as removable."))
+        return 0
+    removed = prune_files(core, args.sha256)
+    print(_("{count} files removed from the evidence store.").format(count=len(removed)))
+    return 0
 
 
 def register(sub: Any) -> None:
@@ -106,6 +138,12 @@ def register(sub: Any) -> None:
     verify_files.add_argument("case", metavar="CASE", nargs="?", help=_("only this case (default: every case)"))
     verify_files.add_argument("--json", action="store_true", help=_("print JSON"))
     verify_files.set_defaults(handler=cmd_evidence_verify)
+    prune = evidence_actions.add_parser(
+        "prune", help=_("remove the named files that no exhibit names (see “evidence verify”)")
+    )
+    prune.add_argument("sha256", metavar="SHA256", nargs="+", help=_("the files to remove, by their SHA-256"))
+    prune.add_argument("--yes", action="store_true", help=_("remove them (otherwise only show what would be done)"))
+    prune.set_defaults(handler=cmd_evidence_prune)
     restore = sub.add_parser("restore", help=_("put a backup back in place (the current database is kept aside)"))
     restore.set_defaults(handler=cmd_restore)
     restore.add_argument("path", metavar="PATH", help=_("the backup file"))

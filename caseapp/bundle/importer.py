@@ -19,7 +19,6 @@ imported only with ``accept_unsigned=True``, and the history records that it was
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import os
@@ -29,9 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from caseapp.bundle import content as content_module
 from caseapp.bundle import crypt, history, merge, safety, signing, workspace
@@ -43,7 +39,6 @@ from caseapp.errors import BundleError, StorageError
 from caseapp.i18n import _
 from caseapp.services.core import Core
 from caseapp.services.uow import UnitOfWork, reading
-from caseapp.store import models as m
 
 TRUSTED, UNKNOWN, UNSIGNED = "trusted", "unknown", "unsigned"
 REQUIRED = (fmt.BAGIT, fmt.BAG_INFO, fmt.MANIFEST, fmt.TAG_MANIFEST)
@@ -517,61 +512,51 @@ def _apply(
     # before the commit.
     meter = Meter(preview.file_bytes + 1, progress, cancelled)
     placed: list[str] = []
-    waiting: dict[str, int] = {}  # stored-file records here already, still without the file the import brings
-    try:
-        with UnitOfWork(core) as uow:
-            plan = merge.plan(uow.session, preview.content, core.db.files)
-            if plan.conflict_ids != preview.plan.conflict_ids:
-                raise BundleError(
-                    _("Records here changed since the bundle was opened: open it again to see what it would do.")
-                )
-            if plan.nothing_to_do and not plan.takes_any(choices):
-                return ImportReport(preview.case_id, preview.case_title, changed=False, signature=signature)
-            waiting = _references(uow.session, plan.new_files)
-            _place_files(core, preview, plan, meter, placed)
-            written = merge.write(uow, plan, preview.content, choices)
-            accepted = signature.status != TRUSTED
-            uow.audit(
-                "import",
-                "bundle",
-                preview.case_id,
-                _("Bundle imported from {who} ({signature})").format(
-                    who=preview.exported_by, signature=signature.description
-                )
-                + (
-                    _(", accepted without a trusted signature by {author}").format(author=core.author)
-                    if accepted
-                    else ""
-                )
-                + (
-                    _(", without its evidence files ({count} missing here)").format(count=len(plan.missing_files))
-                    if not preview.evidence_included
-                    else ""
-                ),
-                case_id=preview.case_id,
-                changes={
-                    "file": preview.source.name,
-                    "exported_by": preview.exported_by,
-                    "exported_at": preview.exported_at.isoformat(),
-                    "signer": signature.status,
-                    "fingerprint": signature.fingerprint,
-                    "signer_name": signature.name,
-                    "accepted_unsigned": accepted,
-                    "added": written.added,
-                    "updated": written.updated,
-                    "conflicts_kept": written.kept,
-                    "conflicts_taken": written.taken,
-                    "files": len(placed),
-                    "evidence_files": fmt.EVIDENCE_INCLUDED if preview.evidence_included else fmt.EVIDENCE_OMITTED,
-                    "files_missing": len(plan.missing_files),
-                    "history": len(plan.new_events),
-                },
+    with UnitOfWork(core) as uow:
+        plan = merge.plan(uow.session, preview.content, core.db.files)
+        if plan.conflict_ids != preview.plan.conflict_ids:
+            raise BundleError(
+                _("Records here changed since the bundle was opened: open it again to see what it would do.")
             )
-            meter.tick(meter.total - meter.done)  # the last step: everything written, about to commit
-            uow.commit()
-    except BaseException:
-        _forget(core, placed, waiting)
-        raise
+        if plan.nothing_to_do and not plan.takes_any(choices):
+            return ImportReport(preview.case_id, preview.case_title, changed=False, signature=signature)
+        _place_files(core, preview, plan, meter, placed)
+        written = merge.write(uow, plan, preview.content, choices)
+        accepted = signature.status != TRUSTED
+        uow.audit(
+            "import",
+            "bundle",
+            preview.case_id,
+            _("Bundle imported from {who} ({signature})").format(
+                who=preview.exported_by, signature=signature.description
+            )
+            + (_(", accepted without a trusted signature by {author}").format(author=core.author) if accepted else "")
+            + (
+                _(", without its evidence files ({count} missing here)").format(count=len(plan.missing_files))
+                if not preview.evidence_included
+                else ""
+            ),
+            case_id=preview.case_id,
+            changes={
+                "file": preview.source.name,
+                "exported_by": preview.exported_by,
+                "exported_at": preview.exported_at.isoformat(),
+                "signer": signature.status,
+                "fingerprint": signature.fingerprint,
+                "signer_name": signature.name,
+                "accepted_unsigned": accepted,
+                "added": written.added,
+                "updated": written.updated,
+                "conflicts_kept": written.kept,
+                "conflicts_taken": written.taken,
+                "files": len(placed),
+                "evidence_files": fmt.EVIDENCE_INCLUDED if preview.evidence_included else fmt.EVIDENCE_OMITTED,
+                "files_missing": len(plan.missing_files),
+                "history": len(plan.new_events),
+            },
+        )
+        meter.tick(meter.total - meter.done)  # the last step: everything written, about to commit
+        uow.commit()
     return ImportReport(
         preview.case_id,
         preview.case_title,
@@ -622,28 +607,3 @@ def _place_files(core: Core, preview: ImportPreview, plan: Plan, meter: Meter, p
                 reason=exc.strerror or exc
             )
         ) from exc
-
-
-def _references(session: Session, digests: Sequence[str]) -> dict[str, int]:
-    """How many stored-file records refer to each of these files."""
-    found: dict[str, int] = {}
-    for start in range(0, len(digests), 500):
-        chunk = digests[start : start + 500]
-        statement = select(m.StoredFile.sha256, func.count()).where(m.StoredFile.sha256.in_(chunk))
-        for sha, count in session.execute(statement.group_by(m.StoredFile.sha256)):
-            found[sha] = count
-    return found
-
-
-def _forget(core: Core, placed: list[str], waiting: dict[str, int]) -> None:
-    """Remove files this import put in the store, unless a record that came meanwhile refers to them (another
-    editor took the same file in). ``waiting`` counts the records that were already here without their file
-    before the import (from a bundle exported without evidence): they go back to having none."""
-    if not placed:
-        return
-    with reading(core) as session:
-        used = _references(session, placed)
-    for sha in placed:
-        if used.get(sha, 0) <= waiting.get(sha, 0):
-            with contextlib.suppress(OSError):
-                core.db.files.remove(sha)

@@ -192,16 +192,6 @@ def _stored_file(uow: UnitOfWork, intake: Intake) -> m.StoredFile:
     return stored
 
 
-def _forget_new_file(core: Core, intake: Intake) -> None:
-    """Remove a just-copied file when its transaction failed and nothing else references it."""
-    if intake.already_stored:
-        return
-    with reading(core) as session:
-        used = session.scalar(select(func.count()).where(m.StoredFile.sha256 == intake.sha256))
-    if not used:
-        core.db.files.remove(intake.sha256)
-
-
 def add_evidence_file(
     core: Core,
     case_id: uuid.UUID,
@@ -221,23 +211,17 @@ def add_evidence_file(
     with reading(core) as session:
         records.require_case(session, case_id)
     intake = core.db.files.add_file(path, progress=progress, cancelled=cancelled)
-    try:
-        with UnitOfWork(core) as uow:
-            stored = _stored_file(uow, intake)
-            item = m.Evidence(
-                id=record_id or uuid.uuid4(), case_id=case_id, file_id=stored.id, example=example, **cleaned
-            )
-            _insert(
-                uow,
-                item,
-                _("Exhibit added: {description}"),
-                {"file": intake.original_name, "sha256": intake.sha256, "size": intake.size},
-            )
-            uow.commit()
-            evidence_id = item.id
-    except BaseException:
-        _forget_new_file(core, intake)
-        raise
+    with UnitOfWork(core) as uow:
+        stored = _stored_file(uow, intake)
+        item = m.Evidence(id=record_id or uuid.uuid4(), case_id=case_id, file_id=stored.id, example=example, **cleaned)
+        _insert(
+            uow,
+            item,
+            _("Exhibit added: {description}"),
+            {"file": intake.original_name, "sha256": intake.sha256, "size": intake.size},
+        )
+        uow.commit()
+        evidence_id = item.id
     return get_evidence(core, evidence_id)
 
 
@@ -254,24 +238,20 @@ def attach_file(
     with reading(core) as session:
         get_or_404(session, m.Evidence, evidence_id, N_("exhibit"))
     intake = core.db.files.add_file(Path(path), progress=progress, cancelled=cancelled)
-    try:
-        with UnitOfWork(core) as uow:
-            item = get_or_404(uow.session, m.Evidence, evidence_id, N_("exhibit"))
-            f.check_version(item, expected_version, N_("exhibit"))
-            stored = _stored_file(uow, intake)
-            item.file_id = stored.id
-            uow.audit(
-                "update",
-                "evidence",
-                item.id,
-                _("File attached to exhibit: {description}").format(description=_describe(item)),
-                case_id=item.case_id,
-                changes={"file": intake.original_name, "sha256": intake.sha256, "size": intake.size},
-            )
-            uow.commit()
-    except BaseException:
-        _forget_new_file(core, intake)
-        raise
+    with UnitOfWork(core) as uow:
+        item = get_or_404(uow.session, m.Evidence, evidence_id, N_("exhibit"))
+        f.check_version(item, expected_version, N_("exhibit"))
+        stored = _stored_file(uow, intake)
+        item.file_id = stored.id
+        uow.audit(
+            "update",
+            "evidence",
+            item.id,
+            _("File attached to exhibit: {description}").format(description=_describe(item)),
+            case_id=item.case_id,
+            changes={"file": intake.original_name, "sha256": intake.sha256, "size": intake.size},
+        )
+        uow.commit()
     return get_evidence(core, evidence_id)
 
 
@@ -293,7 +273,6 @@ def supply_missing_file(
         return item
     intake = core.db.files.add_file(Path(path), progress=progress, cancelled=cancelled)
     if intake.sha256 != item.file.sha256:
-        _forget_new_file(core, intake)
         raise InvalidInput(
             _(
                 "This is not the file of exhibit n° {number}: its SHA-256 is {actual}, the exhibit's is {expected}."
@@ -394,3 +373,56 @@ def file_path(core: Core, evidence_id: uuid.UUID) -> Path | None:
     """Where an exhibit's file is in the store (to open it read-only), or None if it has no file."""
     item = get_evidence(core, evidence_id)
     return core.db.files.path_for(item.file.sha256) if item.file else None
+
+
+@dataclass(frozen=True)
+class UnreferencedFile:
+    """A file in the evidence store that no record of this case file names (it may be another database's)."""
+
+    sha256: str
+    size: int
+
+
+def unreferenced_files(core: Core) -> list[UnreferencedFile]:
+    """The files in the evidence store that no stored-file record of this database names. They are reported,
+    never removed behind the person's back: a restored backup, the file set aside by a restore or the team's
+    server may name them."""
+    with reading(core) as session:
+        referenced = set(session.scalars(select(m.StoredFile.sha256)))
+    found = []
+    for path in core.db.files.stored_files():
+        if path.name not in referenced:
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            found.append(UnreferencedFile(path.name, size))
+    return sorted(found, key=lambda f: f.sha256)
+
+
+def prune_files(core: Core, digests: list[str]) -> list[str]:
+    """Remove, from the evidence store, the files named here — only files no record of this database names.
+    Refuses the whole request (removing nothing) if any digest is unknown or still named by a record."""
+    wanted = [d.strip().lower() for d in digests if d.strip()]
+    if not wanted:
+        raise InvalidInput(_("Name the files to remove by their SHA-256 (see “caseapp evidence verify”)."))
+    for digest in wanted:
+        core.db.files.path_for(digest)  # refuses what is not a SHA-256
+    with reading(core) as session:
+        named = set(session.scalars(select(m.StoredFile.sha256).where(m.StoredFile.sha256.in_(wanted))))
+    if named:
+        raise InvalidInput(
+            _("These files are still named by exhibits and were not removed: {digests}.").format(
+                digests=", ".join(sorted(named))
+            )
+        )
+    absent = [d for d in wanted if not core.db.files.has(d)]
+    if absent:
+        raise InvalidInput(
+            _("These files are not in the evidence store: {digests}. Nothing was removed.").format(
+                digests=", ".join(absent)
+            )
+        )
+    for digest in wanted:
+        core.db.files.remove(digest)
+    return wanted

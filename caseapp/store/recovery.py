@@ -1,9 +1,11 @@
-"""Putting things right after a process was killed: leftovers of copies and backups, and orphaned files.
+"""Putting things right after a process was killed: leftovers of copies and backups.
 
 Each process that opens a data folder leaves a marker ``run/<pid>.open`` and removes it when it closes. A
-marker whose process is gone means that process died: then files in the evidence store that no database row
-names (copied in, but the transaction never committed) are removed. While other CaseApp processes are alive,
-only orphans older than ``GRACE`` are touched, so a copy in progress elsewhere is never pulled from under it.
+marker whose process is gone means that process died: its half-copied intake files and half-written backups
+are removed. Files in the evidence store are never removed here, even when the database open now names none of
+them: the same store serves a restored backup, the team's server and the file set aside by a restore, and a file
+one database does not name may be the only copy of another's exhibit. ``caseapp evidence verify`` lists the
+files no record names; only ``caseapp evidence prune`` removes them, by name, when the person asks.
 """
 
 from __future__ import annotations
@@ -11,22 +13,19 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from caseapp.store.files import EvidenceStore
 
-GRACE = 600.0  # seconds
 _serial = itertools.count()
 
 
 @dataclass(frozen=True)
 class Recovery:
     crashed_runs: int
-    orphans_removed: int
     leftovers_removed: int
 
 
@@ -57,38 +56,38 @@ def mark_closed(marker: Path | None) -> None:
             marker.unlink()
 
 
-def recover(data_dir: Path, engine: Engine, files: EvidenceStore, *, grace: float = GRACE) -> Recovery:
+def recover(data_dir: Path, engine: Engine, files: EvidenceStore) -> Recovery:
     """Clean up after crashed runs. Cheap when nothing crashed: it only lists the ``run`` folder."""
-    from caseapp.store.models import StoredFile
-
+    del engine  # the database is not needed: nothing it names (or does not name) is touched
     leftovers = files.clean_temporary()
     for partial in (data_dir / "backups").glob("*.partial"):
         with contextlib.suppress(OSError):
             partial.unlink()
             leftovers += 1
     folder = data_dir / "run"
-    crashed, others_alive = [], False
+    crashed = []
     for marker in folder.glob("*.open") if folder.is_dir() else []:
         try:
             pid = int(marker.stem.split("-")[0])
         except ValueError:
             continue
-        if _alive(pid):  # this process counts too: another of its open databases may be copying a file
-            others_alive = True
-        else:
+        if not _alive(pid):
             crashed.append(marker)
-    removed = 0
-    if crashed:
-        with engine.connect() as connection:
-            referenced = set(connection.execute(select(StoredFile.sha256)).scalars())
-        cutoff = time.time() - grace if others_alive else float("inf")
-        for path in files.stored_files():
-            if path.name not in referenced:
-                with contextlib.suppress(OSError):
-                    if path.stat().st_mtime < cutoff:
-                        path.unlink()
-                        removed += 1
-        for marker in crashed:
-            with contextlib.suppress(OSError):
-                marker.unlink()
-    return Recovery(len(crashed), removed, leftovers)
+    for marker in crashed:
+        with contextlib.suppress(OSError):
+            marker.unlink()
+    return Recovery(len(crashed), leftovers)
+
+
+def open_elsewhere(data_dir: Path) -> list[int]:
+    """The other live processes that have this data folder's case file open (their markers)."""
+    folder = data_dir / "run"
+    pids: set[int] = set()
+    for marker in folder.glob("*.open") if folder.is_dir() else []:
+        try:
+            pid = int(marker.stem.split("-")[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and _alive(pid):
+            pids.add(pid)
+    return sorted(pids)
