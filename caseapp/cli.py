@@ -54,6 +54,8 @@ def open_core(args: argparse.Namespace) -> Any:
 
     core = _open(data_dir=Path(args.data_dir) if args.data_dir else None, daily_backup=True)
     _opened.append(core)
+    for warning in core.db.warnings:
+        print(_("Warning: {message}").format(message=warning), file=sys.stderr)
     return core
 
 

@@ -23,7 +23,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not url.startswith("sqlite:///"):
         raise StorageError(_("Restoring is for the local SQLite database; restore a server with its own tools."))
     target = Path(url.removeprefix("sqlite:///"))
-    aside = restore_sqlite(Path(args.path).expanduser(), target)
+    aside = restore_sqlite(Path(args.path).expanduser(), target, folder)
     print(_("Backup restored. The database it replaced was kept as {path}.").format(path=aside))
     database = open_database(data_dir=folder)  # migrates the restored copy if it is older than the app
     try:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,9 +20,13 @@ from caseapp.store import audit_chain
 from caseapp.store.models import AuditEvent
 
 
-def storage_error(exc: Exception) -> CaseAppError:
-    """Turn a database driver failure into a sentence for people."""
+def storage_error(exc: Exception, core: Core | None = None) -> CaseAppError:
+    """Turn a database driver failure into a sentence for people (a damaged file names the backup to restore)."""
+    from caseapp.store.backup import damaged, looks_damaged
+
     text = str(getattr(exc, "orig", exc)).lower()
+    if core is not None and looks_damaged(exc):
+        return damaged(core.data_dir, core.db.sqlite_path or core.db.url, getattr(exc, "orig", exc))
     if isinstance(exc, StaleDataError):
         return Conflict(_("Someone else changed or deleted this record in the meantime. Reload it and try again."))
     if isinstance(exc, IntegrityError):
@@ -57,7 +61,7 @@ class UnitOfWork:
             self.session.close()
         if isinstance(exc, StaleDataError | DatabaseError):
             # A driver error anywhere in the unit of work reaches people as a sentence, never as SQL.
-            raise storage_error(exc) from exc
+            raise storage_error(exc, self.core) from exc
 
     def audit(
         self,
@@ -90,14 +94,14 @@ class UnitOfWork:
             self.session.commit()
         except (StaleDataError, DatabaseError) as exc:
             self.session.rollback()
-            raise storage_error(exc) from exc
+            raise storage_error(exc, self.core) from exc
         self._committed = True
 
     def flush(self) -> None:
         try:
             self.session.flush()
         except (StaleDataError, DatabaseError) as exc:
-            raise storage_error(exc) from exc
+            raise storage_error(exc, self.core) from exc
 
 
 @contextmanager
@@ -105,7 +109,7 @@ def reading(core: Core) -> Iterator[Session]:
     session = core.db.reader()
     try:
         yield session
-    except OperationalError as exc:
-        raise storage_error(exc) from exc
+    except DatabaseError as exc:
+        raise storage_error(exc, core) from exc
     finally:
         session.close()

@@ -84,8 +84,23 @@ def daily_backup(source: Path, data_dir: Path, *, today: datetime | None = None)
     return written
 
 
-def check_backup(path: Path) -> str | None:
-    """Open a backup read-only and check it; return its schema revision. Raises StorageError if unusable."""
+# The tables every CaseApp database has had since its first schema: a file without them is not a case file.
+REQUIRED_TABLES = frozenset(
+    {
+        "alembic_version", "audit_events", "cases", "opinions", "parties", "search_entries", "stored_files",
+        "access_requests", "case_parties", "case_tags", "filings", "hearings", "opinion_cases",
+        "access_request_steps", "deadlines", "evidence", "hearing_notes",
+    }
+)  # fmt: skip
+
+
+def check_backup(path: Path) -> str:
+    """Open a backup read-only and check it: SQLite's integrity check, every table of a case file, a schema
+    revision this CaseApp knows. Returns the revision; raises StorageError (saying why) if unusable."""
+    from caseapp.store import migrate
+
+    if not path.is_file():
+        raise StorageError(_("“{path}” is not a file.").format(path=path))
     try:
         with path.open("rb") as handle:
             header = handle.read(16)
@@ -101,56 +116,157 @@ def check_backup(path: Path) -> str | None:
             if verdict != "ok":
                 raise StorageError(_("The backup “{path}” is damaged: {verdict}.").format(path=path, verdict=verdict))
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if "cases" not in tables or "alembic_version" not in tables:
-                raise StorageError(_("“{path}” is an SQLite file but not a CaseApp backup.").format(path=path))
-            return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            missing = REQUIRED_TABLES - tables
+            if missing:
+                raise StorageError(
+                    _("“{path}” is an SQLite file but not a CaseApp backup (it lacks {tables}).").format(
+                        path=path, tables=", ".join(sorted(missing)[:4])
+                    )
+                )
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error as exc:
         raise StorageError(_("The backup “{path}” cannot be read: {reason}.").format(path=path, reason=exc)) from exc
-
-
-def restore_sqlite(backup: Path, target: Path) -> Path:
-    """Put a checked backup in place of the database; the current file is kept aside, never deleted.
-
-    Returns where the replaced database was kept. Refuses while another program holds the database.
-    """
-    from caseapp.store import migrate
-
-    revision = check_backup(backup)
+    revision = row[0] if row else None
     if revision not in migrate.known_revisions():
         raise StorageError(
-            _("The backup was written by a newer version of CaseApp (schema {revision}); nothing was changed.").format(
-                revision=revision
-            )
+            _(
+                "The backup “{path}” was written by a newer or unknown version of CaseApp (schema {revision}); "
+                "nothing was changed."
+            ).format(path=path, revision=revision)
         )
+    return str(revision)
+
+
+def newest_good_backup(data_dir: Path) -> Path | None:
+    """The newest backup in ``backups/`` that passes ``check_backup`` (checked newest first, stopping at the first
+    good one), or None."""
+    folder = data_dir / "backups"
+    candidates = (
+        sorted(folder.glob("*.sqlite3"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.is_dir() else []
+    )
+    for candidate in candidates:
+        try:
+            check_backup(candidate)
+        except StorageError:
+            continue
+        return candidate
+    return None
+
+
+def damaged(data_dir: Path, database: Path | str, reason: object) -> StorageError:
+    """The message for a database that cannot be used because it is damaged: what happened, the newest good
+    backup and the command that puts it back. The damaged file is never touched."""
+    backup = newest_good_backup(data_dir)
+    if backup is None:
+        text = _(
+            "The database “{path}” is damaged ({reason}) and no good backup was found in “{folder}”. It was left "
+            "untouched: keep a copy of it before anything else."
+        ).format(path=database, reason=str(reason).splitlines()[0][:200], folder=data_dir / "backups")
+    else:
+        text = _(
+            "The database “{path}” is damaged ({reason}). It was left untouched. The newest good backup is “{backup}”: "
+            "put it back with: caseapp restore “{backup}”"
+        ).format(path=database, reason=str(reason).splitlines()[0][:200], backup=backup)
+    error = StorageError(text)
+    error.backup = backup  # type: ignore[attr-defined]
+    return error
+
+
+def looks_damaged(error: BaseException) -> bool:
+    """Whether a database error says the file itself is damaged (not busy, not read-only)."""
+    text = str(getattr(error, "orig", error)).lower()
+    return any(
+        words in text
+        for words in (
+            "malformed",
+            "not a database",
+            "disk image",
+            "file is encrypted",
+            "database corrupt",
+            "short read",
+        )
+    )
+
+
+def restore_sqlite(backup: Path, target: Path, data_dir: Path | None = None) -> Path:
+    """Put a checked backup in place of the database, whatever state the database is in; the current file (with
+    its write-ahead log) is kept aside, never deleted. Returns where it was kept.
+
+    Refuses while another CaseApp process has the case file open (its writes would go to the file set aside),
+    and holds the database's write lock while it works when the database can still be opened."""
+    from caseapp.store.recovery import open_elsewhere
+
+    folder = data_dir or target.parent
+    check_backup(backup)
+
+    def refuse_if_open() -> None:
+        others = open_elsewhere(folder)
+        if others:
+            raise StorageError(
+                _(
+                    "CaseApp has this case file open in another program (process {pids}): close it, then restore. "
+                    "Nothing was changed."
+                ).format(pids=", ".join(str(pid) for pid in others))
+            )
+
+    refuse_if_open()
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = target.with_name(f"{target.name}.replaced-{stamp}")
     partial = target.with_name(target.name + ".restoring")
-    if target.exists():
-        # Folding the write-ahead log into the file needs the database to ourselves: refuse if CaseApp is open.
-        try:
-            with contextlib.closing(sqlite3.connect(target, timeout=0.5)) as conn:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.execute("BEGIN EXCLUSIVE")
-                conn.execute("ROLLBACK")
-        except sqlite3.OperationalError as exc:
-            raise StorageError(_("The database is in use (is CaseApp open?). Close it and try again.")) from exc
+    if target.exists() and target.is_file() and target.stat().st_size > 0:
+        _quiesce(target)
     try:
         with (
             contextlib.closing(sqlite3.connect(readonly_uri(backup), uri=True)) as src,
             contextlib.closing(sqlite3.connect(partial)) as dst,
         ):
             src.backup(dst)
+            if dst.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("the copy of the backup does not pass SQLite's integrity check")
+            dst.execute("PRAGMA journal_mode = DELETE")
         with open(partial, "rb") as handle:
             os.fsync(handle.fileno())
+        refuse_if_open()
         if target.exists():
             os.replace(target, aside)
-            for suffix in ("-wal", "-shm"):
-                side = target.with_name(target.name + suffix)
-                if side.exists():
-                    os.replace(side, aside.with_name(aside.name + suffix))
+        for suffix in ("-wal", "-shm", "-journal"):
+            side = target.with_name(target.name + suffix)
+            if side.exists():
+                os.replace(side, aside.with_name(aside.name + suffix))
         os.replace(partial, target)
+        _fsync_folder(target.parent)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
         raise StorageError(_("The backup could not be restored: {reason}.").format(reason=exc)) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
     return aside
+
+
+def _quiesce(target: Path) -> None:
+    """Take the write lock of a database that can still be opened and fold its write-ahead log in, so the file
+    set aside is whole by itself; a damaged database is left as it is (its log is set aside with it)."""
+    try:
+        with contextlib.closing(sqlite3.connect(target, timeout=2.0)) as conn:
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("ROLLBACK")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise StorageError(
+                _("The database is in use by another program: close it and try again. Nothing was changed.")
+            ) from exc
+    except sqlite3.DatabaseError:
+        pass  # damaged: nothing to fold in safely, the file and its log are kept aside as they are
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -17,7 +17,16 @@ from caseapp import config
 from caseapp.errors import StorageError
 from caseapp.i18n import _
 from caseapp.store import migrate
-from caseapp.store.backup import KEEP_BEFORE_MIGRATION, backup_sqlite, default_backup_path, readonly_uri, rotate
+from caseapp.store.backup import (
+    KEEP_BEFORE_MIGRATION,
+    backup_sqlite,
+    damaged,
+    default_backup_path,
+    looks_damaged,
+    newest_good_backup,
+    readonly_uri,
+    rotate,
+)
 from caseapp.store.backup import daily_backup as take_daily_backup
 from caseapp.store.engine import make_engine, make_sessionmaker
 from caseapp.store.files import EvidenceStore
@@ -34,6 +43,8 @@ class Database:
     writer: sessionmaker[Session] = field(repr=False)
     recovery: Recovery | None = None
     marker: Path | None = None
+    # What went wrong without stopping the work (a daily backup that could not be written): said to the person.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def dialect(self) -> str:
@@ -65,26 +76,27 @@ def _check_writable(folder: Path) -> None:
         ) from exc
 
 
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse, untouched, a file that is not an SQLite database. The file is read through SQLite, never opened
-    directly: closing any other handle on a database drops every lock this process holds on it (POSIX), and a
-    CaseApp in another process could then delete the write-ahead log under this one's open connections."""
+def _check_sqlite_file(path: Path, folder: Path) -> None:
+    """Refuse, untouched, a file that is not a usable SQLite database, naming the newest good backup when the
+    folder has one (a case file that became unreadable is a damaged one). The file is read through SQLite, never
+    opened directly: closing any other handle on a database drops every lock this process holds on it (POSIX),
+    and a CaseApp in another process could then delete the write-ahead log under this one's open connections."""
     if not path.exists():
         return
     if path.is_dir():
         raise StorageError(_("“{path}” is a folder, not a CaseApp database.").format(path=path))
+    if path.stat().st_size == 0:
+        if newest_good_backup(folder) is not None:  # a case file that was emptied, not a new one
+            raise damaged(folder, path, _("the file is empty"))
+        return
     try:
         with contextlib.closing(sqlite3.connect(readonly_uri(path), uri=True)) as conn:
             conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.DatabaseError as exc:  # "file is not a database", and SQLITE_NOTADB's kin
-        if "not a database" in str(exc) or "encrypted" in str(exc):
-            raise StorageError(
-                _("“{path}” is not a CaseApp database (it is not an SQLite file). It was left untouched.").format(
-                    path=path
-                )
-            ) from exc
+        if newest_good_backup(folder) is not None or looks_damaged(exc):
+            raise damaged(folder, path, exc) from exc
         raise StorageError(
-            _("The database “{path}” cannot be read: {reason}.").format(path=path, reason=str(exc))
+            _("“{path}” is not a CaseApp database (it is not an SQLite file). It was left untouched.").format(path=path)
         ) from exc
     if not os.access(path, os.W_OK):
         raise StorageError(_("The database “{path}” is read-only.").format(path=path))
@@ -113,8 +125,9 @@ def open_database(
     sqlite_file: Path | None = None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         sqlite_file = Path(parsed.database)  # type: ignore[arg-type]
-        _check_sqlite_file(sqlite_file)
+        _check_sqlite_file(sqlite_file, folder)
     engine = make_engine(url)
+    warnings: list[str] = []
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -126,7 +139,14 @@ def open_database(
                     rotate(folder / "backups", f"before-migration-{current}", KEEP_BEFORE_MIGRATION)
 
             if daily_backup and sqlite_file is not None and _has_tables(sqlite_file):
-                take_daily_backup(sqlite_file, folder)
+                try:
+                    take_daily_backup(sqlite_file, folder)
+                except StorageError as exc:  # a full disk must not stop anyone from reading their cases
+                    warnings.append(
+                        _("Today's backup could not be written: {reason} Your cases can still be read.").format(
+                            reason=exc.message
+                        )
+                    )
 
             migrate.upgrade(engine, before=backup_first)
         elif check_schema and migrate.current_revision(engine) != migrate.head_revision():
@@ -136,6 +156,8 @@ def open_database(
         raise
     except Exception as exc:
         engine.dispose()
+        if sqlite_file is not None and looks_damaged(exc):
+            raise damaged(folder, sqlite_file, getattr(exc, "orig", exc)) from exc
         raise StorageError(
             _("The database at “{url}” cannot be opened: {reason}").format(
                 url=parsed.render_as_string(hide_password=True), reason=str(exc).splitlines()[0]
@@ -152,4 +174,5 @@ def open_database(
         files=files,
         reader=make_sessionmaker(engine, writing=False),
         writer=make_sessionmaker(engine, writing=True),
+        warnings=warnings,
     )
