@@ -93,7 +93,7 @@ def _check_sqlite_file(path: Path, folder: Path) -> None:
         with contextlib.closing(sqlite3.connect(readonly_uri(path), uri=True)) as conn:
             conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.DatabaseError as exc:  # "file is not a database", and SQLITE_NOTADB's kin
-        if newest_good_backup(folder) is not None or looks_damaged(exc):
+        if newest_good_backup(folder) is not None or "not a database" not in str(exc):
             raise damaged(folder, path, exc) from exc
         raise StorageError(
             _("“{path}” is not a CaseApp database (it is not an SQLite file). It was left untouched.").format(path=path)

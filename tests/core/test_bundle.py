@@ -518,7 +518,9 @@ def test_a_failure_in_the_transaction_leaves_no_rows_and_no_files(
     with pytest.raises(OSError, match="disk unplugged"):
         apply_import(core, preview, accept_unsigned=True)
     assert placed == [3]
-    assert trace.unchanged() and not staging.exists()
+    assert trace.records_unchanged() and not staging.exists()
+    loose = {f.sha256 for f in evidence.unreferenced_files(core)}
+    assert len(loose) == 3  # kept, and listed by `caseapp evidence verify`
     with pytest.raises(BundleError, match="already done or abandoned"):
         apply_import(core, preview, accept_unsigned=True)
 
@@ -540,7 +542,7 @@ def test_cancelling_an_inspection_or_an_import_leaves_nothing(
             progress=lambda done, total: steps.append(done),
             cancelled=lambda: bool(steps),
         )
-    assert steps and trace.unchanged()
+    assert steps and trace.records_unchanged()
 
 
 def test_changes_made_here_after_the_preview_are_not_overwritten(

@@ -134,7 +134,9 @@ def test_importing_it_brings_the_records_then_the_full_bundle_brings_the_files(
     with inspect_bundle(core, light, keystore=bob_keys) as again:
         assert again.nothing_to_do and again.missing_files == 3
 
-    # A full import that fails takes its files out again: the exhibits are back to having none.
+    # A full import that fails writes no record; the files it had copied stay in the store (it never shrinks
+    # behind the person's back) — and since they are the very files the exhibits name, checked by their SHA-256,
+    # the exhibits now find them.
     trace = Trace(core)
     real_write = merge.write
 
@@ -148,7 +150,10 @@ def test_importing_it_brings_the_records_then_the_full_bundle_brings_the_files(
         patched.setattr(merge, "write", failing_write)
         with pytest.raises(OSError, match="disk unplugged"):
             apply_import(core, preview)
-    assert trace.unchanged()
+    assert trace.records_unchanged() and len(store_files(core)) == 3
+    assert set(file_checks(core, case_id).values()) == {None}
+    for stored in core.db.files.stored_files():  # as if they had never come, for the rest of this test
+        core.db.files.remove(stored.name)
 
     # The full bundle of the same case: not one record changes, the files arrive and check out.
     counts = snapshot(core)

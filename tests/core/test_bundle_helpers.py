@@ -173,6 +173,14 @@ class Trace:
     def unchanged(self) -> bool:
         return snapshot(self.core) == self.rows and store_files(self.core) == self.files and staging_is_empty(self.core)
 
+    def records_unchanged(self) -> bool:
+        """What a failed or cancelled import leaves: every table as it was, no staging, and the evidence store
+        only grown (files it copied in stay: the store never shrinks behind the person's back; the files no
+        record names are listed by ``evidence verify``)."""
+        files = store_files(self.core)
+        kept = all(files.get(name) == content for name, content in self.files.items())
+        return snapshot(self.core) == self.rows and kept and staging_is_empty(self.core)
+
 
 def case_records(core: Core, case: uuid.UUID) -> dict[str, list[dict[str, Any]]]:
     """Every record of a case as JSON values; history events without their place in the local chain."""

@@ -84,14 +84,17 @@ def test_cancelled_intake_leaves_no_file_and_no_row(core: Core, case_id: uuid.UU
     assert [p for p in (core.data_dir / "evidence").rglob("*") if p.is_file()] == []
 
 
-def test_failed_transaction_removes_the_copied_file(core: Core, case_id: uuid.UUID, tmp_path: Path) -> None:
+def test_failed_transaction_keeps_the_copied_file_and_lists_it(core: Core, case_id: uuid.UUID, tmp_path: Path) -> None:
+    """The store only grows from CaseApp's side: the file copied in stays, named by no record, and is listed."""
     evidence.add_evidence(core, case_id, title="Pièce 1")
     source = tmp_path / "second.txt"
     source.write_text("unique content for this test")
     with pytest.raises(InvalidInput, match="already exists"):
         evidence.add_evidence_file(core, case_id, source, number=1)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    assert not core.db.files.has(digest)
+    assert core.db.files.has(digest)
+    assert [f.sha256 for f in evidence.unreferenced_files(core)] == [digest]
+    assert [e.number for e in cases.get_case(core, case_id).evidence] == [1]
 
 
 def test_same_file_twice_is_stored_once(core: Core, case_id: uuid.UUID, tmp_path: Path) -> None:
@@ -154,7 +157,8 @@ def test_a_missing_stored_file_is_supplied_only_by_the_same_bytes(
     impostor.write_bytes(b"%PDF-1.4 something else")
     with pytest.raises(InvalidInput, match="not the file of exhibit"):
         evidence.supply_missing_file(core, item.id, impostor)
-    assert not core.db.files.has(hashlib.sha256(b"%PDF-1.4 something else").hexdigest())
+    impostor_digest = hashlib.sha256(b"%PDF-1.4 something else").hexdigest()
+    assert impostor_digest in {f.sha256 for f in evidence.unreferenced_files(core)}  # kept, named by nobody
     back = evidence.supply_missing_file(core, item.id, source)
     assert back.version == item.version and back.file == item.file  # the record itself did not change
     assert evidence.verify_evidence(core, case_id)[0].problem is None
