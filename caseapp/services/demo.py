@@ -1,7 +1,12 @@
 """The example cases ``caseapp demo`` loads: real, public cases (see the project's FACTS.md) so a new user
-sees the product on the kind of file it was made for. Hearing notes, exhibits and the CADA request are
-illustrative and say so. Every record has a fixed identifier, so loading twice changes nothing and two
-colleagues' example cases are the same records."""
+sees the product on the kind of file it was made for. Hearing notes, exhibits, the hours of the hearings, the
+référé of the lycées and the CADA request are illustrative and say so. Every record has a fixed identifier, so
+loading twice changes nothing and two colleagues' example cases are the same records.
+
+When the example data is corrected, a case file that holds an earlier version is brought to the corrected facts
+by loading the examples again (``PREVIOUS``, ``WITHDRAWN_PARTIES``): through the services, so every correction is
+in the history, and only where a record still holds what an earlier version shipped — whatever someone typed or
+added is left as it is, and said so in the report."""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from caseapp.errors import Conflict
 from caseapp.i18n import N_
 from caseapp.resources import resource_path
 from caseapp.services import access, cases, evidence, filings, hearings, opinions, parties
@@ -31,7 +37,12 @@ def demo_id(key: str) -> uuid.UUID:
 
 @dataclass
 class DemoReport:
+    """What loading the examples did: ``added`` counts what was added or corrected, by kind (for people, marked
+    with ``N_``); ``kept`` names what an earlier version shipped, was since corrected, but is left as it is
+    because someone changed it or relies on it."""
+
     added: dict[str, int] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
 
     def count(self, kind: str) -> None:
         self.added[kind] = self.added.get(kind, 0) + 1
@@ -45,6 +56,15 @@ LQDN = "La Quadrature du Net"
 LDH = "Ligue des droits de l'Homme"
 REGION = "Région Provence-Alpes-Côte d'Azur"
 MARSEILLE = "Ville de Marseille"
+# FACTS gives the days of the hearings, not their hours: an hour shown is an example, and the hearing says so.
+EXAMPLE_HOUR_ROOM = EXAMPLE + "heure d'exemple"
+TA = {"court_level": "ta"}
+CAA = {"court_level": "caa"}
+
+
+def _example_hour(day: str) -> str:
+    return EXAMPLE + f"Heure d'exemple : seule la date de l'audience ({day}) est établie, pas son heure."
+
 
 CASES: list[dict[str, Any]] = [
     {
@@ -78,7 +98,9 @@ CASES: list[dict[str, Any]] = [
                 "Jugement",
                 date(2020, 2, 27),
                 None,
-                {
+                TA
+                | {
+                    "decision_nature": "jugement",
                     "outcome": "granted",
                     "summary": "Annulation de la délibération en tant qu'elle lance l'expérimentation.",
                 },
@@ -93,6 +115,7 @@ CASES: list[dict[str, Any]] = [
                     "Le rapporteur public conclut à l'annulation (note d'exemple).",
                     "La Région soutient qu'il ne s'agit que d'une expérimentation (note d'exemple).",
                 ],
+                {"room": EXAMPLE_HOUR_ROOM, "outcome": _example_hour("03/02/2020")},
             )
         ],
         "evidence": [
@@ -102,7 +125,7 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "key": "lycees-refere",
-        "title": "Référé — reconnaissance faciale dans les lycées (exemple illustratif)",
+        "title": EXAMPLE + "Référé illustratif — reconnaissance faciale dans les lycées",
         "court": "Tribunal administratif de Marseille",
         "court_number": None,
         "procedure": "refere_suspension",
@@ -110,9 +133,10 @@ CASES: list[dict[str, Any]] = [
         "opened_on": None,
         "parent": "lycees",
         "parent_relation": "refere_of",
-        "subject": EXAMPLE + "La conférence évoque « l'audience sur l'urgence » dans cette affaire ; sa date n'est pas "
-        "établie. Ce dossier de référé est un exemple.",
-        "summary": None,
+        "subject": EXAMPLE + "Illustration d'un référé rattaché à son affaire au fond, non un dossier réel : la "
+        "conférence évoque « l'audience sur l'urgence » dans l'affaire n° 1901249, sans que sa date soit établie.",
+        "summary": EXAMPLE + "Dossier illustratif : ni la nature de ce référé, ni sa date, ni son audience, ni son "
+        "issue ne sont établies ; rien de ce dossier n'est un fait de l'affaire n° 1901249.",
         "tags": ["reconnaissance faciale", "exemple"],
         "parties": [(LQDN, "applicant", "organisation"), (REGION, "respondent", "public_body")],
     },
@@ -139,18 +163,39 @@ CASES: list[dict[str, Any]] = [
         ],
         "filings": [
             ("requete", "Requête en annulation et référé-suspension", date(2020, 1, 17), LQDN, {}),
-            ("ordonnance", "Ordonnance de référé", date(2020, 2, 7), None, {"outcome": "rejected"}),
-            ("requete", "Nouvelle requête en référé-suspension", date(2020, 2, 10), LQDN, {}),
-            ("ordonnance", "Ordonnance de référé", date(2020, 3, 11), None, {"outcome": "rejected"}),
+            (
+                "ordonnance",
+                "Ordonnance de référé",
+                date(2020, 2, 7),
+                None,
+                TA | {"decision_nature": "refere_suspension", "outcome": "rejected"},
+            ),
+            # FACTS: "about 10 Feb 2020": the day is approximate, and the title says so
+            ("requete", "Nouvelle requête en référé-suspension (date approximative)", date(2020, 2, 10), LQDN, {}),
+            (
+                "ordonnance",
+                "Ordonnance de référé",
+                date(2020, 3, 11),
+                None,
+                TA | {"decision_nature": "refere_suspension", "outcome": "rejected"},
+            ),
             (
                 "ordonnance",
                 "Ordonnance rejetant le recours en annulation",
                 date(2020, 5, 14),
                 None,
-                {"outcome": "rejected"},
+                TA | {"decision_nature": "ordonnance", "outcome": "rejected"},
             ),
         ],
-        "hearings": [("urgent", datetime(2020, 3, 2, 14, 0, tzinfo=PARIS), "held", [])],
+        "hearings": [
+            (
+                "urgent",
+                datetime(2020, 3, 2, 14, 0, tzinfo=PARIS),
+                "held",
+                [],
+                {"room": EXAMPLE_HOUR_ROOM, "outcome": _example_hour("02/03/2020")},
+            )
+        ],
         "evidence": [
             (
                 "Capture de l'article de presse (exemple)",
@@ -165,21 +210,28 @@ CASES: list[dict[str, Any]] = [
         "title": "Vidéosurveillance automatisée — refus de résilier le marché SNEF",
         "court": "Tribunal administratif de Marseille",
         "court_number": "2009485",
-        "procedure": "exces_de_pouvoir",
+        "procedure": "plein_contentieux",
         "status": "appealed",
         "opened_on": date(2020, 12, 3),
-        "subject": "Demande du 28/07/2020 à la Ville de Marseille de résilier son contrat avec la SNEF (reçue le "
-        "05/08/2020) ; refus implicite né le 05/10/2020.",
-        "summary": "Requête déposée le 03/12/2020 à 21h57. Jugement du 02/06/2023 rejetant la requête.",
+        "subject": "Recours de pleine juridiction contre le refus de la Ville de Marseille de mettre fin à son "
+        "contrat avec la SNEF (CE, Sect., 30 juin 2017, n° 398445) : demande de résiliation du 28/07/2020 (reçue "
+        "le 05/08/2020) ; refus implicite né le 05/10/2020.",
+        "summary": "Recours de pleine juridiction de La Quadrature du Net contre le refus de résilier le contrat, "
+        "déposé le 03/12/2020 à 21h57. Jugement du 02/06/2023 rejetant la requête.",
         "tags": ["VSA", "vidéosurveillance"],
         "parties": [
             (LQDN, "applicant", "organisation"),
-            (LDH, "applicant", "organisation"),
             (MARSEILLE, "respondent", "public_body"),
         ],
         "filings": [
             ("requete", "Requête", date(2020, 12, 3), LQDN, {}),
-            ("jugement", "Jugement", date(2023, 6, 2), None, {"outcome": "rejected"}),
+            (
+                "jugement",
+                "Jugement",
+                date(2023, 6, 2),
+                None,
+                TA | {"decision_nature": "jugement", "outcome": "rejected"},
+            ),
         ],
     },
     {
@@ -192,17 +244,17 @@ CASES: list[dict[str, Any]] = [
         "opened_on": date(2023, 8, 3),
         "parent": "vsa-snef",
         "parent_relation": "appeal_of",
-        "subject": "Appel du jugement du TA de Marseille n° 2009485 du 02/06/2023.",
+        "subject": "Appel de La Quadrature du Net contre le jugement du TA de Marseille n° 2009485 du 02/06/2023 "
+        "(recours de pleine juridiction contre le refus de résilier le contrat avec la SNEF).",
         "summary": "Appel enregistré le 03/08/2023. Décision de la cour le 14/10/2024 — sens non confirmé.",
         "tags": ["VSA"],
         "parties": [
             (LQDN, "applicant", "organisation"),
-            (LDH, "applicant", "organisation"),
             (MARSEILLE, "respondent", "public_body"),
         ],
         "filings": [
             ("requete", "Requête d'appel", date(2023, 8, 3), LQDN, {}),
-            ("arret", "Arrêt (sens non confirmé)", date(2024, 10, 14), None, {}),
+            ("arret", "Arrêt (sens non confirmé)", date(2024, 10, 14), None, CAA | {"decision_nature": "arret"}),
         ],
     },
 ]
@@ -247,6 +299,52 @@ OPINIONS: list[dict[str, Any]] = [
 NOTE_PREFIX = "[Exemple] "
 EXAMPLE_AUTHOR = "Exemple CaseApp"  # the example notes are nobody's: the same in every copy, so they travel as equal
 
+# --- earlier versions of the example data --------------------------------------------------------------------
+# What earlier versions shipped where the examples have since been corrected, by record key and field. A field
+# that still holds one of these values is brought to today's; any other value was typed by someone and is kept.
+
+_EARLIER: dict[str, dict[str, tuple[Any, ...]]] = {
+    "case/vsa-2020/filing/2": {"title": ("Nouvelle requête en référé-suspension",)},
+    "case/vsa-snef": {
+        "procedure": ("exces_de_pouvoir",),
+        "subject": (
+            "Demande du 28/07/2020 à la Ville de Marseille de résilier son contrat avec la SNEF (reçue le "
+            "05/08/2020) ; refus implicite né le 05/10/2020.",
+        ),
+        "summary": ("Requête déposée le 03/12/2020 à 21h57. Jugement du 02/06/2023 rejetant la requête.",),
+    },
+    "case/vsa-snef-appel": {"subject": ("Appel du jugement du TA de Marseille n° 2009485 du 02/06/2023.",)},
+    "case/lycees-refere": {
+        "title": ("Référé — reconnaissance faciale dans les lycées (exemple illustratif)",),
+        "subject": (
+            EXAMPLE + "La conférence évoque « l'audience sur l'urgence » dans cette affaire ; sa date n'est pas "
+            "établie. Ce dossier de référé est un exemple.",
+        ),
+        "summary": (None,),
+    },
+}
+
+
+def _earlier_values() -> dict[str, dict[str, tuple[Any, ...]]]:
+    earlier = dict(_EARLIER)
+    for spec in CASES:
+        for index, (_kind, _title, _on, _by, extra) in enumerate(spec.get("filings", [])):
+            if "decision_nature" in extra:  # decisions were shipped without their court and nature
+                key = f"case/{spec['key']}/filing/{index}"
+                earlier[key] = earlier.get(key, {}) | {"court_level": (None,), "decision_nature": (None,)}
+        for index, hearing in enumerate(spec.get("hearings", [])):
+            # hearings were shipped with an invented hour that did not say it was one
+            key = f"case/{spec['key']}/hearing/{index}"
+            earlier[key] = earlier.get(key, {}) | {name: (None,) for name in hearing[4]}
+    return earlier
+
+
+PREVIOUS = _earlier_values()
+# Party links earlier versions shipped that the facts do not support: (case key, party name, role). No co-applicant
+# of La Quadrature du Net is established in the follow-on Marseille case.
+WITHDRAWN_PARTIES: list[tuple[str, str, str]] = [("vsa-snef", LDH, "applicant"), ("vsa-snef-appel", LDH, "applicant")]
+CORRECTED = N_("example records corrected")
+
 
 def _missing(core: Core, model: type[m.Record], key: str) -> uuid.UUID | None:
     """The fixed identifier of an example record, or None when it is already there."""
@@ -257,7 +355,8 @@ def _missing(core: Core, model: type[m.Record], key: str) -> uuid.UUID | None:
 
 
 def load_demo(core: Core) -> DemoReport:
-    """Load the example data; records already there are left as they are."""
+    """Load the example data. Records already there are left as they are, except what an earlier version of the
+    examples shipped and the facts have since corrected (see the module's documentation)."""
     report = DemoReport()
     case_ids: dict[str, uuid.UUID] = {}
     for spec in CASES:
@@ -291,6 +390,11 @@ def _load_case(core: Core, report: DemoReport, spec: dict[str, Any], parent: uui
             parent_relation=spec.get("parent_relation") if parent else None,
         )
         report.count(N_("cases"))
+    else:
+        _correct(core, report, m.Case, f"case/{key}", spec, cases.update_case)
+    for case_key, name, role in WITHDRAWN_PARTIES:
+        if case_key == key:
+            _withdraw_party(core, report, case_key, name, role)
     party_ids: dict[str, uuid.UUID] = {}
     for name, role, kind in spec.get("parties", []):
         link_key = f"case/{key}/party/{name}/{role}"
@@ -308,13 +412,25 @@ def _load_case(core: Core, report: DemoReport, spec: dict[str, Any], parent: uui
                 core, case_id, record_id=rid, kind=kind, title=title, filed_on=filed_on, party_id=by_id, **extra
             )
             report.count(N_("filings"))
-    for index, (kind, starts_at, status, notes) in enumerate(spec.get("hearings", [])):
+        else:
+            wanted = extra | {"title": title}
+            _correct(core, report, m.Filing, f"case/{key}/filing/{index}", wanted, filings.update_filing)
+    for index, (kind, starts_at, status, notes, marks) in enumerate(spec.get("hearings", [])):
         hearing_id = demo_id(f"case/{key}/hearing/{index}")
         if _missing(core, m.Hearing, f"case/{key}/hearing/{index}"):
             hearings.add_hearing(
-                core, case_id, record_id=hearing_id, kind=kind, starts_at=starts_at, status=status, court=spec["court"]
+                core,
+                case_id,
+                record_id=hearing_id,
+                kind=kind,
+                starts_at=starts_at,
+                status=status,
+                court=spec["court"],
+                **marks,
             )
             report.count(N_("hearings"))
+        else:
+            _correct(core, report, m.Hearing, f"case/{key}/hearing/{index}", marks, hearings.update_hearing)
         for number, text in enumerate(notes):
             if rid := _missing(core, m.HearingNote, f"case/{key}/hearing/{index}/note/{number}"):
                 at = starts_at.replace(minute=15 + 10 * number)
@@ -330,6 +446,64 @@ def _load_case(core: Core, report: DemoReport, spec: dict[str, Any], parent: uui
                 evidence.add_evidence(core, case_id, record_id=rid, example=True, **details)
             report.count(N_("exhibits"))
     return case_id
+
+
+def _correct(
+    core: Core, report: DemoReport, model: type[m.Edited], key: str, wanted: dict[str, Any], update: Any
+) -> None:
+    """Bring an example record that is already there to today's values, field by field, where it still holds what
+    an earlier version shipped (``PREVIOUS``); through ``update`` (the record's service), so it is audited."""
+    earlier = PREVIOUS.get(key)
+    if not earlier:
+        return
+    with reading(core) as session:
+        record = session.get(model, demo_id(key))
+        if record is None:
+            return
+        current = {name: getattr(record, name) for name in earlier}
+        version = record.version
+    changes: dict[str, Any] = {}
+    for name, shipped in earlier.items():
+        if current[name] == wanted[name]:
+            continue
+        if current[name] in shipped:
+            changes[name] = wanted[name]
+        else:
+            report.kept.append(f"{key}: {name}")  # someone changed it since: theirs
+    if not changes:
+        return
+    try:
+        update(core, demo_id(key), expected_version=version, **changes)
+    except Conflict:
+        report.kept.append(f"{key}: {', '.join(changes)}")  # changed by someone while we looked: theirs
+        return
+    report.count(CORRECTED)
+
+
+def _withdraw_party(core: Core, report: DemoReport, case_key: str, name: str, role: str) -> None:
+    """Take out of an example case a party link an earlier version shipped without the facts to support it —
+    unless someone gave it a counsel or another role, or filed something in the party's name there."""
+    link_key = f"case/{case_key}/party/{name}/{role}"
+    with reading(core) as session:
+        link = session.get(m.CaseParty, demo_id(link_key))
+        if link is None:
+            return
+        version = link.version
+        typed = bool(link.counsel or link.counsel_contact) or link.role != role
+        named = session.scalar(
+            select(func.count())
+            .select_from(m.Filing)
+            .where(m.Filing.case_id == link.case_id, m.Filing.party_id == link.party_id)
+        )
+    if typed or named:
+        report.kept.append(f"{link_key}: {name}")
+        return
+    try:
+        parties.remove_party(core, demo_id(link_key), expected_version=version)
+    except Conflict:
+        report.kept.append(f"{link_key}: {name}")
+        return
+    report.count(CORRECTED)
 
 
 def _load_opinion(core: Core, report: DemoReport, spec: dict[str, Any], case_ids: dict[str, uuid.UUID]) -> None:

@@ -9,7 +9,7 @@ from tests.ui.conftest import idle, type_text, until
 from ui.context import AppContext
 from ui.main_window import MainWindow
 
-REFERE_CASE = "Référé — reconnaissance faciale dans les lycées (exemple illustratif)"
+REFERE_CASE = "[Exemple] Référé illustratif — reconnaissance faciale dans les lycées"
 
 
 def hit_titles(window: MainWindow) -> list[str]:
