@@ -97,6 +97,11 @@ class ImportPreview:
         return self.plan.conflicts
 
     @property
+    def deletions(self) -> list[Change]:
+        """Records the colleague deleted that will be deleted here too."""
+        return self.plan.deletions
+
+    @property
     def unchanged(self) -> int:
         return self.plan.unchanged
 

@@ -9,6 +9,15 @@ For each record of the bundle:
 - otherwise a **conflict** ("changed here since it was received", "newer here"): the person chooses, per
   record, to keep theirs (``KEEP_MINE``, the default) or take the bundle's (``TAKE_THEIRS``).
 
+An update must be explained by the bundle's history: content that differs although the bundle has no event
+about the record that is not already here is a conflict (``UNTRACED``), never a silent overwrite. History also
+carries deletions: a record deleted here stays deleted when an old bundle is replayed (a conflict,
+``DELETED_HERE``, only if the bundle's history shows it was changed there since); a record the colleague deleted
+(a deletion event in the bundle, the record no longer in it) is deleted here too, or is a conflict
+(``DELETED_THERE``) when it was changed here since. Shared records (parties, opinions) are never deleted by a
+bundle. A bundle whose case has the identifier of a case here that was created separately (not the same case,
+not the shared example data) is refused.
+
 Records that cannot be the same thing (an exhibit here in another case, a stored file with other bytes, a
 history event with other content) make the whole bundle refused. Exhibit numbers are unique in a case: when an
 incoming exhibit and one here want the same number, that is a conflict too, and the one that gives way gets the
@@ -40,8 +49,12 @@ from caseapp.store.files import EvidenceStore
 
 KEEP_MINE = "mine"
 TAKE_THEIRS = "theirs"
-ADD, UPDATE, CONFLICT = "add", "update", "conflict"
+ADD, UPDATE, CONFLICT, DELETE = "add", "update", "conflict", "delete"
 CHANGED_HERE, NEWER_HERE, NUMBER = "changed_here", "newer_here", "number"
+DELETED_HERE, DELETED_THERE, UNTRACED = "deleted_here", "deleted_there", "untraced"
+# Records that belong to one case and may be deleted by a colleague's bundle (parties and opinions are shared).
+DELETABLE = ("case_parties", "filings", "hearings", "hearing_notes", "access_requests", "access_request_steps",
+             "deadlines", "evidence")  # fmt: skip
 
 
 def _when(value: Any) -> str:
@@ -117,6 +130,12 @@ class Change:
             return _("it was changed here since it was received")
         if self.reason == NUMBER:
             return _("an exhibit here already has n° {number}").format(number=self.theirs.get("number"))
+        if self.reason == DELETED_HERE:
+            return _("it was deleted here, and changed in the bundle since")
+        if self.reason == DELETED_THERE:
+            return _("it was deleted in the bundle, and changed here since")
+        if self.reason == UNTRACED:
+            return _("the bundle's copy differs, but nothing in its history says it was changed")
         return ""
 
 
@@ -125,7 +144,13 @@ class Plan:
     additions: list[Change] = field(default_factory=list)
     updates: list[Change] = field(default_factory=list)
     conflicts: list[Change] = field(default_factory=list)
+    deletions: list[Change] = field(default_factory=list)  # records the colleague deleted, deleted here too
     unchanged: int = 0
+    stays_deleted: int = 0  # records deleted here that an older bundle still holds: left deleted
+    removes: dict[str, list[uuid.UUID]] = field(default_factory=dict)  # deletions (and taken DELETED_THERE)
+    revivable: dict[uuid.UUID, tuple[str, Row]] = field(default_factory=dict)  # DELETED_HERE conflicts
+    dependents: dict[uuid.UUID, list[tuple[str, Row]]] = field(default_factory=dict)  # rows that follow a parent
+    doomed: dict[uuid.UUID, str] = field(default_factory=dict)  # DELETED_THERE conflicts: record → table
     inserts: dict[str, list[Row]] = field(default_factory=dict)
     replaces: dict[str, list[Row]] = field(default_factory=dict)  # UPDATE rows (bundle's values)
     choosable: dict[uuid.UUID, tuple[str, Row]] = field(default_factory=dict)  # conflicts: table, bundle row
@@ -144,12 +169,14 @@ class Plan:
     @property
     def nothing_to_do(self) -> bool:
         """True when importing would change nothing (unless a conflict is settled with the bundle's copy)."""
-        return not (self.additions or self.updates or self.new_links or self.new_events or self.new_files) and not any(
-            self.inserts.values()
-        )
+        return not (
+            self.additions or self.updates or self.deletions or self.new_links or self.new_events or self.new_files
+        ) and not any(self.inserts.values())
 
     def takes_any(self, choices: dict[uuid.UUID, str]) -> bool:
-        return any(choices.get(record_id) == TAKE_THEIRS for record_id in self.choosable)
+        return any(
+            choices.get(record_id) == TAKE_THEIRS for record_id in [*self.choosable, *self.revivable, *self.doomed]
+        )
 
 
 def _chunks(values: list[Any], size: int = 500) -> Iterable[list[Any]]:
@@ -189,6 +216,12 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
         name: _local_rows(session, name, [row["id"] for row in rows[name]]) for name in RECORD_TABLES
     }
     edits = _local_edits(session, content)
+    known = _known_events(session, bundle_events)  # the bundle's events already here
+    told = _bundle_edits(content)  # what the bundle's history says about each record
+    _check_same_case(session, content, known)
+    absent = {name: [row["id"] for row in rows[name] if row["id"] not in local[name]] for name in RECORD_TABLES}
+    deleted_here = _deleted_here(session, [i for ids in absent.values() for i in ids])
+    held: dict[uuid.UUID, str] = {}  # parents left deleted ("skip") or awaiting a choice ("conflict")
     case_row = dict(rows["cases"][0])
     parent = case_row["parent_id"]
     if parent is not None and session.get(m.Case, parent) is None:
@@ -212,6 +245,25 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
             record_id = bundle_row["id"]
             here = local[name].get(record_id)
             label = _(rule.label)
+            parent = _held_parent(name, bundle_row, held)
+            if here is None and parent is not None:
+                held[record_id] = held[parent]
+                result.dependents.setdefault(parent, []).append((name, bundle_row))
+                if held[parent] == "skip":
+                    result.stays_deleted += 1
+                continue
+            if here is None and record_id in deleted_here:
+                changed_there = told.get((rule.entity, bundle_row[rule.owner]), set()) - known
+                if not changed_there:
+                    held[record_id] = "skip"
+                    result.stays_deleted += 1
+                    continue
+                held[record_id] = "conflict"
+                result.conflicts.append(
+                    Change(name, record_id, label, rule.describe(bundle_row), CONFLICT, reason=DELETED_HERE)
+                )
+                result.revivable[record_id] = (name, bundle_row)
+                continue
             if here is None:
                 if name == "case_parties":
                     twin = links_here.get((bundle_row["party_id"], bundle_row["role"]))
@@ -254,12 +306,15 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
                 bundle_version=bundle_row.get("version"),
             )
             newer = (here.get("version") or 0) > (bundle_row.get("version") or 0)
-            if unknown or newer:
-                result.conflicts.append(_as_conflict(change, NEWER_HERE if newer else CHANGED_HERE))
+            explained = told.get((rule.entity, bundle_row[rule.owner]), set()) - known
+            if unknown or newer or not explained:
+                reason = NEWER_HERE if newer else CHANGED_HERE if unknown else UNTRACED
+                result.conflicts.append(_as_conflict(change, reason))
                 result.choosable[record_id] = (name, bundle_row)
             else:
                 result.updates.append(change)
                 result.replaces[name].append(bundle_row)
+    _plan_deletions(session, content, known, result)
     result.bundle_tags = [dict(row) for row in rows["case_tags"]]
     linked = set(session.scalars(select(m.opinion_cases.c.opinion_id).where(m.opinion_cases.c.case_id == case_id)))
     result.new_links = [dict(row) for row in rows["opinion_cases"] if row["opinion_id"] not in linked]
@@ -309,6 +364,111 @@ def _as_conflict(change: Change, reason: str) -> Change:
         change.bundle_version,
         reason,
     )
+
+
+_PARENTS = {"hearing_notes": "hearing_id", "access_request_steps": "request_id", "deadlines": "request_id"}
+
+
+def _held_parent(name: str, row: Row, held: dict[uuid.UUID, str]) -> uuid.UUID | None:
+    """The parent of an incoming row (its case, its hearing, its request) that stays deleted or awaits a choice."""
+    for column in ("case_id", _PARENTS.get(name)):
+        if column and column in row and row[column] in held:
+            return row[column]  # type: ignore[no-any-return]
+    return None
+
+
+def _known_events(session: Session, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    found: set[uuid.UUID] = set()
+    for chunk in _chunks(sorted(ids, key=str)):
+        found.update(session.scalars(select(m.AuditEvent.id).where(m.AuditEvent.id.in_(chunk))))
+    return found
+
+
+def _bundle_edits(content: Content) -> dict[tuple[str | None, uuid.UUID], set[uuid.UUID]]:
+    """For each record, the bundle's events about it (as ``_local_edits`` does for the local history)."""
+    found: dict[tuple[str | None, uuid.UUID], set[uuid.UUID]] = {}
+    for event in content.rows["audit_events"]:
+        found.setdefault((event["entity"], event["record_id"]), set()).add(event["id"])
+        if event["entity"] == "evidence" and event["action"] == "renumber" and event["record_id"] == content.case_id:
+            for key in event["changes"] or {}:
+                try:
+                    found.setdefault(("evidence", uuid.UUID(key)), set()).add(event["id"])
+                except ValueError:
+                    continue
+    return found
+
+
+def _deleted_here(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Of these records, the ones the local history says were deleted here."""
+    found: set[uuid.UUID] = set()
+    events = m.AuditEvent
+    for chunk in _chunks(sorted(set(ids), key=str)):
+        found.update(
+            session.scalars(select(events.record_id).where(events.record_id.in_(chunk), events.action == "delete"))
+        )
+    return found
+
+
+def _check_same_case(session: Session, content: Content, known: set[uuid.UUID]) -> None:
+    """Refuse a bundle whose case has the identifier of a case here that was created separately."""
+    here = session.get(m.Case, content.case_id)
+    if here is None:
+        return
+    if here.example and content.rows["cases"][0].get("example"):
+        return  # the example data has the same identifiers on every machine: it is one case
+    events = m.AuditEvent
+    created_here = set(
+        session.scalars(
+            select(events.id).where(
+                events.entity == "case", events.action == "create", events.record_id == content.case_id
+            )
+        )
+    )
+    created_there = {
+        e["id"]
+        for e in content.rows["audit_events"]
+        if e["entity"] == "case" and e["action"] == "create" and e["record_id"] == content.case_id
+    }
+    if created_here and created_there and not (created_here & created_there) and not (created_there & known):
+        raise BundleError(
+            _(
+                "The bundle's case has the identifier of a case here, “{title}”, but it is not the same case: each "
+                "was created separately. Nothing was imported."
+            ).format(title=here.title[:80])
+        )
+
+
+_TABLE_OF_ENTITY = {RULES[name].entity: name for name in DELETABLE if RULES[name].owner == "id"}
+
+
+def _plan_deletions(session: Session, content: Content, known: set[uuid.UUID], result: Plan) -> None:
+    """Records the colleague deleted (a deletion event of the bundle not yet here, the record gone from it)."""
+    in_bundle = {row["id"] for name in RECORD_TABLES for row in content.rows[name]}
+    bundle_events = {row["id"] for row in content.rows["audit_events"]}
+    for event in content.rows["audit_events"]:
+        name = _TABLE_OF_ENTITY.get(event["entity"])
+        record_id = event["record_id"]
+        if event["action"] != "delete" or name is None or event["id"] in known or record_id in in_bundle:
+            continue
+        source = table(name)
+        row = session.execute(select(source).where(source.c.id == record_id)).first()
+        if row is None:
+            continue
+        here = dict(row._mapping)
+        if "case_id" in here and here["case_id"] != content.case_id:
+            continue
+        rule = RULES[name]
+        edited_since = (
+            set(session.scalars(select(m.AuditEvent.id).where(m.AuditEvent.record_id == record_id))) - bundle_events
+        )
+        if edited_since:
+            result.conflicts.append(
+                Change(name, record_id, _(rule.label), rule.describe(here), CONFLICT, reason=DELETED_THERE)
+            )
+            result.doomed[record_id] = name
+        else:
+            result.deletions.append(Change(name, record_id, _(rule.label), rule.describe(here), DELETE))
+            result.removes.setdefault(name, []).append(record_id)
 
 
 def _local_edits(session: Session, content: Content) -> dict[tuple[str | None, uuid.UUID], set[uuid.UUID]]:
@@ -382,6 +542,7 @@ def check_choices(result: Plan, choices: dict[uuid.UUID, str]) -> None:
 class Written:
     added: int = 0
     updated: int = 0
+    removed: int = 0
     kept: int = 0
     taken: int = 0
     renumbered: list[tuple[uuid.UUID, int, int]] = field(default_factory=list)  # exhibit, old, new
@@ -391,12 +552,13 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: dict[uuid.UU
     """Write the plan in the unit of work (not committed). Stored files must already be in the store."""
     session = uow.session
     written = Written()
+    revived = _revived(result, choices)
     numbers = _final_numbers(result, choices)
     temporary = -1
     for name in RECORD_TABLES:
         source = table(name)
         inserted = {row["id"] for row in result.inserts[name]}
-        inserts = [dict(row) for row in result.inserts[name]]
+        inserts = [dict(row) for row in result.inserts[name]] + [dict(row) for row in revived.get(name, [])]
         replaces = [dict(row) for row in _taken(result, choices, name) if row["id"] not in inserted]
         if name == "evidence":
             # Numbers are unique in a case at every moment: park the moving exhibits, then number them.
@@ -430,6 +592,7 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: dict[uuid.UU
         else:
             values = {"number": number, "version": evidence.c.version + 1}
         session.execute(update(evidence).where(evidence.c.id == record_id).values(**values))
+    written.removed = _remove(session, result, choices)
     content_conflicts = {c.record_id for c in result.conflicts if c.reason != NUMBER}
     written.taken = sum(1 for i in content_conflicts if choices.get(i) == TAKE_THEIRS)
     written.kept = len(content_conflicts) - written.taken
@@ -440,6 +603,61 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: dict[uuid.UU
     uow.kinds.update(RULES[name].entity or name for name in RECORD_TABLES if _taken(result, choices, name))
     _reindex(session, result, choices, numbers)
     return written
+
+
+def _revived(result: Plan, choices: dict[uuid.UUID, str]) -> dict[str, list[Row]]:
+    """Records deleted here that the person chose to take back from the bundle, with the rows that follow them."""
+    rows: dict[str, list[Row]] = {}
+
+    def take(record_id: uuid.UUID, name: str, row: Row) -> None:
+        rows.setdefault(name, []).append(row)
+        for child_name, child in result.dependents.get(record_id, []):
+            take(child["id"], child_name, child)
+
+    for record_id, (name, row) in result.revivable.items():
+        if choices.get(record_id) == TAKE_THEIRS:
+            take(record_id, name, row)
+    return rows
+
+
+_SEARCH_KINDS = {
+    "filings": "filing",
+    "hearing_notes": "note",
+    "access_requests": "access_request",
+    "evidence": "evidence",
+}
+
+
+def _remove(session: Session, result: Plan, choices: dict[uuid.UUID, str]) -> int:
+    """Delete what the colleague deleted (children first; the database cascades to what hangs from them)."""
+    doomed: dict[str, list[uuid.UUID]] = {name: list(ids) for name, ids in result.removes.items()}
+    for record_id, name in result.doomed.items():
+        if choices.get(record_id) == TAKE_THEIRS:
+            doomed.setdefault(name, []).append(record_id)
+    count = 0
+    for name in reversed(RECORD_TABLES):
+        ids = doomed.get(name)
+        if not ids:
+            continue
+        source = table(name)
+        if name == "hearings":  # their notes go with them: so do the notes' search entries
+            notes = m.HearingNote
+            hanging = [
+                i
+                for chunk in _chunks(ids)
+                for i in session.scalars(select(notes.id).where(notes.hearing_id.in_(chunk)))
+            ]
+            from caseapp.services.search import unindex
+
+            unindex(session, "note", hanging)
+        for chunk in _chunks(ids):
+            session.execute(delete(source).where(source.c.id.in_(chunk)))
+        if name in _SEARCH_KINDS:
+            from caseapp.services.search import unindex
+
+            unindex(session, _SEARCH_KINDS[name], ids)
+        count += len(ids)
+    return count
 
 
 def _final_numbers(result: Plan, choices: dict[uuid.UUID, str]) -> dict[uuid.UUID, int]:
