@@ -695,23 +695,42 @@ def _renumber_events(
 
 
 def _reindex(session: Session, result: Plan, choices: dict[uuid.UUID, str], numbers: dict[uuid.UUID, int]) -> None:
-    """Keep the search index in step with every record written."""
+    """Keep the search index in step with every record written — in bulk: records are read a few hundred at a
+    time, records new here need no lookup of an old entry, and nothing is flushed until the end (a case with tens
+    of thousands of notes is indexed in seconds, not minutes, so the write lock is held briefly)."""
     from caseapp.services import access, cases, evidence, filings, hearings, opinions
+    from caseapp.services.search import created_here
 
-    indexers: dict[str, tuple[type[m.Record], Callable[[Any, Any], None]]] = {
+    indexers: dict[str, tuple[type[m.Record], Callable[[Any, Any], None] | None]] = {
         "cases": (m.Case, cases._index),
         "filings": (m.Filing, filings._index),
-        "hearing_notes": (m.HearingNote, hearings._index_note),
+        "hearing_notes": (m.HearingNote, None),  # below: their case comes from their hearing
         "opinions": (m.Opinion, opinions._index),
         "access_requests": (m.AccessRequest, access._index),
         "evidence": (m.Evidence, evidence._index),
     }
     session.flush()
-    for name, (model, index) in indexers.items():
-        ids = {row["id"] for row in _taken(result, choices, name)}
-        if name == "evidence":
-            ids |= set(numbers)
-        for record_id in sorted(ids, key=str):
-            record = session.get(model, record_id)
-            if record is not None:
-                index(session, record)
+    with session.no_autoflush:
+        hearing_case: dict[uuid.UUID, uuid.UUID] = {}
+        for name, (model, index) in indexers.items():
+            rows = _taken(result, choices, name) + _revived(result, choices).get(name, [])
+            ids = {row["id"] for row in rows}
+            if name == "evidence":
+                ids |= set(numbers)
+            new = {row["id"] for row in result.inserts.get(name, [])} | {
+                row["id"] for row in _revived(result, choices).get(name, [])
+            }
+            for record_id in new:
+                created_here(session, record_id)
+            for chunk in _chunks(sorted(ids, key=str)):
+                for record in session.scalars(select(model).where(model.id.in_(chunk))):
+                    if index is not None:
+                        index(session, record)
+                        continue
+                    case_id = hearing_case.get(record.hearing_id)
+                    if case_id is None:
+                        case_id = hearing_case[record.hearing_id] = session.scalar(
+                            select(m.Hearing.case_id).where(m.Hearing.id == record.hearing_id)
+                        )
+                    hearings._index_note(session, record, case_id)
+    session.flush()
