@@ -1,35 +1,159 @@
-"""Where CaseApp keeps its data, and which database it opens.
+"""Where CaseApp keeps its data, which database it opens, and how private its files are.
 
 ``CASEAPP_DATA_DIR`` moves the whole data folder (database, evidence store, backups, settings);
-``CASEAPP_DB_URL`` points at another database (a team's PostgreSQL server); ``CASEAPP_AUTHOR`` names who is
-working, for the history (default: the login name).
+``CASEAPP_DB_URL`` points at another database (a team's PostgreSQL server); ``CASEAPP_DB_PASSWORD`` gives that
+server's password (never put it in the address on a command line: other programs can read it there);
+``CASEAPP_AUTHOR`` names who is working, for the history (default: the login name).
+
+Everything CaseApp writes is for its owner only: ``secure_process`` (called first by the command line and by the
+desktop application) sets the umask to 077, and the data folder is made private the first time a process uses it
+(folders 0700, files 0600 — older files included; permissions are only ever tightened).
 """
 
 from __future__ import annotations
 
-import getpass
 import os
+import stat
+import sys
+import threading
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from caseapp.i18n import _
 
 DB_FILE = "caseapp.sqlite3"
+DB_PASSWORD_ENV = "CASEAPP_DB_PASSWORD"
 
 
 def data_dir() -> Path:
     override = os.environ.get("CASEAPP_DATA_DIR")
-    return Path(override).expanduser() if override else Path(user_data_dir("CaseApp", appauthor=False))
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir  # only when needed: `caseapp --version` must start at once
+
+    return Path(user_data_dir("CaseApp", appauthor=False))
+
+
+# --- owner-only at rest ------------------------------------------------------------------------------------------
+
+
+def secure_process() -> None:
+    """Make everything this process creates from now on private to its owner (umask 077). Call it first thing:
+    the command line's ``main`` does, and so must the desktop application before it opens anything."""
+    if os.name == "posix":
+        os.umask(0o077)
+
+
+_private: set[Path] = set()
+_private_lock = threading.Lock()
+
+
+def make_private(folder: Path) -> list[str]:
+    """Create the data folder owner-only (0700), or tighten it and everything in it: folders to 0700 and files to
+    0600 at most — permissions are taken away, never added (an evidence file kept read-only stays read-only). Files
+    and folders belonging to another account are left as they are. Returns sentences for people about what could
+    not be done (nothing when all is right); it never fails for that. Done once per folder and process."""
+    key = Path(os.path.abspath(folder))
+    with _private_lock:
+        if key in _private:
+            return []
+        _private.add(key)
+    if os.name != "posix":  # Windows: the user profile's folders are private by their access lists
+        return []
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return []  # the database's own check says plainly that the folder cannot be written
+    return _tighten_tree(folder)
+
+
+def _tighten_tree(folder: Path) -> list[str]:
+    uid = os.geteuid()
+    try:
+        top = folder.stat()
+    except OSError:
+        return []
+    if top.st_uid != uid:
+        return [
+            _(
+                "The data folder “{path}” belongs to another account: CaseApp left its permissions as they are. "
+                "Other people on this computer may be able to read your cases."
+            ).format(path=folder)
+        ]
+    foreign: list[str] = []
+    failed: list[str] = []
+
+    def tighten(path: str, *, folder_mode: bool) -> None:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return
+        if stat.S_ISLNK(info.st_mode) or not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
+            return  # links are not followed; sockets and pipes are left alone
+        current = stat.S_IMODE(info.st_mode)
+        wanted = current & (0o700 if folder_mode else 0o600)
+        if wanted == current:
+            return
+        if info.st_uid != uid:
+            foreign.append(path)
+            return
+        try:
+            os.chmod(path, wanted, follow_symlinks=False)
+        except NotImplementedError:  # a platform without lchmod: the entry is not a link (checked above)
+            try:
+                os.chmod(path, wanted)
+            except OSError:
+                failed.append(path)
+        except OSError:
+            failed.append(path)
+
+    tighten(str(folder), folder_mode=True)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            tighten(os.path.join(root, name), folder_mode=True)
+        for name in files:
+            tighten(os.path.join(root, name), folder_mode=False)
+    messages = []
+    if foreign:
+        messages.append(
+            _(
+                "{count} files or folders in “{path}” belong to another account and stay readable by others, "
+                "for example “{example}”."
+            ).format(count=len(foreign), path=folder, example=foreign[0])
+        )
+    if failed:
+        messages.append(
+            _(
+                "The permissions of {count} files or folders in “{path}” could not be tightened, "
+                "for example “{example}”."
+            ).format(count=len(failed), path=folder, example=failed[0])
+        )
+    if messages:
+        import logging  # only when there is something to say: `caseapp --version` must start at once
+
+        for message in messages:
+            logging.getLogger(__name__).warning("%s", message)
+    return messages
+
+
+def _private_data_dir(folder: Path) -> None:
+    for message in make_private(folder):
+        print(_("Warning: {message}").format(message=message), file=sys.stderr)
+
+
+# --- the database ------------------------------------------------------------------------------------------------
 
 
 def database_url(folder: Path | None = None) -> str:
     """The database to open: ``CASEAPP_DB_URL``, else the server chosen in the settings (its password comes
-    from the keyring), else the local SQLite file of the data folder."""
+    from ``CASEAPP_DB_PASSWORD``, the keyring or a prompt), else the local SQLite file of the data folder. The
+    data folder is made owner-only on the way (once per process)."""
+    folder = folder or data_dir()
+    _private_data_dir(folder)
     override = os.environ.get("CASEAPP_DB_URL")
     if override:
         return with_password(override)
     from caseapp.settings import load_settings
 
-    folder = folder or data_dir()
     server = load_settings(folder).server_url
     if server:
         return with_password(server)
@@ -37,18 +161,57 @@ def database_url(folder: Path | None = None) -> str:
 
 
 def with_password(url: str) -> str:
-    """Add the password kept in the keyring to a server URL that has none."""
+    """Add its password to a server URL that has none: ``CASEAPP_DB_PASSWORD``, else the one kept in the keyring
+    (or CaseApp's encrypted key file), else — when nothing keeps secrets between runs — asked on the terminal (or
+    by the window). When none can be had, say plainly how to give it rather than let the server refuse."""
     from sqlalchemy.engine import make_url
-
-    from caseapp.secrets import db_password_key, default_secrets
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" or parsed.password:
         return url
-    secret = default_secrets().get(db_password_key(parsed.username, parsed.host, parsed.port, parsed.database))
+    from_env = os.environ.get(DB_PASSWORD_ENV)
+    if from_env is not None:  # set but empty: the server needs no password
+        return parsed.set(password=from_env).render_as_string(hide_password=False) if from_env else url
+    from caseapp.secrets import ask, db_password_key, default_secrets
+
+    secrets = default_secrets()
+    name = db_password_key(parsed.username, parsed.host, parsed.port, parsed.database)
+    secret = secrets.get(name)
+    if not secret and not secrets.status.persistent:
+        secret = ask(_("Password for {user} on {host}: ").format(user=parsed.username, host=parsed.host))
+        if secret:
+            secrets.set(name, secret)
+        elif not _libpq_has_a_password():
+            from caseapp.errors import StorageError
+
+            raise StorageError(
+                _(
+                    "CaseApp needs the password of {user} on {host}, and this system keeps no secrets between runs "
+                    "(no keyring, no passphrase for an encrypted key file). Set {env}, or run the command in a "
+                    "terminal to type it, or set {passphrase_env} so that it is kept in an encrypted file."
+                ).format(
+                    user=parsed.username,
+                    host=parsed.host,
+                    env=DB_PASSWORD_ENV,
+                    passphrase_env="CASEAPP_KEYRING_PASSPHRASE",
+                )
+            )
     if not secret:
         return url
     return parsed.set(password=secret).render_as_string(hide_password=False)
+
+
+def _libpq_has_a_password() -> bool:
+    """The PostgreSQL client library has its own password (PGPASSWORD, a password file or a service file)."""
+    if os.environ.get("PGPASSWORD") or os.environ.get("PGSERVICE"):
+        return True
+    passfile = os.environ.get("PGPASSFILE")
+    if passfile:
+        return Path(passfile).expanduser().is_file()
+    if os.name == "nt":
+        appdata = os.environ.get("APPDATA")
+        return bool(appdata) and (Path(appdata) / "postgresql" / "pgpass.conf").is_file()
+    return (Path.home() / ".pgpass").is_file()
 
 
 def author_name(folder: Path | None = None) -> str:
@@ -60,6 +223,8 @@ def author_name(folder: Path | None = None) -> str:
     saved = load_settings(folder or data_dir()).author
     if saved:
         return saved
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

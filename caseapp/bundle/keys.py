@@ -2,9 +2,10 @@
 
 The signing key (Ed25519, "bundle-signing-key") and the key that opens bundles encrypted for this person (age
 X25519, "bundle-age-identity") are secrets: they are kept in the system keyring under the service name
-"CaseApp". When there is no system keyring (a headless Linux without a Secret Service), keys are kept in memory
-for this session only — and the store says so plainly through ``warning``: nothing is ever written to disk in
-clear. Tests use ``MemoryKeyStore``.
+"CaseApp". When there is no system keyring (a headless Linux without a Secret Service), they are kept in CaseApp's
+encrypted key file, unlocked by a passphrase once per process — and ``notice`` says so; when no passphrase can be
+had either, in memory for this session only — and the store says so plainly through ``warning``. Nothing is ever
+written to disk in clear. Tests use ``MemoryKeyStore``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ class KeyStore(Protocol):
         """A sentence for people when keys are not kept safely across sessions, else None."""
         ...
 
+    @property
+    def notice(self) -> str | None:
+        """Where the keys are kept, in a sentence for people (None when there is nothing to say)."""
+        ...
+
     def get(self, name: str) -> str | None: ...
 
     def set(self, name: str, value: str) -> None: ...
@@ -55,6 +61,10 @@ class MemoryKeyStore:
     def warning(self) -> str | None:
         return self._warning
 
+    @property
+    def notice(self) -> str | None:
+        return self._warning
+
     def get(self, name: str) -> str | None:
         return self._values.get(name)
 
@@ -66,8 +76,8 @@ class MemoryKeyStore:
 
 
 class SecretsKeyStore:
-    """The bundle keys in CaseApp's secrets store (``caseapp.secrets``: the system keyring, or this session only
-    when there is none)."""
+    """The bundle keys in CaseApp's secrets store (``caseapp.secrets``: the system keyring, else the encrypted key
+    file, else this session only)."""
 
     def __init__(self, secrets: Secrets) -> None:
         self._secrets = secrets
@@ -79,6 +89,10 @@ class SecretsKeyStore:
     @property
     def warning(self) -> str | None:
         return None if self.persistent else no_keyring_warning()
+
+    @property
+    def notice(self) -> str | None:
+        return self._secrets.status.message
 
     def get(self, name: str) -> str | None:
         return self._secrets.get(name)
@@ -101,7 +115,8 @@ def no_keyring_warning() -> str:
 
 
 def default_keystore() -> KeyStore:
-    """CaseApp's secrets store: the system keyring, or (said plainly through ``warning``) this session only."""
+    """CaseApp's secrets store: the system keyring, else the encrypted key file (said through ``notice``), else
+    (said plainly through ``warning``) this session only."""
     if _default is not None:
         return _default
     from caseapp.secrets import default_secrets
