@@ -3,6 +3,9 @@ date — and the active cases with nothing coming, which deserve a look. An empt
 
 Deadlines overdue by more than ``RECENT_OVERDUE_DAYS`` are counted, not listed (years of deadlines never marked done
 would bury this week); a line under the title says how many, and one click lists them too, to review and close.
+
+Once the agenda is on screen, it checks whether this version of CaseApp computes deadlines by other rules than the
+case file's: if so, a banner says how many deadlines would change and opens the review (``ui.deadline_review``).
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,15 +30,18 @@ from caseapp.i18n import N_, _
 from ui import spacing, style
 from ui.actions import make_action
 from ui.context import AppContext
+from ui.deadline_kinds import BIRTH, CLOSING, COURT, born_on, date_kind_of, is_users_task
 from ui.formatting import short_date, short_time, today
 from ui.i18n import label
 from ui.icons import icon
 from ui.models.table import Column, RecordTableModel
 from ui.operations import cases as case_ops
+from ui.operations import deadline_review as review_ops
 from ui.operations.lookups import load_agenda
 from ui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
+    from caseapp.services.deadline_review import RecomputePreview
     from caseapp.services.views import CaseRow, Changes
 
 HORIZONS = (
@@ -65,10 +72,27 @@ def _status_text(case: CaseRow) -> str:
     return label(CaseStatus, case.status)
 
 
+def overdue(item: Any) -> bool:
+    """Past and still to act on: the day an implicit decision is born, or the court's own duty, never is."""
+    return bool(item.overdue) and (item.kind == "hearing" or is_users_task(item))
+
+
 def _kind_text(item: Any) -> str:
     if item.kind == "hearing":
         return _("Hearing")
-    return _("Overdue deadline") if item.overdue else _("Deadline")
+    kind = date_kind_of(item)
+    if kind == BIRTH:
+        return born_on(short_date(item.day))
+    if kind == COURT:
+        return _("For the court")
+    if kind == CLOSING:
+        return _("Investigation closes")
+    return _("Overdue deadline") if overdue(item) else _("Deadline")
+
+
+def _in_order(items: Any) -> list[Any]:
+    """Overdue first, then by date (the service puts every past date first; a birth is not overdue)."""
+    return sorted(items, key=lambda i: not overdue(i))
 
 
 class AgendaPage(QWidget):
@@ -102,12 +126,22 @@ class AgendaPage(QWidget):
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
         self.notice.linkActivated.connect(lambda _link: self.show_all_overdue(not self.all_overdue))
+        self.rules_banner = QLabel(self)
+        self.rules_banner.setObjectName("rules_banner")
+        self.rules_banner.setWordWrap(True)
+        self.rules_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.rules_banner.setMargin(spacing.SPACING)
+        self.rules_banner.setVisible(False)
+        self.rules_banner.linkActivated.connect(lambda _link: self.review_rules())
+        self.rules_preview: RecomputePreview | None = None
+        self.review_dialog: QWidget | None = None
+        self._rules_checked = False  # once per start, after the first agenda is on screen
         item_columns: list[Column[Any]] = [
             Column(
                 N_("Date"),
                 lambda i: _when(i.day),
-                sort=lambda i: (not i.overdue, i.day.isoformat()),
-                icon=lambda i: icon("warning") if i.overdue else None,
+                sort=lambda i: (not overdue(i), i.day.isoformat()),
+                icon=lambda i: icon("warning") if overdue(i) else None,
             ),
             Column(N_("Time"), lambda i: short_time(i.at) if i.at else "", sort=lambda i: i.at),
             Column(N_("What"), _kind_text, icon=lambda i: icon("hearing" if i.kind == "hearing" else "deadline")),
@@ -119,7 +153,7 @@ class AgendaPage(QWidget):
             RecordTableModel(
                 item_columns,
                 self,
-                bold_when=lambda i: i.overdue,
+                bold_when=overdue,
                 record_id=lambda i: (i.hearing or i.deadline).id if (i.hearing or i.deadline) else None,
             ),
             name="agenda_items",
@@ -165,6 +199,7 @@ class AgendaPage(QWidget):
         self.stack.addWidget(self.welcome)
         layout = spacing.page(QVBoxLayout(self))
         layout.addLayout(top)
+        layout.addWidget(self.rules_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.stack, 1)
         ctx.events.operation_did_execute.connect(self._changed)
@@ -217,18 +252,21 @@ class AgendaPage(QWidget):
 
     def _loaded(self, agenda: Any) -> None:
         self.agenda = agenda
-        self.items.set_rows(list(agenda.items))
+        self.items.set_rows(_in_order(agenda.items))
         self.idle.set_rows(list(agenda.idle_cases))
-        overdue = sum(1 for item in agenda.items if item.overdue)
+        late = sum(1 for item in agenda.items if overdue(item))
         hearings = sum(1 for item in agenda.items if item.kind == "hearing")
         deadlines = len(agenda.items) - hearings
         parts = [_("{count} hearing(s)").format(count=hearings), _("{count} deadline(s)").format(count=deadlines)]
-        if overdue:
-            parts.insert(0, _("{count} overdue").format(count=overdue))
+        if late:
+            parts.insert(0, _("{count} overdue").format(count=late))
         if agenda.more:
             parts.append(_("{count} more not shown: choose a shorter period").format(count=agenda.more))
         self.summary.setText(" · ".join(parts))
         self._show_notice(agenda.older_overdue)
+        if not self._rules_checked:
+            self._rules_checked = True
+            QTimer.singleShot(0, self.check_rules)  # after this agenda has painted
 
     def _show_notice(self, older: int) -> None:
         """The line about deadlines overdue for long: how many are hidden, or that they are listed."""
@@ -258,6 +296,42 @@ class AgendaPage(QWidget):
     def _changed(self, changes: Changes, _initiator: object) -> None:
         if changes.kinds & REFRESH_KINDS:
             self.refresh()
+        if "deadline" in changes.kinds and self.rules_banner.isVisible():
+            review_ops.rules_changed(self.ctx, owner=self, on_success=self._still_changed)
+
+    # -- rules changed with this version ------------------------------------------------------------------------
+
+    def check_rules(self) -> None:
+        """Whether the case file's deadlines were computed by other rules; if so, what recomputing would change."""
+        review_ops.rules_changed(self.ctx, owner=self, on_success=self._rules_answer)
+
+    def _rules_answer(self, changed: bool) -> None:
+        if changed:
+            review_ops.preview(self.ctx, owner=self, on_success=self._rules_preview)
+
+    def _rules_preview(self, preview: RecomputePreview) -> None:
+        if preview.total == 0:  # nothing would change: the case file simply takes this version's rules
+            review_ops.apply(self.ctx, preview.token, owner=self, on_failure=lambda _error: None)
+            return
+        self.rules_preview = preview
+        text = _(
+            "⚠ The deadline rules changed with this version of CaseApp: {count} deadline(s) would change. "
+            '<a href="review">Review…</a>'
+        ).format(count=preview.total)
+        self.rules_banner.setText(text)
+        self.rules_banner.setVisible(True)
+
+    def _still_changed(self, changed: bool) -> None:
+        if not changed:
+            self.rules_banner.setVisible(False)
+            self.rules_preview = None
+
+    def review_rules(self) -> None:
+        from ui.deadline_review import open_review
+
+        dialog = open_review(self.ctx, self, self.rules_preview)
+        dialog.did_apply.connect(lambda _done: self._still_changed(False))
+        self.review_dialog = dialog
 
     def _horizon_changed(self) -> None:
         self.ctx.settings.agenda_days = int(self.horizon.currentData() or 60)

@@ -236,6 +236,11 @@ class MainWindow(QMainWindow):
         self.documents_anchor = file_menu.addSeparator()
         self.documents_anchor.setObjectName("documents_anchor")
         file_menu.addSeparator()
+        # every deadline computed again with this version's rules, after a preview
+        self.recompute_action = self._action(
+            _("Recompute deadlines…"), self.recompute_deadlines, icon_name="refresh", name="recompute_deadlines"
+        )
+        file_menu.addAction(self.recompute_action)
         file_menu.addAction(self._action(_("Settings…"), self.open_settings, icon_name="settings", shortcut="settings"))
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("Quit"), self.close, icon_name="quit", shortcut="quit"))
@@ -477,6 +482,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("The example cases were already there."), 8000)
         self.show_page("cases")
         self.case_list.open_first()
+
+    def recompute_deadlines(self) -> None:
+        """What recomputing every deadline with this version's rules would change, applied once approved."""
+        from ui.deadline_review import open_review
+
+        dialog = open_review(self.ctx, self)
+        dialog.did_apply.connect(
+            lambda done: self.statusBar().showMessage(
+                _("{count} deadline(s) recomputed.").format(count=done.total), 8000
+            )
+        )
+        self.dialog = dialog
 
     def open_settings(self) -> None:
         if self.shell is not None:

@@ -12,12 +12,14 @@ from caseapp.domain.enums import CaseStatus, Procedure
 from caseapp.i18n import _
 from caseapp.services.views import CaseDetail
 from ui import spacing, style
+from ui.deadline_kinds import BIRTH, COURT, born_on, date_kind_of, is_overdue
 from ui.formatting import long_date, long_datetime, paris_zone, today
 from ui.i18n import label
 from ui.icons import icon
 
 
-def _days_until(day: date) -> str:
+def _days_until(day: date, *, task: bool = True) -> str:
+    """How far the day is; a past day is "overdue" only when it was the user's to act by."""
     now = today()
     delta = (day - now).days
     if delta == 0:
@@ -25,7 +27,7 @@ def _days_until(day: date) -> str:
     if delta == 1:
         return _("tomorrow")
     if delta < 0:
-        return _("overdue by {days} days").format(days=-delta)
+        return _("overdue by {days} days").format(days=-delta) if task else _("{days} days ago").format(days=-delta)
     return _("in {days} days").format(days=delta)
 
 
@@ -117,10 +119,17 @@ class CaseHeader(QWidget):
         if deadline is None:
             self.next_deadline.setText(_("None open"))
         else:
-            self.next_deadline.setText(
-                f"{long_date(deadline.due_on)} ({_days_until(deadline.due_on)}) — {deadline.title}"
-            )
-        overdue = deadline is not None and deadline.due_on < today()
+            kind = date_kind_of(deadline)
+            when = f"{long_date(deadline.due_on)} ({_days_until(deadline.due_on, task=kind not in (BIRTH, COURT))})"
+            if kind == BIRTH:  # never a last day
+                when = born_on(when)
+                text = f"{when} — {deadline.title}"
+            elif kind == COURT:
+                text = f"{when} — " + _("For the court: {title}").format(title=deadline.title)
+            else:
+                text = f"{when} — {deadline.title}"
+            self.next_deadline.setText(text)
+        overdue = deadline is not None and is_overdue(deadline, deadline.due_on, today())
         font = self.next_deadline.font()
         font.setBold(overdue)
         self.next_deadline.setFont(font)

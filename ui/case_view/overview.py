@@ -1,4 +1,5 @@
-"""The overview tab: everything about the case itself, the case it follows and the ones that follow it."""
+"""The overview tab: everything about the case itself, the case it follows and the ones that follow it — and, first,
+what a lawyer should look at in it (a référé-suspension with no main action pending…)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import uuid
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from caseapp.domain.enums import CaseStatus, ParentRelation, Procedure
-from caseapp.i18n import _
+from caseapp.domain.enums import CaseStatus, Matter, ParentRelation, Procedure
+from caseapp.i18n import _, current_language
 from caseapp.services.views import CaseDetail
 from ui import spacing, style
 from ui.case_view.base import CaseTab
@@ -54,6 +55,7 @@ class OverviewTab(CaseTab):
             ("court_number", _("Case number")),
             ("reference", _("Our reference")),
             ("procedure", _("Procedure")),
+            ("matter", _("Matter")),
             ("status", _("Status")),
             ("opened_on", _("Opened on")),
             ("closed_on", _("Closed on")),
@@ -85,9 +87,15 @@ class OverviewTab(CaseTab):
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
+        self.checks = QWidget(self)
+        self.checks.setObjectName("case_checks")
+        self.checks_layout = spacing.flush(QVBoxLayout(self.checks), spacing.TIGHT)
+        self.checks.setVisible(False)
+        self.check_lines: list[str] = []  # what the warnings say (tests and screen readers read it)
         layout = spacing.flush(QVBoxLayout(self))
         layout.setContentsMargins(0, spacing.SPACING, 0, 0)
         layout.addLayout(buttons)
+        layout.addWidget(self.checks)
         layout.addWidget(scroll, 1)
 
     def show_case(self, case: CaseDetail) -> None:
@@ -103,6 +111,7 @@ class OverviewTab(CaseTab):
             "court_number": escape(case.court_number or dash),
             "reference": escape(case.reference or dash),
             "procedure": escape(label(Procedure, case.procedure)),
+            "matter": escape(label(Matter, case.matter or Matter.GENERAL.value)),
             "status": escape(label(CaseStatus, case.status)),
             "opened_on": long_date(case.opened_on),
             "closed_on": long_date(case.closed_on),
@@ -115,6 +124,26 @@ class OverviewTab(CaseTab):
         }
         for name, text in texts.items():
             self.values[name].setText(text)
+        self._show_checks(case)
+
+    def _show_checks(self, case: CaseDetail) -> None:
+        """One warning line per thing to look at, in the interface language."""
+        while self.checks_layout.count():
+            item = self.checks_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        lang = current_language()
+        self.check_lines = [check.message(lang) for check in case.checks]
+        for check in case.checks:
+            line = QLabel("⚠ " + check.message(lang), self.checks)
+            line.setObjectName(f"check_{check.code}")
+            line.setWordWrap(True)
+            line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            style.set_error_style(line)
+            self.checks_layout.addWidget(line)
+        self.checks.setVisible(bool(case.checks))
 
     def _link(self, href: str) -> None:
         if href.startswith("case:"):

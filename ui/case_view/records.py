@@ -14,11 +14,12 @@ from ui import style
 from ui.actions import make_action
 from ui.case_view.base import RecordTab
 from ui.context import AppContext
+from ui.deadline_kinds import BIRTH, COURT, born_on, date_kind_of, is_users_task, titled
 from ui.dialogs.deadline_dialog import DeadlineDialog
 from ui.dialogs.filing_dialog import FilingDialog
 from ui.dialogs.form import FormDialog, SaveFn
 from ui.dialogs.party_dialog import PartyDialog
-from ui.formatting import one_line, short_date, today
+from ui.formatting import long_date, one_line, short_date, today
 from ui.i18n import label
 from ui.models.table import Column
 from ui.operations import records
@@ -100,7 +101,7 @@ class FilingsTab(RecordTab):
     def make_dialog(self, record: FilingView | None, save: SaveFn) -> FormDialog:
         parties = [(p.party_id, p.name) for p in self.case.parties] if self.case else []
         unique = list(dict(parties).items())
-        return FilingDialog(self.ctx, self, save, record, unique)
+        return FilingDialog(self.ctx, self, save, record, unique, case=self.case)
 
 
 class DeadlinesTab(RecordTab):
@@ -116,8 +117,9 @@ class DeadlinesTab(RecordTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         columns: list[Column[DeadlineView]] = [
-            Column(N_("Due on"), lambda d: short_date(d.due_on), sort=lambda d: d.due_on),
-            Column(N_("What"), lambda d: d.title, stretch=True),
+            # a date is a last day to act, or the day an implicit decision is born, or the court's duty
+            Column(N_("Date"), lambda d: short_date(d.due_on), sort=lambda d: d.due_on),
+            Column(N_("What"), lambda d: titled(d, d.title, short_date(d.due_on)), stretch=True),
             Column(N_("Status"), lambda d: label(DeadlineStatus, d.status)),
             Column(N_("Legal basis"), lambda d: d.legal_basis or "—"),
             Column(N_("From"), lambda d: short_date(d.trigger_on) if d.trigger_on else _("entered by hand")),
@@ -137,7 +139,8 @@ class DeadlinesTab(RecordTab):
         return list(case.deadlines)
 
     def needs_attention(self, record: DeadlineView) -> bool:
-        return record.status == DeadlineStatus.OPEN.value and record.due_on <= today()
+        """An open last day to act that has come: a birth or the court's duty never is the user's overdue task."""
+        return record.status == DeadlineStatus.OPEN.value and is_users_task(record) and record.due_on <= today()
 
     def make_dialog(self, record: DeadlineView | None, save: SaveFn) -> FormDialog:
         return DeadlineDialog(self.ctx, self, save, record)
@@ -155,7 +158,13 @@ class DeadlinesTab(RecordTab):
             self.explanation.clear()
             return
         text = record.explanation_fr if current_language() == "fr" else record.explanation_en
-        parts = [one_line(text, 600)]
+        parts = []
+        kind = date_kind_of(record)
+        if kind == BIRTH:
+            parts.append(born_on(long_date(record.due_on)) + ".")
+        elif kind == COURT:
+            parts.append(_("This date is for the court to keep, not a last day for you."))
+        parts.append(one_line(text, 600))
         if record.arguable_on:
             parts.append(_("Arguably due on {day}.").format(day=short_date(record.arguable_on)))
         if record.override_reason:

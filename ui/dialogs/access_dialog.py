@@ -8,7 +8,7 @@ from caseapp.domain.enums import AccessStatus
 from caseapp.i18n import _
 from caseapp.services.views import AccessRequestView
 from ui.context import AppContext
-from ui.dialogs.form import FormDialog, SaveFn, Values, long_text, text_or_none
+from ui.dialogs.form import FormDialog, SaveFn, Values, from_state, long_text, text_or_none, tri_state
 from ui.formatting import today
 from ui.widgets.combos import EnumCombo
 from ui.widgets.date_field import DateField
@@ -28,6 +28,16 @@ class AccessRequestDialog(FormDialog):
             "received_on", _("Received by the administration on"), DateField("received_on", "date", parent=self)
         )
         self.status = self.add_row("status", _("Status"), EnumCombo(AccessStatus, parent=self))
+        # whether the confirmed refusal can still be challenged in time depends on it (CE 11 March 2024 n° 488227)
+        self.routes_informed = self.add_row(
+            "routes_informed",
+            "",
+            tri_state(
+                self,
+                _("The requester was told of the CADA referral and of the routes of appeal"),
+                request.routes_informed if request else None,
+            ),
+        )
         self.notes = self.add_row("notes", _("Notes"), long_text(self, lines=3))
         if request:
             self.documents.setPlainText(request.documents)
@@ -45,6 +55,7 @@ class AccessRequestDialog(FormDialog):
             "sent_on": self.sent_on.value(),
             "received_on": self.received_on.value(),
             "status": self.status.value(),
+            "routes_informed": from_state(self.routes_informed),
             "notes": text_or_none(self.notes),
         }
 

@@ -1,4 +1,4 @@
-"""Create or edit a case: its court and number, procedure, status, dates, the case it follows, and tags."""
+"""Create or edit a case: its court and number, procedure, matter, status, dates, the case it follows, and tags."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import uuid
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from caseapp.domain.enums import CaseStatus, ParentRelation, Procedure
-from caseapp.i18n import _
+from caseapp.domain.enums import CaseStatus, Matter, ParentRelation, Procedure
+from caseapp.i18n import _, current_language
 from caseapp.services.views import CaseDetail
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog, SaveFn, Values, long_text, text_or_none
@@ -53,6 +53,18 @@ class CaseDialog(FormDialog):
             "reference", _("Our reference"), QLineEdit(case.reference or "" if case else "", self)
         )
         self.procedure = self.add_row("procedure", _("Procedure"), EnumCombo(Procedure, empty="—", parent=self))
+        # the matter decides whether a tribunal's judgment can be appealed (CJA R811-1); empty is the general one
+        self.matter = self.add_row(
+            "matter",
+            _("Matter"),
+            EnumCombo(
+                Matter,
+                empty=Matter.GENERAL.label(current_language()),
+                only=[m for m in Matter if m != Matter.GENERAL],
+                parent=self,
+            ),
+        )
+        self._stored_matter = case.matter if case else None
         self.status = self.add_row("status", _("Status"), EnumCombo(CaseStatus, parent=self))
         self.opened_on = self.add_row("opened_on", _("Opened on"), DateField("opened_on", "date", parent=self))
         self.closed_on = self.add_row("closed_on", _("Closed on"), DateField("closed_on", "date", parent=self))
@@ -68,6 +80,7 @@ class CaseDialog(FormDialog):
         self.parent_case.set_choices(choices, case.parent_id if case else None)
         if case:
             self.procedure.set_value(case.procedure)
+            self.matter.set_value(None if case.matter == Matter.GENERAL.value else case.matter)
             self.status.set_value(case.status)
             self.opened_on.set_value(case.opened_on)
             self.closed_on.set_value(case.closed_on)
@@ -86,6 +99,7 @@ class CaseDialog(FormDialog):
             "court_number": text_or_none(self.court_number),
             "reference": text_or_none(self.reference),
             "procedure": self.procedure.value(),
+            "matter": self._matter(),
             "status": self.status.value(),
             "opened_on": self.opened_on.value(),
             "closed_on": self.closed_on.value(),
@@ -95,3 +109,8 @@ class CaseDialog(FormDialog):
             "subject": text_or_none(self.subject),
             "summary": text_or_none(self.summary),
         }
+
+    def _matter(self) -> str | None:
+        """The matter chosen; the empty choice is the general one (kept as it was stored, so nothing changes)."""
+        general = Matter.GENERAL.value
+        return self.matter.value() or (general if self._stored_matter == general else None)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -36,6 +37,24 @@ SaveFn = Callable[[Values, Callable[[Any], None], Callable[[BaseException], None
 def text_or_none(widget: QLineEdit | QPlainTextEdit) -> str | None:
     text = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
     return text.strip() or None
+
+
+def to_state(value: bool | None) -> Qt.CheckState:
+    """How a yes / no / not known value shows in a three-state box."""
+    return {True: Qt.CheckState.Checked, False: Qt.CheckState.Unchecked}.get(value, Qt.CheckState.PartiallyChecked)  # type: ignore[arg-type]
+
+
+def from_state(box: QCheckBox) -> bool | None:
+    """A three-state box: ticked yes, unticked no, half-ticked unknown."""
+    return {Qt.CheckState.Checked: True, Qt.CheckState.Unchecked: False}.get(box.checkState())
+
+
+def tri_state(parent: QWidget, text: str, value: bool | None) -> QCheckBox:
+    """A box for a fact that may not be known yet (half-ticked until someone says yes or no)."""
+    box = QCheckBox(text, parent)
+    box.setTristate(True)
+    box.setCheckState(to_state(value))
+    return box
 
 
 def long_text(parent: QWidget, *, lines: int = 4) -> QPlainTextEdit:
@@ -69,10 +88,16 @@ class FormDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        column = QVBoxLayout()  # the form at the top, the room left under it
+        spacing.flush(column)
+        column.addLayout(self.form)
+        column.addStretch(1)
+        self.body = QHBoxLayout()  # the form, and a side panel (full height) where a dialog has one
+        spacing.flush(self.body, spacing.SECTION)
+        self.body.addLayout(column, 1)
         layout = spacing.page(QVBoxLayout(self))
         layout.addWidget(self.general_error)
-        layout.addLayout(self.form)
-        layout.addStretch(1)
+        layout.addLayout(self.body, 1)
         layout.addWidget(self.buttons)
 
     # -- building -----------------------------------------------------------------------------------------------
@@ -106,6 +131,11 @@ class FormDialog(QDialog):
 
     def field(self, name: str) -> QWidget:
         return self._rows[name][0]
+
+    def set_row_visible(self, name: str, visible: bool) -> None:
+        """Show or hide a field with its label (and its error)."""
+        widget, _error = self._rows[name]
+        self.form.setRowVisible(widget if isinstance(widget, DateField) else widget.parentWidget(), visible)
 
     # -- errors -------------------------------------------------------------------------------------------------
 

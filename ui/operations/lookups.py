@@ -1,4 +1,5 @@
-"""Small reads for the interface: the agenda, search results, known parties, opinions, one hearing."""
+"""Small reads for the interface: the agenda, search results, known parties, opinions, one hearing, the routes of
+appeal against a decision being typed."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ui.operations.base import query
 if TYPE_CHECKING:
     import uuid
 
+    from caseapp.services.routes import RoutesView
     from caseapp.services.views import HearingView, OpinionView, SearchHit
 
 
@@ -86,5 +88,24 @@ def load_hearing(
         from caseapp.services import hearings
 
         return hearings.get_hearing(core, hearing_id)
+
+    query(ctx, work, on_success=on_success, owner=owner, on_failure=on_failure)
+
+
+def decision_routes(
+    ctx: AppContext,
+    case_id: uuid.UUID | None,
+    values: dict[str, Any],
+    *,
+    owner: QObject,
+    on_success: Callable[[RoutesView], None],
+    on_failure: Callable[[BaseException], None] | None = None,
+) -> None:
+    """What can be done against a decision as it is being typed (its kind, court, nature and dates)."""
+
+    def work(core: Any) -> RoutesView:
+        from caseapp.services import routes
+
+        return routes.decision_routes(core, case_id, **values)
 
     query(ctx, work, on_success=on_success, owner=owner, on_failure=on_failure)

@@ -87,6 +87,7 @@ def case_values(case: CaseDetail) -> Values:
         "parent_id": case.parent_id,
         "parent_relation": case.parent_relation,
         "tags": list(case.tags),
+        "matter": case.matter,
     }
 
 
@@ -196,6 +197,15 @@ def filing_values(view: FilingView) -> Values:
         "appeal_routes_stated": view.appeal_routes_stated,
         "acknowledged": view.acknowledged,
         "summary": view.summary,
+        "court_level": view.court_level,
+        "decision_nature": view.decision_nature,
+        "published": view.published,
+        "made_available_on": view.made_available_on,
+        "consulted_on": view.consulted_on,
+        "silence_means": view.silence_means,
+        "progress_reported": view.progress_reported,
+        "court_set_on": view.court_set_on,
+        "brief_announced": view.brief_announced,
     }
 
 
@@ -499,6 +509,7 @@ def request_values(view: AccessRequestView) -> Values:
         "received_on": view.received_on,
         "status": view.status,
         "notes": view.notes,
+        "routes_informed": view.routes_informed,
     }
 
 
