@@ -14,14 +14,15 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, select
 
+from caseapp.domain.deadline_rules import RULES
 from caseapp.domain.fingerprint import STATE_KEY, rules_fingerprint
 from caseapp.errors import Conflict
-from caseapp.i18n import _
+from caseapp.i18n import _, current_language
 from caseapp.services.core import Core
 from caseapp.services.deadline_events import DeadlineChange, resync_everything
 from caseapp.services.uow import UnitOfWork, reading
@@ -91,7 +92,11 @@ def _preview(core: Core, changes: list[DeadlineChange], rules_moved: bool) -> Re
     with reading(core) as session:
         titles = dict(session.execute(select(m.Case.id, m.Case.title).where(m.Case.id.in_(ids))).all()) if ids else {}
     grouped: dict[uuid.UUID | None, list[DeadlineChange]] = {}
+    lang = current_language()
     for change in changes:
+        rule = RULES.get(change.rule_id or "")
+        if rule is not None:  # named in the reader's language, like every rule deadline
+            change = replace(change, title=rule.label(lang))
         grouped.setdefault(change.case_id, []).append(change)
     cases = tuple(
         CaseChanges(

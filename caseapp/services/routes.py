@@ -82,9 +82,26 @@ def decision_routes(core: Core, case_id: uuid.UUID | None, **values: Any) -> Rou
     except InvalidInput as exc:
         return RoutesView(level.value, nature.value if nature else None, None, (), tuple(assumed), exc.message)
     if nature is None:
-        from caseapp.services.deadline_plans import NATURE_UNKNOWN
+        from caseapp.services.deadline_plans import NATURE_UNKNOWN, _compute
 
-        return RoutesView(level.value, None, notified, (), tuple(assumed), NATURE_UNKNOWN.message(lang))
+        if notified is None:
+            return RoutesView(level.value, None, None, (), tuple(assumed), NATURE_UNKNOWN.message(lang))
+        # What the case's deadlines will hold until the nature is recorded: the shortest delay, flagged.
+        computed = _compute("order-nature-unknown", notified, context)
+        rule = get_rule("order-nature-unknown")
+        steps = (lead_fr + computed.steps_fr) if lang == "fr" else (lead_en + computed.steps_en)
+        shortest = RouteView(
+            kind="appeal",
+            court=None,
+            rule_id=rule.id,
+            label=rule.label(lang),
+            last_day=computed.last_day,
+            arguable_day=computed.arguable_day,
+            legal_basis=rule.legal_basis,
+            to_verify=True,
+            explanation="\n".join((*steps, rule.note(lang))),
+        )
+        return RoutesView(level.value, None, notified, (shortest,), tuple(assumed), NATURE_UNKNOWN.message(lang))
     if notified is None:
         return RoutesView(level.value, nature.value, None, (), tuple(assumed))
     try:
