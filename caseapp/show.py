@@ -1,16 +1,31 @@
-"""``caseapp show``: a case printed for a terminal, in the interface language."""
+"""``caseapp show``: a case printed for a terminal, in the interface language.
+
+What the lawyer must look at comes first ("Points to check"); a deadline whose date is not a last day to act
+says what it is ("Implicit decision born on …", the court's duty, the closing of the investigation).
+"""
 
 from __future__ import annotations
 
 from caseapp.domain import enums
 from caseapp.i18n import _, current_language
-from caseapp.services.views import CaseDetail
+from caseapp.services.views import CaseDetail, DeadlineView
 
 
 def _day(value: object) -> str:
     from caseapp.commands import _day as day
 
     return day(value)  # type: ignore[arg-type]
+
+
+def deadline_text(deadline: DeadlineView, lang: str) -> str:
+    """A deadline's title, preceded by what its date is when it is not a last day to act."""
+    from caseapp.dates import format_date
+    from caseapp.services.agenda import dated_title
+    from caseapp.textsafe import for_terminal
+
+    day = format_date(deadline.due_on, lang)
+    title = for_terminal(deadline.title)  # a deadline made by hand is named by its user
+    return dated_title(deadline.date_kind, deadline.rule_id, title, day, lang) or title
 
 
 def print_case(detail: CaseDetail) -> None:
@@ -36,10 +51,16 @@ def print_case(detail: CaseDetail) -> None:
     if detail.next_hearing:
         rows.append((_("Next hearing"), _moment(detail.next_hearing.starts_at)))
     if detail.next_deadline:
-        rows.append((_("Next deadline"), f"{_day(detail.next_deadline.due_on)} — {detail.next_deadline.title}"))
+        rows.append(
+            (_("Next deadline"), f"{_day(detail.next_deadline.due_on)} — {deadline_text(detail.next_deadline, lang)}")
+        )
     width = max(len(label) for label, _value in rows)
     for label, value in rows:
         print(f"{label.ljust(width)}  {value}")
+    if detail.checks:
+        print(f"\n{_('Points to check')}")
+        for check in detail.checks:
+            print(f"  ! {check.message(lang)}")
     for heading, text in ((_("Subject"), detail.subject), (_("Summary"), detail.summary)):
         if text:
             print(f"\n{heading}\n  {text}")
@@ -103,9 +124,8 @@ def print_case(detail: CaseDetail) -> None:
     section(
         _("Deadlines"),
         [
-            f"{_day(d.due_on)}  {d.title} — {_label(enums.DeadlineStatus, d.status)}"
+            f"{_day(d.due_on)}  {deadline_text(d, lang)} — {_label(enums.DeadlineStatus, d.status)}"
             + (f" ({d.legal_basis})" if d.legal_basis else "")
             for d in detail.deadlines
         ],
     )
-    del lang

@@ -1,7 +1,8 @@
 """The hearing sheet: one page (or a few) to take into court.
 
-Court, room and time (Paris), the parties and their counsel, the case's key dates and open deadlines, and
-ruled space to write on. After the hearing the same sheet carries the notes taken instead.
+Court, room and time (Paris), for a référé hearing its own rules (R522-6, R522-8), the parties and their counsel,
+the case's key dates and open deadlines, and ruled space to write on. After the hearing the same sheet carries the
+notes taken instead.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from caseapp.store.files import CancelCheck, Progress
 
 LINE_PITCH = 8 * mm
 MIN_LINES = 8
+RULED_ROOM = (MIN_LINES + 1) * LINE_PITCH + 10 * mm  # the "Notes" heading and the fewest lines worth printing
 
 
 class RuledLines(Flowable):
@@ -145,6 +147,8 @@ def build_hearing_story(
     if hearing.outcome:
         facts.append((translate("Outcome", lang), parts.para(shorten(hearing.outcome, 1500), st.cell)))
     flow += [Spacer(1, 1 * mm), s.key_values(facts)]
+    if parts.is_refere_hearing(detail, hearing):
+        flow += [Spacer(1, 2 * mm), parts.refere_box(lang)]
 
     flow += _heading(translate("Parties and counsel", lang))
     flow.append(parts.parties_table(detail, lang))
@@ -162,6 +166,7 @@ def build_hearing_story(
 
     flow += _heading(translate("Open deadlines", lang))
     flow.append(parts.deadlines_table(parts.open_deadlines(detail), lang, today))
+    flow += parts.stale_refere_note(detail, lang)
 
     if hearing.notes:
         flow += _heading(translate("Notes taken at the hearing", lang))
@@ -170,7 +175,8 @@ def build_hearing_story(
             steps.every(index)
             flow += parts.note_paragraphs(note.text, note.at, note.author, lang, day=hearing_day)
     if ruled:
-        flow += [CondPageBreak(40 * mm), Para(markup(translate("Notes", lang)), st.h2), RuledLines()]
+        # The heading goes to the next page with the lines when fewer than their minimum fit below it.
+        flow += [CondPageBreak(RULED_ROOM), Para(markup(translate("Notes", lang)), st.h2), RuledLines()]
     return flow
 
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from caseapp.domain.enums import DeadlineStatus, PartyKind, PartyRole
-from caseapp.i18n import translate
+from caseapp.domain.enums import DeadlineStatus, PartyKind, PartyRole, Procedure
+from caseapp.i18n import N_, translate
 from caseapp.reports import styles as s
 from caseapp.reports.formatting import (
     NBSP,
     clean_text,
+    colon,
     document_language,
     format_date,
     format_moment,
@@ -27,11 +29,28 @@ from caseapp.reports.formatting import (
     to_paris,
 )
 from caseapp.reports.styles import Para
-from caseapp.services.views import CaseDetail, DeadlineView, PartyView
+from caseapp.services.agenda import date_phrase, dated_title, is_overdue
+from caseapp.services.views import CaseDetail, DeadlineView, HearingView, PartyView
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 CELL_LIMIT = 2000  # characters of one piece of user text in a table cell (a dozen lines across the page)
 ROLE_ORDER = {PartyRole.APPLICANT.value: 0, PartyRole.RESPONDENT.value: 1, PartyRole.INTERVENER.value: 2}
+ORDINARY_HEARING_RULES = ("hearing-notice", "instruction-closing")  # CJA R711-2, R613-2: not for a référé
+REFERE_HEARING_NOTE = N_(
+    "Référé hearing: the parties are convened without delay (CJA R522-6); the investigation closes at the end of "
+    "the hearing, unless the judge defers its closing (CJA R522-8)."
+)
+STALE_ORDINARY_DATE = N_(
+    "Left out: a date of the ordinary procedure (hearing notice, CJA R711-2, or closing three clear days before, "
+    "R613-2) computed for a référé hearing by an earlier version. It does not apply to a référé: run "
+    "“caseapp deadline recompute”."
+)
+STALE_ORDINARY_DATES = N_(
+    "Left out: {count} dates of the ordinary procedure (hearing notice, CJA R711-2, or closing three clear days "
+    "before, R613-2) computed for a référé hearing by an earlier version. They do not apply to a référé: run "
+    "“caseapp deadline recompute”."
+)
+POINTS_TO_CHECK = N_("Points to check")
 
 
 def number_text(number: str, lang: str) -> str:
@@ -102,10 +121,85 @@ def parties_table(detail: CaseDetail, lang: str) -> Flowable:
     return s.table(rows, [30 * mm, 75 * mm, s.FRAME_WIDTH - 105 * mm])
 
 
+def is_refere_hearing(detail: CaseDetail, hearing: HearingView) -> bool:
+    """A hearing of a référé (L521-1 to L521-3, or an urgent-applications hearing): the parties are convened without
+    delay and the investigation closes at its end (R522-6, R522-8), not by R711-2 and R613-2."""
+    from caseapp.services.deadline_plans import NO_CASE
+    from caseapp.services.deadline_plans import is_refere_hearing as refere
+
+    try:
+        procedure = Procedure(detail.procedure) if detail.procedure else None
+        return refere(hearing.kind, replace(NO_CASE, procedure=procedure))
+    except ValueError:  # a kind or procedure this version does not know
+        return False
+
+
+def _urgent_refere_case(detail: CaseDetail) -> bool:
+    try:
+        return bool(detail.procedure) and Procedure(detail.procedure).is_urgent_refere
+    except ValueError:
+        return False
+
+
+def not_for_refere(detail: CaseDetail, deadline: DeadlineView) -> bool:
+    """An R711-2 or R613-2 date of a référé hearing (computed by an earlier version, before the case's
+    deadlines were recomputed): documents never show it."""
+    if deadline.rule_id not in ORDINARY_HEARING_RULES:
+        return False
+    if deadline.trigger_kind == "hearing":
+        for hearing in detail.hearings:
+            if hearing.id == deadline.trigger_id:
+                return is_refere_hearing(detail, hearing)
+    return _urgent_refere_case(detail)
+
+
 def open_deadlines(detail: CaseDetail) -> list[DeadlineView]:
+    """The open deadlines in date order, without the ordinary-procedure dates of référé hearings."""
     return sorted(
-        (d for d in detail.deadlines if d.status == DeadlineStatus.OPEN.value), key=lambda d: (d.due_on, d.title)
+        (d for d in detail.deadlines if d.status == DeadlineStatus.OPEN.value and not not_for_refere(detail, d)),
+        key=lambda d: (d.due_on, d.title),
     )
+
+
+def stale_refere_note(detail: CaseDetail, lang: str) -> list[Flowable]:
+    """A line saying that open R711-2 / R613-2 dates of référé hearings were left out, and how to clear them."""
+    count = sum(1 for d in detail.deadlines if d.status == DeadlineStatus.OPEN.value and not_for_refere(detail, d))
+    if not count:
+        return []
+    text = translate(STALE_ORDINARY_DATES if count > 1 else STALE_ORDINARY_DATE, lang).format(count=count)
+    return [Para(markup(text), s.styles().muted)]
+
+
+def refere_box(lang: str) -> Flowable:
+    """The référé rules of a hearing, framed (hearing sheet)."""
+    return s.box([Para(markup(translate(REFERE_HEARING_NOTE, lang)), s.styles().small)])
+
+
+def checks_box(detail: CaseDetail, lang: str) -> list[Flowable]:
+    """The case's points to check ("a référé-suspension needs a pending main action…"), framed in red."""
+    if not detail.checks:
+        return []
+    st = s.styles()
+    content: list[Flowable] = [Para(s.alert(markup(translate(POINTS_TO_CHECK, lang))), st.small)]
+    language = document_language(lang)
+    content += [Para("• " + markup(shorten(check.message(language), 600)), st.small) for check in detail.checks]
+    return [s.box(content, alert=True)]
+
+
+def date_words(deadline: DeadlineView, lang: str) -> str | None:
+    """What a deadline's date is when it is not a last day to act: "Décision implicite née le lundi 16 mars
+    2026", "Avis d'audience à envoyer par le greffe au plus tard le …", "Clôture de l'instruction le …"."""
+    day = format_date(deadline.due_on, lang, weekday=True)
+    return date_phrase(deadline.date_kind, deadline.rule_id, day, document_language(lang))
+
+
+def next_deadline_text(deadline: DeadlineView, lang: str) -> str:
+    """ "16 mars 2026 : Saisine de la CADA", or the date said as what it is ("Décision implicite née le lundi 16
+    mars 2026 : Refus implicite de communication")."""
+    day = format_date(deadline.due_on, lang, weekday=True)
+    title = shorten(deadline_title(deadline, lang), 200)
+    said = dated_title(deadline.date_kind, deadline.rule_id, title, day, document_language(lang), sep=colon(lang))
+    return said or f"{format_date(deadline.due_on, lang)}{colon(lang)}{title}"
 
 
 def deadline_title(deadline: DeadlineView, lang: str) -> str:
@@ -120,7 +214,9 @@ def deadline_title(deadline: DeadlineView, lang: str) -> str:
 
 
 def deadlines_table(deadlines: Sequence[DeadlineView], lang: str, today: date) -> Flowable:
-    """Open deadlines: due date (overdue ones flagged), what is due and how it was computed, legal basis."""
+    """Open deadlines: due date (overdue ones flagged), what is due and how it was computed, legal basis. A date
+    that is not a last day to act says what it is (an implicit decision born, the court's duty, the closing), and
+    is never "overdue" when it is the birth of a decision or the court's duty."""
     st = s.styles()
     if not deadlines:
         return Para(markup(translate("No open deadline.", lang)), st.muted)
@@ -134,12 +230,15 @@ def deadlines_table(deadlines: Sequence[DeadlineView], lang: str, today: date) -
     french = document_language(lang) == "fr"
     for deadline in deadlines:
         due = markup(format_date(deadline.due_on, lang))
-        if deadline.due_on < today:
+        if is_overdue(deadline.date_kind, deadline.due_on, today):
             due += "<br/>" + s.alert(markup(translate("overdue", lang)))
         explanation = (deadline.explanation_fr if french else deadline.explanation_en) or (
             deadline.explanation_en if french else deadline.explanation_fr
         )
         what = f"<b>{markup(shorten(deadline_title(deadline, lang), 300))}</b>"
+        words = date_words(deadline, lang)
+        if words:
+            what += f"<br/><i>{markup(words)}</i>"
         if explanation:
             what += "<br/>" + s.muted(markup(shorten(explanation, 800)))
         rows.append(

@@ -20,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, LongTable, Paragraph, TableStyle
+from reportlab.platypus import Flowable, LongTable, Paragraph, Table, TableStyle
 
 from caseapp.errors import StorageError
 from caseapp.i18n import _
@@ -52,6 +52,7 @@ ALERT = colors.HexColor(ALERT_HEX)
 RULE = colors.HexColor("#b8c2cc")
 HEADER_FILL = colors.HexColor("#e6ebf1")
 STRIPE_FILL = colors.HexColor("#f6f8fa")
+ALERT_FILL = colors.HexColor("#fbf0f1")
 
 CELL_FONT = (SANS, 8, 10.5)  # font, size and leading of plain-string table cells
 _lock = threading.Lock()
@@ -234,3 +235,23 @@ def key_values(rows: Sequence[tuple[str, Flowable]], *, label_width: float = 42 
         stripes=False,
         extra=[("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)],
     )
+
+
+def box(content: Sequence[Flowable], *, alert: bool = False) -> Table:
+    """A framed block the reader cannot miss: points to check (``alert``: red frame, pale red fill), or a note
+    about the procedure (accent frame). It never splits, so keep what it holds short."""
+    frame, fill = (ALERT, ALERT_FILL) if alert else (ACCENT, HEADER_FILL)
+    result = Table([[list(content)]], colWidths=[FRAME_WIDTH], hAlign="LEFT")
+    result.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, frame),
+                ("BACKGROUND", (0, 0), (-1, -1), fill),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return result

@@ -1,8 +1,9 @@
 """The case summary: what a lawyer reads before a hearing.
 
-A cover (title, court, number, procedure, status, parties and counsel), then the chronology of filings,
-hearings, decisions and opinions, the open deadlines with their legal basis, the notes taken at hearings
-(optional) and the exhibit list with the SHA-256 of every file.
+A cover (title, the points to check, court, number, procedure, status, parties and counsel), then the chronology
+of filings, hearings (a référé hearing with its own rules, R522-6 and R522-8), decisions and opinions, the open
+deadlines with their legal basis (a date that is not a last day to act says what it is), the notes taken at
+hearings (optional) and the exhibit list with the SHA-256 of every file.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def build_summary_story(
 
     story += _section(translate("Open deadlines", lang))
     story.append(parts.deadlines_table(parts.open_deadlines(detail), lang, today))
+    story += parts.stale_refere_note(detail, lang)
 
     if notes:
         story += _section(translate("Hearing notes", lang))
@@ -148,13 +150,15 @@ def _section(title: str) -> list[Flowable]:
 
 def _cover(detail: CaseDetail, lang: str) -> list[Flowable]:
     st = s.styles()
-    sep = colon(lang)
     flow: list[Flowable] = [
         Para(markup(translate("Case summary", lang).upper()), st.kicker),
         parts.para(detail.title, st.title),
     ]
     if detail.example:
         flow.append(Para(markup(translate("Example case shipped with CaseApp.", lang)), st.muted))
+    checks = parts.checks_box(detail, lang)
+    if checks:
+        flow += [Spacer(1, 1 * mm), *checks, Spacer(1, 1 * mm)]
     facts: list[tuple[str, Flowable]] = [
         (translate("Court", lang), parts.para(detail.court or "—", st.cell_bold)),
         (translate("Case number", lang), parts.para(detail.court_number or "—", st.cell_bold)),
@@ -184,16 +188,10 @@ def _cover(detail: CaseDetail, lang: str) -> list[Flowable]:
         facts.append(
             (translate("Next hearing", lang), parts.para(format_moment(detail.next_hearing.starts_at, lang), st.cell))
         )
-    if detail.next_deadline:
-        deadline = detail.next_deadline
+    upcoming = parts.open_deadlines(detail)  # never an R711-2 / R613-2 date of a référé hearing
+    if upcoming:
         facts.append(
-            (
-                translate("Next deadline", lang),
-                parts.para(
-                    f"{format_date(deadline.due_on, lang)}{sep}{shorten(parts.deadline_title(deadline, lang), 200)}",
-                    st.cell,
-                ),
-            )
+            (translate("Next deadline", lang), parts.para(parts.next_deadline_text(upcoming[0], lang), st.cell))
         )
     flow += [Spacer(1, 2 * mm), s.key_values(facts)]
     for heading, text in ((translate("Subject", lang), detail.subject), (translate("Summary", lang), detail.summary)):
@@ -234,7 +232,7 @@ def _events(detail: CaseDetail, lang: str) -> list[_Event]:
                 to_paris(hearing.starts_at).date(),
                 order,
                 markup(label(HearingKind, hearing.kind, lang)),
-                _hearing_line(hearing, lang),
+                _hearing_line(hearing, lang, refere=parts.is_refere_hearing(detail, hearing)),
             )
         )
     for order, opinion in enumerate(detail.opinions):
@@ -251,7 +249,7 @@ def _events(detail: CaseDetail, lang: str) -> list[_Event]:
     return sorted(events, key=lambda e: (e.day is None, e.day or date.min))
 
 
-def _hearing_line(hearing: HearingView, lang: str) -> str:
+def _hearing_line(hearing: HearingView, lang: str, *, refere: bool = False) -> str:
     bits = [markup(format_time(hearing.starts_at, lang))]
     if hearing.room:
         bits.append(markup(translate("room {room}", lang).format(room=shorten(hearing.room, 120))))
@@ -259,6 +257,8 @@ def _hearing_line(hearing: HearingView, lang: str) -> str:
     if hearing.urgent:
         bits.append(s.alert(markup(translate("urgent", lang))))
     text = " — ".join(bits)
+    if refere:
+        text += "<br/>" + markup(translate(parts.REFERE_HEARING_NOTE, lang))
     if hearing.outcome:
         text += "<br/>" + s.muted(markup(shorten(hearing.outcome, 600)))
     return text

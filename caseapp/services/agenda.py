@@ -1,5 +1,11 @@
 """The agenda: what is coming across all cases — hearings and open deadlines, overdue ones first — and the
-cases that have nothing coming (no next hearing, no open deadline), which deserve a look."""
+cases that have nothing coming (no next hearing, no open deadline), which deserve a look.
+
+Not every deadline's date is a last day to act (``DeadlineView.date_kind``): the day an implicit decision is born
+and the court's own duty (sending the hearing notice) are never overdue, and are said as what they are
+(``date_phrase``) wherever a deadline is shown to people: the agenda, ``caseapp show``, the calendar export and
+the documents.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from caseapp.domain.deadline_rules import RULES
 from caseapp.domain.enums import CaseStatus, DeadlineStatus, HearingStatus
+from caseapp.i18n import N_, current_language, translate
 from caseapp.services.core import Core
 from caseapp.services.loaders import case_row, deadline_view, hearing_view
 from caseapp.services.uow import reading
@@ -19,6 +27,62 @@ from caseapp.store import models as m
 
 PARIS = ZoneInfo("Europe/Paris")
 ACTIVE = (CaseStatus.OPEN, CaseStatus.PENDING_DECISION, CaseStatus.APPEALED)
+
+ACT, BIRTH, COURT, CLOSING = "act", "birth", "court", "closing"
+USERS_TASKS = (ACT, CLOSING)  # what the user must have done by the day: overdue once past
+# What a date is, said with the day (already formatted): the day an implicit decision is born is never a last day
+# to act, the hearing notice is the court's duty, the closing of the investigation is not a filing.
+BORN_ON = N_("Implicit decision born on {day}")
+COURT_BY = N_("Due from the court by {day}")
+NOTICE_BY = N_("Hearing notice due from the court by {day}")
+CLOSES_ON = N_("Investigation closes on {day}")
+CLOSES_AT_END_OF = N_("Investigation closes at the end of {day}")
+CLOSES_AFTER_HEARING = N_("Investigation closes at the end of the hearing on {day}")
+NO_NEW_GROUNDS = N_("No new grounds after {day}")
+RULE_PHRASES = {
+    "hearing-notice": NOTICE_BY,
+    "instruction-closing": CLOSES_AT_END_OF,  # the last day to file: it closes at midnight (R613-2)
+    "refere-hearing": CLOSES_AFTER_HEARING,  # R522-8, unless the judge defers it
+    "court-set-new-grounds": NO_NEW_GROUNDS,  # R611-7-1: the investigation itself goes on
+}
+_BY_KIND = {BIRTH: BORN_ON, COURT: COURT_BY, CLOSING: CLOSES_ON}
+# Rules whose dates are never the user's overdue task (births, the court's duties), for counting in SQL.
+NOT_TASK_RULES = tuple(sorted(rule.id for rule in RULES.values() if rule.date_kind not in USERS_TASKS))
+
+
+def is_users_task(date_kind: str | None) -> bool:
+    """A last day to act, or the closing of the investigation (nothing can be filed after it)."""
+    return (date_kind or ACT) in USERS_TASKS
+
+
+def is_overdue(date_kind: str | None, due_on: date, today: date) -> bool:
+    """Past and still the user's to do: the day an implicit decision was born, or the court's own duty, never is."""
+    return is_users_task(date_kind) and due_on < today
+
+
+def date_phrase(date_kind: str | None, rule_id: str | None, day: str, lang: str | None = None) -> str | None:
+    """What a deadline's date is, with ``day`` already formatted: "Implicit decision born on {day}", "Hearing
+    notice due from the court by {day}", "Investigation closes on {day}"… in ``lang`` (the interface's by
+    default). None for a last day to act, which every list already shows as a deadline."""
+    kind = date_kind or ACT
+    if kind == ACT:
+        return None
+    text = RULE_PHRASES.get(rule_id or "", _BY_KIND.get(kind))
+    if text is None:
+        return None
+    return translate(text, lang or current_language()).format(day=day)
+
+
+def dated_title(
+    date_kind: str | None, rule_id: str | None, title: str, day: str, lang: str | None = None, *, sep: str = " — "
+) -> str | None:
+    """A deadline named with what its date is ("Implicit decision born on {day} — Implicit refusal of access"),
+    or the phrase alone when it says all the rule's name would ("Hearing notice due from the court by {day}").
+    None for a last day to act."""
+    phrase = date_phrase(date_kind, rule_id, day, lang)
+    if phrase is None or rule_id in RULE_PHRASES:
+        return phrase
+    return f"{phrase}{sep}{title}"
 
 
 @dataclass(frozen=True)
@@ -35,6 +99,8 @@ class AgendaItem:
     title: str
     hearing: HearingView | None = None
     deadline: DeadlineView | None = None
+    # A deadline's ``DeadlineView.date_kind`` ("act", "birth", "court", "closing"); "hearing" for a hearing.
+    date_kind: str = ACT
 
 
 @dataclass(frozen=True)
@@ -78,8 +144,12 @@ def agenda(
         total = (session.scalar(select(func.count()).where(*hearing_filter)) or 0) + (
             session.scalar(select(func.count()).where(*deadline_filter)) or 0
         )
-        older = session.scalar(
-            select(func.count()).where(m.Deadline.status == DeadlineStatus.OPEN, m.Deadline.due_on < oldest)
+        older = session.scalar(  # births and the court's duties are not the user's to mark done or missed
+            select(func.count()).where(
+                m.Deadline.status == DeadlineStatus.OPEN,
+                m.Deadline.due_on < oldest,
+                m.Deadline.rule_id.is_(None) | m.Deadline.rule_id.not_in(NOT_TASK_RULES),
+            )
         )
         case_ids = {h.case_id for h in hearings} | {d.case_id for d in deadlines if d.case_id}
         cases = {c.id: c for c in session.scalars(select(m.Case).where(m.Case.id.in_(case_ids)))} if case_ids else {}
@@ -109,21 +179,24 @@ def agenda(
                     court_number=case.court_number if case else None,
                     title=h.room or h.court or "",
                     hearing=view,
+                    date_kind="hearing",
                 )
             )
         for d in deadlines:
             case = cases.get(d.case_id) if d.case_id else None
+            view = deadline_view(d)
             items.append(
                 AgendaItem(
                     kind="deadline",
                     day=d.due_on,
                     at=None,
-                    overdue=d.due_on < today,
+                    overdue=is_overdue(view.date_kind, d.due_on, today),
                     case_id=d.case_id,
                     case_title=case.title if case else None,
                     court_number=case.court_number if case else None,
-                    title=d.title,
-                    deadline=deadline_view(d),
+                    title=view.title,  # a rule's deadline named in the reader's language
+                    deadline=view,
+                    date_kind=view.date_kind,
                 )
             )
         items.sort(key=lambda i: (not i.overdue, i.day, i.at or datetime.combine(i.day, time.max, PARIS)))

@@ -1,8 +1,11 @@
 """Hearings and deadlines as an iCalendar file (RFC 5545) for the lawyer's own calendar program.
 
 UIDs are the records' identifiers, so importing the file again updates events instead of duplicating them;
-SEQUENCE follows the record's version; cancelled hearings and deadlines are exported as cancelled; every event
-carries reminders. Written by hand (the format is small) and checked in the tests by an independent parser.
+SEQUENCE follows the record's version; cancelled hearings and deadlines are exported as cancelled; hearings and
+the user's own deadlines carry reminders. A date that is not a last day to act says what it is: the day an
+implicit decision is born ("Implicit decision born on …", with no reminder to act before it), the court's own duty
+(the hearing notice) or the closing of the investigation. Written by hand (the format is small) and checked in the
+tests by an independent parser.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from caseapp import __version__
+from caseapp.dates import format_date, is_plausible
 from caseapp.domain import enums
 from caseapp.domain.deadline_rules import RULES
 from caseapp.errors import StorageError
-from caseapp.i18n import _, current_language
+from caseapp.i18n import N_, _, current_language, translate
+from caseapp.services.agenda import BIRTH, COURT, date_phrase, dated_title, is_users_task
 from caseapp.services.core import Core
 from caseapp.services.uow import reading
 from caseapp.store import models as m
@@ -27,6 +32,10 @@ from caseapp.store import models as m
 HEARING_LENGTH = timedelta(hours=2)
 CANCELLED_HEARINGS = (enums.HearingStatus.CANCELLED,)
 CANCELLED_DEADLINES = (enums.DeadlineStatus.CANCELLED,)
+NOT_A_LAST_DAY = N_("This date is not a time limit to act.")
+COURTS_DUTY = N_("This is for the court to do, not the parties.")
+CATEGORY = {BIRTH: N_("Implicit decision"), COURT: N_("Court")}
+DEADLINE = N_("Deadline")
 
 
 def escape(text: str) -> str:
@@ -82,15 +91,20 @@ def calendar_lines(core: Core, *, now: datetime | None = None, lang: str | None 
     now = now or datetime.now(UTC)
     with reading(core) as session:
         cases = {c.id: c for c in session.scalars(select(m.Case))}
-        hearings = list(session.scalars(select(m.Hearing).order_by(m.Hearing.starts_at)))
-        deadlines = list(session.scalars(select(m.Deadline).order_by(m.Deadline.due_on)))
+        # A date outside the plausible range (stored by an older version) cannot be written as an event: skipped.
+        hearings = [
+            h for h in session.scalars(select(m.Hearing).order_by(m.Hearing.starts_at)) if is_plausible(h.starts_at)
+        ]
+        deadlines = [
+            d for d in session.scalars(select(m.Deadline).order_by(m.Deadline.due_on)) if is_plausible(d.due_on)
+        ]
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:-//CaseApp//CaseApp {__version__}//{lang.upper()}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(_('CaseApp — hearings and deadlines'))}",
+        f"X-WR-CALNAME:{escape(translate('CaseApp — hearings and deadlines', lang))}",
     ]
     for hearing in hearings:
         case = cases.get(hearing.case_id)
@@ -102,12 +116,12 @@ def calendar_lines(core: Core, *, now: datetime | None = None, lang: str | None 
             f"DTEND:{_stamp(hearing.starts_at + HEARING_LENGTH)}",
             f"SUMMARY:{escape(title)}",
             f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-            "CATEGORIES:" + escape(_("Hearing")),
+            "CATEGORIES:" + escape(translate("Hearing", lang)),
         ]
         if where:
             body.append(f"LOCATION:{escape(where)}")
         if case and case.court_number:
-            body.append(f"DESCRIPTION:{escape(_('Court number') + ': ' + case.court_number)}")
+            body.append(f"DESCRIPTION:{escape(translate('Court number', lang) + ': ' + case.court_number)}")
         if not cancelled:
             body += _alarm("-P1D", title) + _alarm("-PT2H", title)
         lines += _event(f"hearing-{hearing.id}@caseapp", hearing.version, hearing.updated_at, now, body)
@@ -115,21 +129,36 @@ def calendar_lines(core: Core, *, now: datetime | None = None, lang: str | None 
         case = cases.get(deadline.case_id) if deadline.case_id else None
         rule = RULES.get(deadline.rule_id) if deadline.rule_id else None
         name = rule.label(lang) if rule else deadline.title
+        kind = rule.date_kind if rule else "act"
+        day = format_date(deadline.due_on, lang)
+        phrase = date_phrase(kind, deadline.rule_id, day, lang)  # "Implicit decision born on …"
+        name = dated_title(kind, deadline.rule_id, name, day, lang) or name
         title = f"⚖ {name}" + (f" — {case.title}" if case else "")
         cancelled = deadline.status in CANCELLED_DEADLINES
         explanation = deadline.explanation_fr if lang == "fr" else deadline.explanation_en
-        description = "\n".join(part for part in (deadline.legal_basis, explanation, deadline.override_reason) if part)
+        notice = {BIRTH: NOT_A_LAST_DAY, COURT: COURTS_DUTY}.get(kind)
+        description = "\n".join(
+            part
+            for part in (
+                f"{phrase}. {translate(notice, lang)}" if phrase and notice else phrase,
+                deadline.legal_basis,
+                explanation,
+                deadline.override_reason,
+            )
+            if part
+        )
         body = [
             f"DTSTART;VALUE=DATE:{_day(deadline.due_on)}",
             f"DTEND;VALUE=DATE:{_day(deadline.due_on + timedelta(days=1))}",
             f"SUMMARY:{escape(title)}",
             f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
             "TRANSP:TRANSPARENT",
-            "CATEGORIES:" + escape(_("Deadline")),
+            "CATEGORIES:" + escape(translate(CATEGORY.get(kind, DEADLINE), lang)),
         ]
         if description:
             body.append(f"DESCRIPTION:{escape(description)}")
-        if not cancelled and deadline.status == enums.DeadlineStatus.OPEN:
+        # Reminders to act only before what the user must do: never before a birth or the court's own duty.
+        if not cancelled and deadline.status == enums.DeadlineStatus.OPEN and is_users_task(kind):
             body += _alarm("-P7D", title) + _alarm("-P2D", title)
         lines += _event(f"deadline-{deadline.id}@caseapp", deadline.version, deadline.updated_at, now, body)
     lines.append("END:VCALENDAR")
