@@ -30,7 +30,7 @@ from caseapp.i18n import N_, _
 from ui import spacing, style
 from ui.actions import make_action
 from ui.context import AppContext
-from ui.deadline_kinds import BIRTH, CLOSING, COURT, born_on, date_kind_of, is_users_task
+from ui.deadline_kinds import BIRTH, CLOSING, COURT, EXPECTED, born_on, date_kind_of, is_users_task
 from ui.formatting import short_date, short_time, today
 from ui.i18n import label
 from ui.icons import icon
@@ -85,6 +85,8 @@ def _kind_text(item: Any) -> str:
         return born_on(short_date(item.day))
     if kind == COURT:
         return _("For the court")
+    if kind == EXPECTED:
+        return _("Answer expected")
     if kind == CLOSING:
         return _("Investigation closes")
     return _("Overdue deadline") if overdue(item) else _("Deadline")

@@ -17,6 +17,7 @@ ACT = "act"
 BIRTH = "birth"
 COURT = "court"
 CLOSING = "closing"
+EXPECTED = "expected"  # an authority's answer expected by then (the CADA's opinion)
 USERS_TASKS = (ACT, CLOSING)
 
 
@@ -50,4 +51,6 @@ def titled(record: Any, title: str, day: str) -> str:
         return f"{born_on(day)} — {title}"
     if kind == COURT:
         return _("For the court: {title}").format(title=title)
+    if kind == EXPECTED:
+        return _("Answer expected by {day}").format(day=day) + f" — {title}"
     return title

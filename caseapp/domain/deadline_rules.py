@@ -19,7 +19,8 @@ Counting modes (see ``caseapp.domain.deadlines`` for the arithmetic):
 
 ``kind`` says what the date is for people: ``"act"`` a last day to act, ``"birth"`` the day an implicit
 decision is born (shown as "décision implicite née le …", never as a last day), ``"court"`` something the court
-must do (send the hearing notice), ``"closing"`` the end of the instruction.
+must do (send the hearing notice), ``"expected"`` an authority's answer expected by then (the CADA's opinion),
+``"closing"`` the end of the instruction.
 """
 
 from __future__ import annotations
@@ -416,7 +417,7 @@ RULES: dict[str, DeadlineRule] = {
             distance_extension=False,
             note_fr="La CADA notifie son avis dans le mois de l'enregistrement de la saisine.",
             note_en="The CADA gives its opinion within one month of registering the referral.",
-            date_kind="birth",
+            date_kind="expected",
         ),
         DeadlineRule(
             id="cada-confirmation",

@@ -9,7 +9,7 @@ from typing import Literal
 Confidence = Literal["V", "S", "2", "M"]
 Unit = Literal["months", "days", "hours"]
 Counting = Literal["franc", "birth", "calendar", "before", "fixed"]
-DateKind = Literal["act", "birth", "court", "closing"]
+DateKind = Literal["act", "birth", "court", "closing", "expected"]
 
 CONFIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "V": ("texte lu dans sa version en vigueur", "text read in its current version"),

@@ -28,7 +28,7 @@ from caseapp.store import models as m
 PARIS = ZoneInfo("Europe/Paris")
 ACTIVE = (CaseStatus.OPEN, CaseStatus.PENDING_DECISION, CaseStatus.APPEALED)
 
-ACT, BIRTH, COURT, CLOSING = "act", "birth", "court", "closing"
+ACT, BIRTH, COURT, CLOSING, EXPECTED = "act", "birth", "court", "closing", "expected"
 USERS_TASKS = (ACT, CLOSING)  # what the user must have done by the day: overdue once past
 # What a date is, said with the day (already formatted): the day an implicit decision is born is never a last day
 # to act, the hearing notice is the court's duty, the closing of the investigation is not a filing.
@@ -39,13 +39,16 @@ CLOSES_ON = N_("Investigation closes on {day}")
 CLOSES_AT_END_OF = N_("Investigation closes at the end of {day}")
 CLOSES_AFTER_HEARING = N_("Investigation closes at the end of the hearing on {day}")
 NO_NEW_GROUNDS = N_("No new grounds after {day}")
+EXPECTED_BY = N_("Answer expected by {day}")
+CADA_OPINION_BY = N_("CADA opinion expected by {day}")
 RULE_PHRASES = {
     "hearing-notice": NOTICE_BY,
     "instruction-closing": CLOSES_AT_END_OF,  # the last day to file: it closes at midnight (R613-2)
     "refere-hearing": CLOSES_AFTER_HEARING,  # R522-8, unless the judge defers it
     "court-set-new-grounds": NO_NEW_GROUNDS,  # R611-7-1: the investigation itself goes on
+    "cada-opinion": CADA_OPINION_BY,  # the CADA's answer, not the user's task and not a decision
 }
-_BY_KIND = {BIRTH: BORN_ON, COURT: COURT_BY, CLOSING: CLOSES_ON}
+_BY_KIND = {BIRTH: BORN_ON, COURT: COURT_BY, CLOSING: CLOSES_ON, EXPECTED: EXPECTED_BY}
 # Rules whose dates are never the user's overdue task (births, the court's duties), for counting in SQL.
 NOT_TASK_RULES = tuple(sorted(rule.id for rule in RULES.values() if rule.date_kind not in USERS_TASKS))
 

@@ -479,7 +479,6 @@ def test_rules_table() -> None:
     }  # R421-7 only where a text gives it: R421-1/R421-2 actions, R811-5 (appeal), R821-2 (cassation)
     assert {r.id for r in RULES.values() if r.is_birth} == {
         "cada-silence",
-        "cada-opinion",
         "cada-confirmation",
         "cnil-complaint",
         "silence-acceptance",

@@ -12,7 +12,7 @@ from caseapp.domain.enums import CaseStatus, Procedure
 from caseapp.i18n import _
 from caseapp.services.views import CaseDetail
 from ui import spacing, style
-from ui.deadline_kinds import BIRTH, COURT, born_on, date_kind_of, is_overdue
+from ui.deadline_kinds import BIRTH, COURT, EXPECTED, born_on, date_kind_of, is_overdue, is_users_task
 from ui.formatting import long_date, long_datetime, paris_zone, today
 from ui.i18n import label
 from ui.icons import icon
@@ -120,12 +120,14 @@ class CaseHeader(QWidget):
             self.next_deadline.setText(_("None open"))
         else:
             kind = date_kind_of(deadline)
-            when = f"{long_date(deadline.due_on)} ({_days_until(deadline.due_on, task=kind not in (BIRTH, COURT))})"
+            when = f"{long_date(deadline.due_on)} ({_days_until(deadline.due_on, task=is_users_task(deadline))})"
             if kind == BIRTH:  # never a last day
                 when = born_on(when)
                 text = f"{when} — {deadline.title}"
             elif kind == COURT:
                 text = f"{when} — " + _("For the court: {title}").format(title=deadline.title)
+            elif kind == EXPECTED:
+                text = f"{when} — " + _("Answer expected: {title}").format(title=deadline.title)
             else:
                 text = f"{when} — {deadline.title}"
             self.next_deadline.setText(text)

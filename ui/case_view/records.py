@@ -14,7 +14,7 @@ from ui import style
 from ui.actions import make_action
 from ui.case_view.base import RecordTab
 from ui.context import AppContext
-from ui.deadline_kinds import BIRTH, COURT, born_on, date_kind_of, is_users_task, titled
+from ui.deadline_kinds import BIRTH, COURT, EXPECTED, born_on, date_kind_of, is_users_task, titled
 from ui.dialogs.deadline_dialog import DeadlineDialog
 from ui.dialogs.filing_dialog import FilingDialog
 from ui.dialogs.form import FormDialog, SaveFn
@@ -164,6 +164,8 @@ class DeadlinesTab(RecordTab):
             parts.append(born_on(long_date(record.due_on)) + ".")
         elif kind == COURT:
             parts.append(_("This date is for the court to keep, not a last day for you."))
+        elif kind == EXPECTED:
+            parts.append(_("An answer is expected from the authority by this date: it is not a last day for you."))
         parts.append(one_line(text, 600))
         if record.arguable_on:
             parts.append(_("Arguably due on {day}.").format(day=short_date(record.arguable_on)))
