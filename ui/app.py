@@ -35,19 +35,23 @@ if TYPE_CHECKING:
     from ui.instance_lock import InstanceLock
 
 
-def _setup_logging() -> None:
-    try:
-        from platformdirs import user_log_dir
+def _setup_logging(data_dir: Path | None) -> None:
+    """The log goes to the data folder, owner-only, rotated, scrubbed of SQL parameters and record text
+    (``caseapp.logs``). The log of older versions, which could hold them, is removed."""
+    from caseapp import config
+    from caseapp.logs import install_log_file
 
-        folder = Path(user_log_dir("CaseApp", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(folder / "caseapp-ui.log", encoding="utf-8")
+    try:
+        install_log_file(data_dir or config.data_dir())
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("caseapp")
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+        logging.getLogger("caseapp").addHandler(handler)
+    with contextlib.suppress(Exception):
+        from platformdirs import user_log_dir
+
+        old = Path(user_log_dir("CaseApp", appauthor=False)) / "caseapp-ui.log"
+        if old.is_file() and not old.is_symlink():
+            old.unlink()
 
 
 def _go_on_anyway(where: str) -> bool:
@@ -142,6 +146,9 @@ def _receive(server: Any, shell: Shell) -> None:
 def run(argv: list[str]) -> int:
     """Start the desktop application; returns the exit code. ``argv``: the command line after the program name
     (a ``.casebundle`` path in it opens that bundle's import preview)."""
+    from caseapp.config import secure_process
+
+    secure_process()  # everything written from now on (database, backups, documents, logs) is owner-only
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
     app.setApplicationName("CaseApp")
@@ -175,7 +182,13 @@ def run(argv: list[str]) -> int:
         window.handle_arguments(arguments)
 
     def after_paint() -> None:
-        _setup_logging()
+        _setup_logging(location.data_dir)
+        from caseapp.secrets import set_prompter
+        from ui.secret_prompt import SecretPrompter
+
+        prompter = SecretPrompter(lambda: shell.window)
+        prompter.setParent(app)
+        set_prompter(prompter)
         open_case_file(ctx)
         if lock is not None:
             servers.append(_listen(location, shell, app))

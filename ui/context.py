@@ -78,7 +78,9 @@ def opener(location: Location) -> Callable[[], Core]:
     def open_it() -> Core:
         from caseapp.services.core import open_core  # heavy (SQLAlchemy, Alembic): loaded on the worker
 
-        return open_core(data_dir=location.data_dir, url=location.url, author=location.author)
+        # The first opening of the day copies the case file to backups/ (a backup that cannot be written only
+        # warns: reading must still work).
+        return open_core(data_dir=location.data_dir, url=location.url, author=location.author, daily_backup=True)
 
     return open_it
 

@@ -246,6 +246,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(_("Quit"), self.close, icon_name="quit", shortcut="quit"))
         self.file_menu = file_menu
         self._build_document_actions()
+        from ui.safekeeping import Safekeeping
+
+        self.safekeeping = Safekeeping(self, self.ctx)
 
         edit_menu = bar.addMenu(_("&Edit"))
         undo = self.ctx.undo.createUndoAction(self, _("Undo"))

@@ -101,9 +101,22 @@ class Shell(QObject):
         box.setText(explanation.text)
         box.setInformativeText(_("Choose another data folder, or quit and fix the problem first."))
         box.setDetailedText(explanation.details)
+        backup = getattr(error, "backup", None)
+        restore = None
+        if backup is not None:  # a damaged case file: put its newest good backup back
+            restore = box.addButton(_("Restore this backup"), QMessageBox.ButtonRole.YesRole)
+            box.setInformativeText(
+                _(
+                    "Restore the backup named above (the damaged file is kept aside), choose another data folder, "
+                    "or quit."
+                )
+            )
         choose = box.addButton(_("Choose another folder…"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
+        if restore is not None and box.clickedButton() is restore and self.window is not None:
+            self.window.safekeeping.restore(backup)
+            return
         if box.clickedButton() is not choose:
             self.quit()
             return
