@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from caseapp.i18n import _, current_language
+
+AGENDA_DAYS = 3660  # ten years ahead: every time limit a case can run, far from the calendar's end
 
 
 def cmd_deadline_compute(args: argparse.Namespace) -> int:
@@ -141,6 +142,7 @@ def cmd_deadline_recompute(args: argparse.Namespace) -> int:
     from caseapp.cli import emit_json, open_core
     from caseapp.dates import format_date
     from caseapp.services import deadline_review
+    from caseapp.textsafe import for_terminal as shown
 
     core = open_core(args)
     preview = deadline_review.preview_recompute(core)
@@ -175,14 +177,14 @@ def cmd_deadline_recompute(args: argparse.Namespace) -> int:
     day = lambda d: format_date(d, lang) if d else "—"  # noqa: E731
     for case in preview.cases:
         print()
-        print(case.case_title)
+        print(shown(case.case_title))
         for change in case.changes:
             if change.action == "add":
-                line = f"  + {day(change.new_due)}  {change.title}"
+                line = f"  + {day(change.new_due)}  {shown(change.title)}"
             elif change.action == "remove":
-                line = f"  - {day(change.old_due)}  {change.title}"
+                line = f"  - {day(change.old_due)}  {shown(change.title)}"
             else:
-                line = f"  ~ {day(change.old_due)} → {day(change.new_due)}  {change.title}"
+                line = f"  ~ {day(change.old_due)} → {day(change.new_due)}  {shown(change.title)}"
             if change.overridden:
                 line += "  " + _("(moved by hand: your date is kept)")
             print(line)
@@ -237,11 +239,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_agenda(args: argparse.Namespace) -> int:
     from caseapp.cli import emit_json, open_core
     from caseapp.dates import format_date, format_time
-    from caseapp.services.agenda import agenda
+    from caseapp.services.agenda import agenda, date_phrase
+    from caseapp.services.deadline_review import rules_changed
+    from caseapp.textsafe import for_terminal as shown
 
-    result = agenda(open_core(args), days=args.days)
+    core = open_core(args)
+    result = agenda(core, days=args.days)
+    changed = rules_changed(core)
     if args.json:
-        emit_json(asdict(result))
+        emit_json(asdict(result) | {"rules_changed": changed})
         return 0
     lang = current_language()
     if not result.items:
@@ -249,9 +255,13 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     for item in result.items:
         when = format_date(item.day, lang) + (f" {format_time(item.at, lang)}" if item.at else "")
         mark = _("OVERDUE") + " " if item.overdue else ""
-        what = _("Hearing") if item.kind == "hearing" else _("Deadline")
-        case = f" — {item.case_title}" if item.case_title else ""
-        print(f"{mark}{when}  {what}: {item.title}{case}")
+        if item.kind == "hearing":
+            what = _("Hearing")
+        else:  # a birth, the court's duty or the closing of the investigation is not a deadline to meet
+            rule_id = item.deadline.rule_id if item.deadline else None
+            what = date_phrase(item.date_kind, rule_id, format_date(item.day, lang), lang) or _("Deadline")
+        case = f" — {shown(item.case_title)}" if item.case_title else ""
+        print(f"{mark}{when}  {what}: {shown(item.title)}{case}")
     if result.more:
         print(_("… and {count} more in this period.").format(count=result.more))
     if result.older_overdue:
@@ -264,16 +274,31 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         print()
         print(_("Cases with no hearing or deadline ahead:"))
         for row in result.idle_cases:
-            print(f"  {str(row.id)[:8]}  {row.title}")
+            print(f"  {str(row.id)[:8]}  {shown(row.title)}")
+    if changed:
+        print()
+        print(
+            _(
+                "The deadline rules changed with this version of CaseApp: run “caseapp deadline recompute” to see "
+                "what would change."
+            )
+        )
     return 0
 
 
 def cmd_ics(args: argparse.Namespace) -> int:
     from caseapp.cli import open_core
+    from caseapp.outputs import check_output, staged
     from caseapp.services.ics import export_ics
+    from caseapp.textsafe import for_terminal
 
-    count = export_ics(open_core(args), Path(args.output))
-    print(_("Calendar written: {path} ({count} events).").format(path=args.output, count=count))
+    target = check_output(args.output)
+    core = open_core(args)
+    # The calendar is written in a private folder beside the target, then renamed over it: a link, a device
+    # or a pipe given as the output is refused, never written through.
+    with staged(target) as staging:
+        count = export_ics(core, staging)
+    print(_("Calendar written: {path} ({count} events).").format(path=for_terminal(target, limit=200), count=count))
     return 0
 
 
@@ -298,6 +323,7 @@ def cmd_parse_date(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
+    from caseapp.cli import bounded_int
     from caseapp.domain.deadline_rules import RULES
     from caseapp.domain.deadlines import RESIDENCES
     from caseapp.domain.holidays_fr import SEATS
@@ -362,7 +388,12 @@ def register(sub: Any) -> None:
 
     agenda = sub.add_parser("agenda", help=_("hearings and deadlines ahead, overdue first"))
     agenda.set_defaults(handler=cmd_agenda)
-    agenda.add_argument("--days", type=int, default=60, help=_("how many days ahead (default 60)"))
+    agenda.add_argument(
+        "--days",
+        type=bounded_int(0, AGENDA_DAYS),
+        default=60,
+        help=_("how many days ahead (default 60, at most {limit})").format(limit=AGENDA_DAYS),
+    )
     agenda.add_argument("--json", action="store_true", help=_("print JSON"))
 
     ics = sub.add_parser("ics", help=_("export hearings and deadlines as an iCalendar file"))

@@ -28,6 +28,17 @@ Fixed forms (numeric, ISO, "3 mars 2026", weekdays, times) are read by this modu
 (relative expressions: "demain", "dans deux semaines", "in 3 days", "il y a 2 jours"…) goes to ``dateparser``,
 through a ``DateDataParser`` built once per (languages, minute of ``now``) and reused. ``dateparser`` is imported
 on first use, so importing this module stays cheap.
+
+**A plausible range.** Every date CaseApp takes from outside — typed, read from a bundle, given on the command
+line — must fall between ``EARLIEST`` (1 January 1900) and ``LATEST`` (31 December 2199); ``check_plausible``
+refuses the rest with a sentence naming the field. Why these bounds: a litigation file holds dates of
+proceedings, decisions, hearings and time limits, which are all within a working life of today; 1900 leaves
+room for old documents produced as exhibits and old decisions cited, and 2199 for any time limit counted from
+any plausible start. Both are centuries away from Python's own limits (years 1 and 9999), where a time-zone
+conversion or "plus one day" overflows: a date outside them (a typo, "9999-12-31" meant as "never", a hostile
+bundle) is what made one record crash the display and the calendar of every case. The display functions below
+(``to_paris``, ``format_*``) never raise on such a date already stored by an older version: they show it as it
+is, in UTC, when it cannot be converted.
 """
 
 from __future__ import annotations
@@ -91,10 +102,42 @@ def to_utc(dt: datetime, *, naive_as: tzinfo = PARIS) -> datetime:
 
 
 def to_paris(dt: datetime, *, naive_as: tzinfo = UTC) -> datetime:
-    """``dt`` in Europe/Paris. A naive ``dt`` is taken as ``naive_as`` time (UTC: how times are stored)."""
+    """``dt`` in Europe/Paris. A naive ``dt`` is taken as ``naive_as`` time (UTC: how times are stored).
+
+    A moment at the very edge of the calendar (31 December 9999 late in the evening, stored by an older
+    version) cannot be converted: it is returned unconverted rather than crash the display.
+    """
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=naive_as)
-    return dt.astimezone(PARIS)
+    try:
+        return dt.astimezone(PARIS)
+    except OverflowError:
+        return dt
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The plausible range
+
+_MIN_YEAR, _MAX_YEAR = 1900, 2199
+EARLIEST = date(_MIN_YEAR, 1, 1)
+LATEST = date(_MAX_YEAR, 12, 31)
+
+
+def is_plausible(value: date | datetime | None) -> bool:
+    """True when ``value`` (a date or a moment, in its own time zone) lies between ``EARLIEST`` and ``LATEST``;
+    None is plausible (an empty field). Display and export code can skip what is not."""
+    return value is None or _MIN_YEAR <= value.year <= _MAX_YEAR
+
+
+def check_plausible(value: date | datetime, field: str) -> None:
+    """Refuse a date outside ``EARLIEST``…``LATEST``; ``field`` names it for the person ("the hearing date")."""
+    if not is_plausible(value):
+        shown = (lambda d: d.strftime("%d/%m/%Y")) if _is_fr(current_language()) else date.isoformat
+        raise InvalidInput(
+            _("The {field} ({value}) is outside the dates CaseApp accepts: from {earliest} to {latest}.").format(
+                field=field, value=value.isoformat()[:32], earliest=shown(EARLIEST), latest=shown(LATEST)
+            )
+        )
 
 
 def _is_fr(lang: str) -> bool:
@@ -106,7 +149,7 @@ def format_date(d: date, lang: str = "fr") -> str:
     An aware datetime is shown as its Paris date.
     """
     if isinstance(d, datetime) and d.tzinfo is not None:
-        d = d.astimezone(PARIS)
+        d = to_paris(d)
     if _is_fr(lang):
         day = "1er" if d.day == 1 else str(d.day)
         return f"{WEEKDAYS_FR[d.weekday()]} {day} {MONTHS_FR[d.month - 1]} {d.year}"
@@ -116,7 +159,7 @@ def format_date(d: date, lang: str = "fr") -> str:
 def format_time(t: time | datetime, lang: str = "fr") -> str:
     """ "14h30", "9h" in French; "14:30", "09:00" in English. An aware datetime is shown in Paris time."""
     if isinstance(t, datetime):
-        t = (t.astimezone(PARIS) if t.tzinfo is not None else t).time()
+        t = (to_paris(t) if t.tzinfo is not None else t).time()
     if _is_fr(lang):
         return f"{t.hour}h{t.minute:02d}" if t.minute else f"{t.hour}h"
     return f"{t.hour:02d}:{t.minute:02d}"
@@ -127,7 +170,7 @@ def format_datetime(dt: datetime, lang: str = "fr") -> str:
     as it is, taken as Paris wall time).
     """
     if dt.tzinfo is not None:
-        dt = dt.astimezone(PARIS)
+        dt = to_paris(dt)
     joiner = "à" if _is_fr(lang) else "at"
     return f"{format_date(dt.date(), lang)} {joiner} {format_time(dt.time(), lang)}"
 
@@ -394,9 +437,6 @@ def _fail(text: str) -> InvalidInput:
     return InvalidInput(_("Could not understand the date “{text}”.").format(text=text.strip()))
 
 
-_MIN_YEAR, _MAX_YEAR = 1900, 2199
-
-
 def _expand_year(yy: str, today: date) -> int:
     if len(yy) == 4:
         return int(yy)
@@ -631,8 +671,8 @@ def parse_when(
             parsed = datetime.fromisoformat(folded.upper())
         except ValueError:
             raise _fail(original) from None
+        _make_date(original, parsed.year, parsed.month, parsed.day)  # plausible year, before any conversion
         parsed = parsed.astimezone(PARIS) if parsed.tzinfo else parsed
-        _make_date(original, parsed.year, parsed.month, parsed.day)  # plausible year
         day, when_time, typed_time = parsed.date(), parsed.time().replace(tzinfo=None), original[11:]
     else:
         rest, when_time, typed_time = _extract_time(folded)

@@ -12,13 +12,19 @@ import os
 import sys
 import uuid
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from caseapp.errors import BundleError, InvalidInput
 from caseapp.i18n import _
+from caseapp.textsafe import for_terminal
 
 PASSPHRASE_ENV = "CASEAPP_BUNDLE_PASSPHRASE"
+CARD_LIMIT = 64 * 1024  # a public key card is a few hundred bytes
+
+
+def shown(value: object) -> str:
+    """Text from a bundle, the key list or the command line, safe to print on one terminal line."""
+    return for_terminal(value, limit=400)
 
 
 def _interactive() -> bool:
@@ -44,17 +50,9 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
     if from_env:
         return from_env
     if getattr(args, "passphrase_file", None):
-        try:
-            lines = Path(args.passphrase_file).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise InvalidInput(
-                _("The passphrase file “{path}” cannot be read: {reason}.").format(
-                    path=args.passphrase_file, reason=exc
-                )
-            ) from exc
-        if not lines or not lines[0]:
-            raise InvalidInput(_("The passphrase file “{path}” is empty.").format(path=args.passphrase_file))
-        return lines[0]
+        from caseapp.bundle.crypt import passphrase_in
+
+        return passphrase_in(args.passphrase_file)
     if not sys.stdin.isatty():
         raise InvalidInput(
             _("A passphrase is needed: set {env}, use --passphrase-file, or run the command in a terminal.").format(
@@ -68,15 +66,11 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
 
 
 def _identities(args: argparse.Namespace) -> list[str]:
+    from caseapp.bundle.crypt import identities_in
+
     found: list[str] = []
     for name in getattr(args, "identity", None) or []:
-        try:
-            text = Path(name).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InvalidInput(
-                _("The key file “{path}” cannot be read: {reason}.").format(path=name, reason=exc)
-            ) from exc
-        found += [line.strip() for line in text.splitlines() if line.strip().startswith("AGE-SECRET-KEY-")]
+        found += identities_in(name)
     return found
 
 
@@ -98,7 +92,7 @@ def _recipients(core: Any, values: list[str]) -> list[str]:
         if len(match) != 1 or not match[0].recipient:
             raise InvalidInput(
                 _("“{value}” is neither an age public key nor a trusted colleague with an encryption key.").format(
-                    value=value
+                    value=shown(value)
                 )
             )
         result.append(match[0].recipient)
@@ -108,8 +102,12 @@ def _recipients(core: Any, values: list[str]) -> list[str]:
 def cmd_export(args: argparse.Namespace) -> int:
     from caseapp.bundle.export import export_bundle
     from caseapp.cli import open_core
+    from caseapp.outputs import check_output
     from caseapp.services.cases import resolve_case
 
+    # The bundle writer makes its own temporary file and renames it over the target: the target itself
+    # only has to be a regular file or a new name (not a link, a device or a pipe).
+    target = check_output(args.output)
     core = open_core(args)
     case_id = resolve_case(core, args.case)
     passphrase = _passphrase(args, confirm=True) if args.encrypt_passphrase or args.passphrase_file else None
@@ -117,7 +115,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     report = export_bundle(
         core,
         case_id,
-        Path(args.output).expanduser(),
+        target,
         sign=args.sign,
         encrypt_passphrase=passphrase,
         recipients=recipients,
@@ -127,7 +125,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     print(
         _("Bundle written: {path} ({size} KB): {records} records, {files} evidence files.").format(
-            path=report.path, size=max(1, report.size // 1024), records=report.records, files=report.files
+            path=shown(report.path), size=max(1, report.size // 1024), records=report.records, files=report.files
         )
     )
     if not report.evidence_included:
@@ -153,46 +151,52 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _open_preview(core: Any, args: argparse.Namespace) -> Any:
     from caseapp.bundle import crypt
     from caseapp.bundle.importer import inspect_bundle
+    from caseapp.outputs import as_path
 
-    path = Path(args.file).expanduser()
+    path = as_path(args.file)
     passphrase = None
-    if path.is_file() and crypt.encryption_of(path) == crypt.PASSPHRASE:
+    if crypt.encryption_of(path) == crypt.PASSPHRASE:  # a regular file only: a pipe or a device is refused here
         passphrase = _passphrase(args, confirm=False)
     return inspect_bundle(core, path, passphrase=passphrase, identities=_identities(args), keystore=_keystore())
 
 
 def print_preview(preview: Any) -> None:
-    print(_("Bundle: {path}").format(path=preview.source))
-    print(_("Case: {title} ({id})").format(title=preview.case_title, id=preview.case_id))
+    """What a bundle says and what importing it would do. Everything that comes from the bundle (titles,
+    names, descriptions) goes through ``shown``: a bundle cannot move the cursor or fake a line."""
+    print(_("Bundle: {path}").format(path=shown(preview.source)))
+    print(_("Case: {title} ({id})").format(title=shown(preview.case_title), id=preview.case_id))
     print(
         _("Exported by {who} on {when} with CaseApp {version}.").format(
-            who=preview.exported_by,
+            who=shown(preview.exported_by),
             when=preview.exported_at.strftime("%Y-%m-%d %H:%M UTC"),
-            version=preview.app_version,
+            version=shown(preview.app_version),
         )
     )
-    print(_("Signature: {status}.").format(status=preview.signature.description))
+    print(_("Signature: {status}.").format(status=shown(preview.signature.description)))
     if preview.encryption:
         print(_("It was encrypted; it opened and every file checks out."))
     else:
         print(_("Every file checks out."))
     if preview.evidence_message:
-        print(preview.evidence_message)
+        print(shown(preview.evidence_message))
     if preview.nothing_to_do and not preview.conflicts:
         print(_("Everything in this bundle is already here: importing it changes nothing."))
         return
     if preview.additions:
         kinds = Counter(change.label for change in preview.additions)
-        parts = ", ".join(f"{count} × {label}" for label, count in sorted(kinds.items()))
+        parts = ", ".join(f"{count} × {shown(label)}" for label, count in sorted(kinds.items()))
         print(_("To add: {count} records ({parts}).").format(count=len(preview.additions), parts=parts))
     if preview.updates:
         print(_("To update: {count} records.").format(count=len(preview.updates)))
         for change in preview.updates:
-            print(f"  - {change.label}: {change.description} ({', '.join(change.fields)})")
+            print(f"  - {shown(change.label)}: {shown(change.description)} ({shown(', '.join(change.fields))})")
     if preview.conflicts:
         print(_("Conflicts with changes made here: {count}.").format(count=len(preview.conflicts)))
         for change in preview.conflicts:
-            print(f"  - {change.label}: {change.description} — {change.explanation} ({', '.join(change.fields)})")
+            print(
+                f"  - {shown(change.label)}: {shown(change.description)} — {shown(change.explanation)} "
+                f"({shown(', '.join(change.fields))})"
+            )
     print(_("Unchanged: {count} records.").format(count=preview.unchanged))
     print(
         _("Evidence files: {new} new of {total}; history: {events} new events.").format(
@@ -200,7 +204,7 @@ def print_preview(preview: Any) -> None:
         )
     )
     for note in preview.notes:
-        print(_("Note: {note}").format(note=note))
+        print(_("Note: {note}").format(note=shown(note)))
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -243,7 +247,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             if asking:
                 answer = input(
                     _("{what} “{description}”: keep mine (m) or take theirs (t)? [{default}] ").format(
-                        what=change.label, description=change.description, default=default[0]
+                        what=shown(change.label), description=shown(change.description), default=default[0]
                     )
                 ).strip()
                 choice = merge.TAKE_THEIRS if answer[:1].lower() == "t" else merge.KEEP_MINE if answer else default
@@ -284,36 +288,52 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_keys_show(args: argparse.Namespace) -> int:
     from caseapp.bundle import crypt, signing
+    from caseapp.bundle.keys import default_keystore
     from caseapp.cli import open_core
 
     core = open_core(args)
-    store = _keystore()
-    signer = signing.ensure_signer(store)
+    store = default_keystore()
+    signer = signing.ensure_signer(store)  # may ask for the passphrase of the encrypted key file
     recipient = crypt.recipient_of(crypt.ensure_identity(store))
     card = signing.Card(core.author, signer.public_key, recipient)
     print(_("Your bundle signing key: {fingerprint}").format(fingerprint=signing.show_fingerprint(signer.fingerprint)))
     print(_("Your encryption key (colleagues encrypt bundles for you with it): {key}").format(key=recipient))
+    if store.warning:  # said after the keys are read: a passphrase declined just now means "this session only"
+        print(_("Warning: {message}").format(message=store.warning), file=sys.stderr)
+    notice = getattr(store, "notice", None)  # where the keys are kept (the system keyring, the encrypted file…)
+    if notice:
+        print(notice, file=sys.stdout if store.persistent else sys.stderr)
     if args.export:
-        signing.write_atomically(Path(args.export).expanduser(), card.text().encode("utf-8"))
-        print(_("Public key written to {path}: give it to your colleagues.").format(path=args.export))
+        from caseapp.outputs import write_bytes
+
+        written = write_bytes(args.export, card.text().encode("utf-8"))
+        print(_("Public key written to {path}: give it to your colleagues.").format(path=shown(written)))
     return 0
 
 
 def cmd_keys_trust(args: argparse.Namespace) -> int:
+    """Trust a colleague's key, given as their public key file or as its fingerprint."""
     from caseapp.bundle import signing
     from caseapp.cli import open_core
+    from caseapp.store.files import read_input
 
     core = open_core(args)
     card = None
-    candidate = Path(args.key).expanduser()
-    if candidate.is_file():
-        card = signing.parse_card(candidate.read_text(encoding="utf-8"))
+    if os.path.lexists(args.key):  # never raises: a name too long or with a NUL simply does not exist
+        data = read_input(args.key, CARD_LIMIT)  # a regular file only, and a small one
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput(
+                _("“{path}” is not a CaseApp public key: it is not text.").format(path=shown(args.key))
+            ) from None
+        card = signing.parse_card(text)
         fingerprint = card.fingerprint
     else:
         fingerprint = signing.parse_fingerprint(args.key)
     name = args.name or (card.name if card else "")
     entry = signing.TrustedKeys(core.data_dir).trust(fingerprint, name=name, author=core.author, card=card)
-    print(_("Trusted: {fingerprint} {name}").format(fingerprint=entry.shown, name=entry.name).rstrip())
+    print(_("Trusted: {fingerprint} {name}").format(fingerprint=entry.shown, name=shown(entry.name)).rstrip())
     return 0
 
 
@@ -328,7 +348,7 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
         return 0
     for entry in entries:
         extra = _(" (can receive encrypted bundles)") if entry.recipient else ""
-        print(f"{entry.shown}  {entry.name or '—'}{extra}")
+        print(f"{entry.shown}  {shown(entry.name) or '—'}{extra}")
     return 0
 
 
@@ -338,7 +358,7 @@ def cmd_keys_forget(args: argparse.Namespace) -> int:
 
     core = open_core(args)
     entry = signing.TrustedKeys(core.data_dir).forget(signing.parse_fingerprint(args.fingerprint))
-    print(_("No longer trusted: {fingerprint} {name}").format(fingerprint=entry.shown, name=entry.name).rstrip())
+    print(_("No longer trusted: {fingerprint} {name}").format(fingerprint=entry.shown, name=shown(entry.name)).rstrip())
     return 0
 
 

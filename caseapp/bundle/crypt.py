@@ -80,12 +80,21 @@ def _nonce(counter: int, last: bool) -> bytes:
 
 
 def encryption_of(path: Path) -> str | None:
-    """None for a plain bundle, ``"passphrase"`` or ``"recipients"`` for an age-encrypted one."""
-    try:
-        with path.open("rb") as handle:
+    """None for a plain bundle, ``"passphrase"`` or ``"recipients"`` for an age-encrypted one.
+
+    Only a regular file is opened (``open_input``: a pipe or a device is refused at once)."""
+    from caseapp.store.files import open_input
+    from caseapp.textsafe import for_terminal
+
+    with open_input(path) as handle:
+        try:
             start = handle.read(MAX_HEADER)
-    except OSError as exc:
-        raise BundleError(_("The bundle “{path}” cannot be read: {reason}.").format(path=path, reason=exc)) from exc
+        except OSError as exc:
+            raise BundleError(
+                _("The bundle “{path}” cannot be read: {reason}.").format(
+                    path=for_terminal(path, limit=200), reason=exc.strerror or exc
+                )
+            ) from exc
     return _kind(start)
 
 
@@ -147,6 +156,38 @@ def parse_recipient(text: str) -> object:
         return x25519.Recipient.from_str(value)
     except Exception as exc:
         raise InvalidInput(_("“{key}” is not a valid age public key.").format(key=value[:80])) from exc
+
+
+KEY_FILE_LIMIT = 64 * 1024  # an age key file is a few hundred bytes, a passphrase file one line
+
+
+def _key_file_text(path: str | os.PathLike[str], unreadable: str) -> str:
+    """A key or passphrase file's text: a regular file, at most ``KEY_FILE_LIMIT`` bytes, UTF-8."""
+    from caseapp.store.files import read_input
+    from caseapp.textsafe import for_terminal
+
+    data = read_input(path, KEY_FILE_LIMIT)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(unreadable.format(path=for_terminal(path, limit=200))) from None
+
+
+def identities_in(path: str | os.PathLike[str]) -> list[str]:
+    """The age secret keys (``AGE-SECRET-KEY-1…`` lines) in a key file; the other lines are comments."""
+    text = _key_file_text(path, _("The key file “{path}” is not text: it cannot hold an age secret key."))
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("AGE-SECRET-KEY-")]
+
+
+def passphrase_in(path: str | os.PathLike[str]) -> str:
+    """The passphrase on the first line of a file (without its line ending)."""
+    text = _key_file_text(path, _("The passphrase file “{path}” is not UTF-8 text."))
+    lines = text.splitlines()
+    if not lines or not lines[0]:
+        from caseapp.textsafe import for_terminal
+
+        raise InvalidInput(_("The passphrase file “{path}” is empty.").format(path=for_terminal(path, limit=200)))
+    return lines[0]
 
 
 def parse_identity(text: str) -> object:

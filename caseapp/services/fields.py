@@ -1,10 +1,13 @@
 """Field converters shared by the services: each turns what a person typed into a stored value or refuses it.
 
-A refusal is an ``InvalidInput`` naming the field, so a form can show the message next to it.
+A refusal is an ``InvalidInput`` naming the field, so a form can show the message next to it. Text refuses a
+NUL character and lone surrogates (neither can be stored everywhere, nor read back by a colleague's import);
+dates and moments refuse anything outside ``caseapp.dates.EARLIEST``…``LATEST``.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,6 +21,35 @@ from caseapp.errors import InvalidInput
 from caseapp.i18n import _, current_language
 
 Converter = Callable[[Any, str], Any]
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _check_characters(value: str, name: str) -> None:
+    if "\x00" in value:
+        raise InvalidInput(
+            _("The {field} contains a NUL character, which cannot be stored: remove it.").format(
+                field=field_label(name)
+            ),
+            field=name,
+        )
+    if _SURROGATES.search(value):
+        raise InvalidInput(
+            _(
+                "The {field} contains invalid characters (left over from text that was not valid UTF-8): "
+                "type or paste it again."
+            ).format(field=field_label(name)),
+            field=name,
+        )
+
+
+def _plausible(value: Any, name: str) -> Any:
+    from caseapp.dates import check_plausible
+
+    try:
+        check_plausible(value, field_label(name))
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field=name) from None
+    return value
 
 
 def text(max_length: int, *, required: bool = False) -> Converter:
@@ -27,6 +59,7 @@ def text(max_length: int, *, required: bool = False) -> Converter:
                 raise InvalidInput(_("The {field} cannot be empty.").format(field=field_label(name)), field=name)
             return None
         cleaned = str(value).strip()
+        _check_characters(cleaned, name)
         if not cleaned:
             if required:
                 raise InvalidInput(_("The {field} cannot be empty.").format(field=field_label(name)), field=name)
@@ -69,13 +102,14 @@ def day(*, required: bool = False) -> Converter:
                 _("The {field} takes a date without a time.").format(field=field_label(name)), field=name
             )
         if isinstance(value, date):
-            return value
-        return parse_day(str(value), name)
+            return _plausible(value, name)
+        return _plausible(parse_day(str(value), name), name)
 
     return convert
 
 
 def parse_day(value: str, name: str) -> date:
+    _check_characters(value, name)
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
@@ -101,16 +135,17 @@ def moment(*, required: bool = True) -> Converter:
         if isinstance(value, datetime):
             if value.tzinfo is None:
                 raise InvalidInput(_("The {field} needs a time zone.").format(field=field_label(name)), field=name)
-            return value
+            return _plausible(value, name)
         try:
             from caseapp.dates import parse_datetime
         except ImportError:  # pragma: no cover
             parse_datetime = None
         stripped = str(value).strip()
+        _check_characters(stripped, name)
         try:
             parsed = datetime.fromisoformat(stripped)
             if parsed.tzinfo is not None:
-                return parsed
+                return _plausible(parsed, name)
         except ValueError:
             pass
         if parse_datetime is None:

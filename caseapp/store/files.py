@@ -3,23 +3,34 @@
 A file is streamed into a temporary file inside the store (hashing as it goes), flushed to disk with fsync,
 then renamed to ``<root>/<aa>/<bb>/<sha256>``. A rename within one file system is atomic, so the store never
 holds half a file under a real name; a crash leaves at most a temporary file, cleaned up on the next start.
+
+Every file CaseApp reads because someone named it (an exhibit, a bundle, a key or passphrase file) is opened
+with ``open_input``: only a regular file is read — a folder, a device (``/dev/zero`` never ends) or a named
+pipe (opening one blocks until someone writes to it) is refused at once with a sentence. ``read_input`` also
+bounds how much is read. ``readable_name`` turns a file name that is not UTF-8 (Latin-1, from an old system
+or an old zip) into text that can be stored and shown.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import mimetypes
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from caseapp.errors import Cancelled, InvalidInput, StorageError
 from caseapp.i18n import _
 
 CHUNK = 1024 * 1024
+MAX_FILE = 100 * 1024**3  # a bundle carries no larger file (bundle.safety.Limits.max_entry)
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 
@@ -31,6 +42,104 @@ class Intake:
     media_type: str
     original_name: str
     already_stored: bool
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_SHOWN = 200  # characters of a path quoted in a message
+# Non-blocking, so that opening a named pipe returns at once (then refused); no controlling terminal.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _shown(path: object) -> str:
+    from caseapp.textsafe import for_terminal
+
+    return for_terminal(path, limit=_SHOWN)
+
+
+def _unreadable(path: object, exc: OSError) -> InvalidInput:
+    if isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return InvalidInput(_("The file “{path}” does not exist.").format(path=_shown(path)))
+    if exc.errno == errno.ENAMETOOLONG:
+        return InvalidInput(_("The path “{path}” is too long for this system.").format(path=_shown(path)))
+    return InvalidInput(
+        _("The file “{path}” cannot be read: {reason}.").format(path=_shown(path), reason=exc.strerror or exc)
+    )
+
+
+def _check_regular(path: object, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise InvalidInput(_("“{path}” is a folder, not a file.").format(path=_shown(path)))
+    if not stat.S_ISREG(mode):
+        raise InvalidInput(
+            _("“{path}” is a device, a pipe or a socket, not a file: CaseApp reads only regular files.").format(
+                path=_shown(path)
+            )
+        )
+
+
+def open_input(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a file named from outside for reading, only if it is a regular file (a link to one will do).
+
+    The name is looked at first (a device or a pipe is not even opened), then opened without blocking and
+    looked at again through the open handle, so that a name swapped in between is caught too.
+    Raises ``InvalidInput`` with a sentence naming the file.
+    """
+    try:
+        _check_regular(path, os.stat(path).st_mode)
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    except (ValueError, UnicodeEncodeError):  # a NUL character, or text no file name can hold
+        raise InvalidInput(_("“{path}” is not a usable file name.").format(path=_shown(path))) from None
+    try:
+        _check_regular(path, os.fstat(fd).st_mode)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_input(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The whole content of a small regular file (a key, a passphrase), refusing one over ``limit`` bytes."""
+    with open_input(path) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise _unreadable(path, exc) from exc
+    if len(data) > limit:
+        raise InvalidInput(
+            _("The file “{path}” is too large for what it should hold ({size} KB at most).").format(
+                path=_shown(path), size=max(1, limit // 1024)
+            )
+        )
+    return data
+
+
+def readable_name(name: str) -> str:
+    """A file name as text that can be stored and shown.
+
+    On Linux a name is bytes; Python shows the bytes that are not UTF-8 as lone surrogates, which a database
+    refuses. Those bytes are taken back and read as Windows-1252 (Latin-1 and its French letters, as written
+    by older systems and zip tools); a surrogate that stands for no byte becomes U+FFFD.
+    """
+    if not _SURROGATES.search(name):
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -66,22 +175,12 @@ class EvidenceStore:
         progress: Progress | None = None,
         cancelled: CancelCheck | None = None,
     ) -> Intake:
-        """Copy ``source`` into the store and return what was taken in. The source is never modified."""
-        try:
-            total = source.stat().st_size
-            handle = source.open("rb")
-        except FileNotFoundError as exc:
-            raise InvalidInput(_("The file “{path}” does not exist.").format(path=source)) from exc
-        except IsADirectoryError as exc:
-            raise InvalidInput(_("“{path}” is a folder, not a file.").format(path=source)) from exc
-        except OSError as exc:
-            raise InvalidInput(
-                _("The file “{path}” cannot be read: {reason}.").format(path=source, reason=exc.strerror)
-            ) from exc
-        with handle:
-            if not source.is_file():
-                raise InvalidInput(_("“{path}” is not a regular file.").format(path=source))
-            return self._take_in(handle, total, source.name, progress, cancelled)
+        """Copy ``source`` into the store and return what was taken in. The source is never modified.
+
+        Only a regular file is taken (``open_input``); its name is kept as ``readable_name`` makes it."""
+        with open_input(source) as handle:
+            total = os.fstat(handle.fileno()).st_size
+            return self._take_in(handle, total, readable_name(Path(source).name), progress, cancelled)
 
     def _take_in(
         self,
@@ -108,9 +207,15 @@ class EvidenceStore:
                 while chunk := handle.read(CHUNK):  # type: ignore[attr-defined]
                     if cancelled is not None and cancelled():
                         raise Cancelled()
+                    done += len(chunk)
+                    if done > MAX_FILE:  # a file that keeps growing while it is read, or a pseudo-file
+                        raise InvalidInput(
+                            _("The file “{name}” is larger than CaseApp takes in ({size} GB at most).").format(
+                                name=_shown(name), size=MAX_FILE // 1024**3
+                            )
+                        )
                     digest.update(chunk)
                     out.write(chunk)
-                    done += len(chunk)
                     if progress is not None:
                         progress(done, max(total, done))
                 out.flush()
