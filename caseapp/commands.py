@@ -152,8 +152,10 @@ def _password_file(path: str) -> str:
     from caseapp.errors import InvalidInput
 
     file = Path(path).expanduser()
+    from caseapp.store.files import read_input
+
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_input(file, 64 * 1024).decode("utf-8", errors="replace")  # a regular file, bounded
         mode = file.stat().st_mode
     except OSError as exc:
         raise InvalidInput(

@@ -112,8 +112,9 @@ def staged(value: str | os.PathLike[str]) -> Iterator[Path]:
     """
     target = check_output(value)
     parent = target.parent
+    if not parent.is_dir():  # a typing slip must not create folders: say so
+        raise StorageError(_("The folder “{path}” does not exist.").format(path=shown(parent)))
     try:
-        parent.mkdir(parents=True, exist_ok=True)
         private = Path(tempfile.mkdtemp(prefix=".caseapp-", dir=parent))
     except OSError as exc:
         raise path_error(target, exc) from exc

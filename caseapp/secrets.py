@@ -194,8 +194,10 @@ def _encrypted_file_class() -> type:
 
 
 def _passphrase_from_file(path: str) -> str:
+    from caseapp.store.files import read_input
+
     try:
-        text = Path(path).expanduser().read_text(encoding="utf-8")
+        text = read_input(Path(path).expanduser(), 64 * 1024).decode("utf-8", errors="replace")
     except OSError as exc:
         raise InvalidInput(
             _("The passphrase file “{path}” named by {env} cannot be read: {reason}.").format(

@@ -30,24 +30,25 @@ def deadline_text(deadline: DeadlineView, lang: str) -> str:
 
 def print_case(detail: CaseDetail) -> None:
     from caseapp.commands import _label, _moment
+    from caseapp.textsafe import for_terminal as safe
 
     lang = current_language()
-    print(detail.title + (f"  [{_('example')}]" if detail.example else ""))
+    print(safe(detail.title) + (f"  [{_('example')}]" if detail.example else ""))
     print("=" * min(len(detail.title), 100))
     rows = [
         (_("Identifier"), str(detail.id)),
-        (_("Court"), detail.court or "—"),
-        (_("Number"), detail.court_number or "—"),
+        (_("Court"), safe(detail.court or "—")),
+        (_("Number"), safe(detail.court_number or "—")),
         (_("Procedure"), _label(enums.Procedure, detail.procedure)),
         (_("Status"), _label(enums.CaseStatus, detail.status)),
         (_("Opened"), _day(detail.opened_on)),
     ]
     if detail.reference:
-        rows.append((_("Reference"), detail.reference))
+        rows.append((_("Reference"), safe(detail.reference)))
     if detail.parent_title:
-        rows.append((_label(enums.ParentRelation, detail.parent_relation), detail.parent_title))
+        rows.append((_label(enums.ParentRelation, detail.parent_relation), safe(detail.parent_title)))
     if detail.tags:
-        rows.append((_("Tags"), ", ".join(detail.tags)))
+        rows.append((_("Tags"), safe(", ".join(detail.tags))))
     if detail.next_hearing:
         rows.append((_("Next hearing"), _moment(detail.next_hearing.starts_at)))
     if detail.next_deadline:
@@ -63,15 +64,15 @@ def print_case(detail: CaseDetail) -> None:
             print(f"  ! {check.message(lang)}")
     for heading, text in ((_("Subject"), detail.subject), (_("Summary"), detail.summary)):
         if text:
-            print(f"\n{heading}\n  {text}")
+            print(f"\n{heading}\n  {safe(text, multiline=True)}")
     for child in detail.children:
-        print(f"\n{_('Linked case')}: {child.title} ({child.court_number or str(child.id)[:8]})")
+        print(f"\n{_('Linked case')}: {safe(child.title)} ({safe(child.court_number or str(child.id)[:8])})")
 
     def section(title: str, lines: list[str]) -> None:
         if lines:
             print(f"\n{title}")
             for line in lines:
-                print(f"  {line}")
+                print(f"  {safe(line)}")
 
     section(
         _("Parties"),

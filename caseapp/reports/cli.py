@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from caseapp.errors import InvalidInput, NotFound
 from caseapp.i18n import _
+from caseapp.outputs import as_path, staged
+from caseapp.textsafe import for_terminal
 
 if TYPE_CHECKING:
     from caseapp.services.core import Core
@@ -89,6 +91,24 @@ def _case(args: argparse.Namespace) -> tuple[Core, CaseDetail]:
     return core, get_case(core, resolve_case(core, args.case))
 
 
+def check_output_folder(path: Path) -> Path:
+    """A folder to write an exhibit set into: a real folder (or one to create), never a link or a device."""
+    import os
+    import stat
+
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return path
+    if not stat.S_ISDIR(mode):
+        raise InvalidInput(
+            _("“{path}” is not a folder CaseApp can write into (a link, a device or a file).").format(
+                path=for_terminal(str(path))
+            )
+        )
+    return path
+
+
 def _written(path: Path, pages: int) -> None:
     print(_("Written: {path} ({pages} pages).").format(path=path, pages=pages))
 
@@ -97,8 +117,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from caseapp.reports.summary import render_summary
 
     _core, detail = _case(args)
-    result = render_summary(detail, Path(args.output), lang=args.lang, notes=not args.no_notes)
-    _written(Path(args.output), result.pages)
+    with staged(args.output) as path:  # never through a link or a device: a private file renamed over the target
+        result = render_summary(detail, path, lang=args.lang, notes=not args.no_notes)
+    _written(as_path(args.output), result.pages)
     return 0
 
 
@@ -107,8 +128,9 @@ def cmd_bordereau(args: argparse.Namespace) -> int:
 
     _core, detail = _case(args)
     filing_id = resolve_filing(detail, args.filing) if args.filing else None
-    result = render_bordereau(detail, Path(args.output), filing_id=filing_id, lang=args.lang)
-    _written(Path(args.output), result.pages)
+    with staged(args.output) as path:
+        result = render_bordereau(detail, path, filing_id=filing_id, lang=args.lang)
+    _written(as_path(args.output), result.pages)
     return 0
 
 
@@ -121,8 +143,9 @@ def cmd_hearing_sheet(args: argparse.Namespace) -> int:
     core = open_core(args)
     hearing = get_hearing(core, resolve_hearing(core, args.hearing))
     detail = get_case(core, hearing.case_id)
-    result = render_hearing_sheet(detail, hearing, Path(args.output), lang=args.lang)
-    _written(Path(args.output), result.pages)
+    with staged(args.output) as path:
+        result = render_hearing_sheet(detail, hearing, path, lang=args.lang)
+    _written(as_path(args.output), result.pages)
     return 0
 
 
@@ -131,9 +154,12 @@ def cmd_telerecours(args: argparse.Namespace) -> int:
 
     core, detail = _case(args)
     filing_id = resolve_filing(detail, args.filing) if args.filing else None
+    target = as_path(args.output)
+    if target.suffix.lower() != ".zip":
+        target = check_output_folder(target)
     result = export_exhibit_set(
         detail,
-        Path(args.output),
+        target,
         files=core.db.files,
         filing_id=filing_id,
         force=args.force,
@@ -141,11 +167,11 @@ def cmd_telerecours(args: argparse.Namespace) -> int:
         lang=args.lang,
     )
     for problem in result.problems:
-        print(_("Warning: {message}").format(message=problem.message))
+        print(_("Warning: {message}").format(message=for_terminal(problem.message)))
     if result.skipped:
         print(_("Left out (no usable file): {numbers}.").format(numbers=", ".join(str(n) for n in result.skipped)))
     for name in result.files:
-        print(f"  {name}")
+        print(f"  {for_terminal(name)}")
     print(_("Exhibit set written: {path} ({count} files).").format(path=result.path, count=len(result.files)))
     return 0
 

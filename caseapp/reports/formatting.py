@@ -8,7 +8,7 @@ Kept here rather than in ``caseapp.dates`` so the documents do not depend on how
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
@@ -33,10 +33,11 @@ def document_language(lang: str) -> str:
 
 
 def to_paris(moment: datetime) -> datetime:
-    """A stored moment in Paris time (a naive moment is taken to be UTC, as the database stores it)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(PARIS)
+    """A stored moment in Paris time (a naive moment is taken to be UTC, as the database stores it); one out of
+    range, written by an older version, is shown as it is rather than failing the whole document."""
+    from caseapp import dates
+
+    return dates.to_paris(moment)
 
 
 def format_date(day: date | datetime | None, lang: str, *, weekday: bool = False, empty: str = DASH) -> str:

@@ -382,7 +382,12 @@ def _cannot_write(path: Path, exc: OSError) -> StorageError:
 
 def _check_target(path: Path, *, as_zip: bool, overwrite: bool) -> None:
     check_folder(path.parent)
+    if path.is_symlink():
+        raise StorageError(_("“{path}” is a link: CaseApp never writes through one.").format(path=path))
     if as_zip:
+        from caseapp.outputs import check_output
+
+        check_output(path)  # a regular file or nothing: never a device, a pipe or a socket
         if path.is_dir():
             raise StorageError(_("“{path}” is a folder: give a file name ending in .zip.").format(path=path))
         if path.exists() and not overwrite:

@@ -10,8 +10,6 @@ tests by an independent parser.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -22,8 +20,7 @@ from caseapp import __version__
 from caseapp.dates import format_date, is_plausible
 from caseapp.domain import enums
 from caseapp.domain.deadline_rules import RULES
-from caseapp.errors import StorageError
-from caseapp.i18n import N_, _, current_language, translate
+from caseapp.i18n import N_, current_language, translate
 from caseapp.services.agenda import BIRTH, COURT, date_phrase, dated_title, is_users_task
 from caseapp.services.core import Core
 from caseapp.services.uow import reading
@@ -171,24 +168,8 @@ def render(lines: Iterable[str]) -> bytes:
 
 def export_ics(core: Core, target: Path, *, now: datetime | None = None, lang: str | None = None) -> int:
     """Write the calendar to ``target`` (atomically). Returns how many events it holds."""
+    from caseapp.outputs import write_bytes
+
     lines = calendar_lines(core, now=now, lang=lang)
-    data = render(lines)
-    target = Path(target)
-    tmp: str | None = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".caseapp-", suffix=".ics")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise StorageError(
-            _("The calendar could not be written to “{path}”: {reason}.").format(
-                path=target, reason=exc.strerror or exc
-            )
-        ) from exc
+    write_bytes(target, render(lines))  # atomically, to a regular file only: never through a link or a device
     return sum(1 for line in lines if line == "BEGIN:VEVENT")

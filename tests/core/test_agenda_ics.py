@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from caseapp.errors import InvalidInput, StorageError
+from caseapp.errors import InvalidInput
 from caseapp.services import access, cases, deadlines, hearings
 from caseapp.services.agenda import agenda
 from caseapp.services.core import Core
@@ -79,7 +79,7 @@ def test_folding_never_splits_a_character() -> None:
 def test_calendar_to_an_impossible_place(core: Core, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(StorageError, match="could not be written"):
+    with pytest.raises(CaseAppError, match=r"not a folder"):
         export_ics(core, blocker / "agenda.ics")
 
 
