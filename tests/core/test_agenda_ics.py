@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from caseapp.errors import InvalidInput
+from caseapp.errors import CaseAppError, InvalidInput
 from caseapp.services import access, cases, deadlines, hearings
 from caseapp.services.agenda import agenda
 from caseapp.services.core import Core
