@@ -44,25 +44,56 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Check the history: its chain, the records against the events that last described them, the imported
+    events against the imports that brought them, and the chain against the anchors written outside the database
+    (the anchor file, the backups, and the bundles or backups named with ``--against``)."""
     from caseapp.cli import open_core
-    from caseapp.store.audit_chain import verify_chain
+    from caseapp.store import anchors, history_check
 
     core = open_core(args)
-    with core.db.reader() as session:
-        count, broken = verify_chain(session)
-    if broken is None:
-        print(_("The history holds together: {count} events checked, no link broken.").format(count=count))
-        return 0
-    reasons = {
-        "content": _("its content was changed after it was written"),
-        "link": _("the event before it was removed or replaced"),
-        "sequence": _("events are missing before it"),
-    }
-    raise CaseAppError(
-        _("The history was changed behind CaseApp's back: event n° {seq} ({id}): {reason}.").format(
-            seq=broken.seq, id=broken.event_id, reason=reasons[broken.reason]
-        )
+    signer = anchors.load_signer()
+    report = history_check.verify_history(
+        core.db, against=[Path(p).expanduser() for p in args.against or ()], signer=signer
     )
+    if not report.holds:
+        for problem in report.problems[1:]:
+            print(problem)
+        more = len(report.problems) - 1
+        others = ""
+        if more == 1:
+            others = " " + _("(One other problem is listed above.)")
+        elif more:
+            others = " " + _("({count} other problems are listed above.)").format(count=more)
+        raise CaseAppError(report.problems[0] + others)
+    print(_("The history holds together: {count} events checked, no link broken.").format(count=report.events))
+    print(_("{count} records match the last event that describes them.").format(count=report.records))
+    if report.imported:
+        print(_("{count} events came from bundles; each says which import brought it.").format(count=report.imported))
+    if report.newest is not None:
+        print(
+            _(
+                "{count} anchors written outside the database agree with it; the newest was written on {when} ({how})."
+            ).format(
+                count=report.anchors, when=history_check.when(report.newest.at), how=history_check.how(report.newest)
+            )
+        )
+    else:
+        print(_("No anchor was written outside the database yet: this check writes the first one."))
+    if not report.key_here:
+        print(
+            _(
+                "The anchors are not signed: there is no signing key here (“caseapp keys show” makes one). Someone "
+                "able to change the data folder could rewrite them along with the database."
+            )
+        )
+    elif report.unsigned:
+        print(
+            _(
+                "{count} of these anchors are not signed with your key: they were written where it was not available."
+            ).format(count=report.unsigned)
+        )
+    anchors.write_now(core.db, anchors.VERIFY, signer=signer)
+    return 0
 
 
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
@@ -150,5 +181,18 @@ def register(sub: Any) -> None:
     audit = sub.add_parser("audit", help=_("the history of changes"), description=_("the history of changes"))
     audit.set_defaults(handler=lambda a: (audit.print_help(), 2)[1])
     actions = audit.add_subparsers(dest="audit_command", metavar="ACTION")
-    verify = actions.add_parser("verify", help=_("check that the history was not edited behind CaseApp's back"))
+    verify = actions.add_parser(
+        "verify",
+        help=_("check that the history was not edited behind CaseApp's back"),
+        description=_(
+            "Check the chain of events, every record against the last event that describes it, the events imported "
+            "from bundles, and the chain against the anchors written outside the database."
+        ),
+    )
+    verify.add_argument(
+        "--against",
+        metavar="FILE",
+        action="append",
+        help=_("also check against the anchor a bundle or a backup carries (may be repeated)"),
+    )
     verify.set_defaults(handler=cmd_audit_verify)

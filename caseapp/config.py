@@ -177,28 +177,27 @@ def with_password(url: str) -> str:
     secrets = default_secrets()
     name = db_password_key(parsed.username, parsed.host, parsed.port, parsed.database)
     secret = secrets.get(name)
-    if not secret and not secrets.status.persistent:
+    if not secret and not secrets.status.persistent and not _libpq_has_a_password():
+        # Nothing keeps secrets between runs: ask (a terminal, or the window). Nobody to ask: try without one —
+        # many team servers authenticate otherwise — and, if the server wants one, the opening says how to give it.
         secret = ask(_("Password for {user} on {host}: ").format(user=parsed.username, host=parsed.host))
         if secret:
             secrets.set(name, secret)
-        elif not _libpq_has_a_password():
-            from caseapp.errors import StorageError
-
-            raise StorageError(
-                _(
-                    "CaseApp needs the password of {user} on {host}, and this system keeps no secrets between runs "
-                    "(no keyring, no passphrase for an encrypted key file). Set {env}, or run the command in a "
-                    "terminal to type it, or set {passphrase_env} so that it is kept in an encrypted file."
-                ).format(
-                    user=parsed.username,
-                    host=parsed.host,
-                    env=DB_PASSWORD_ENV,
-                    passphrase_env="CASEAPP_KEYRING_PASSPHRASE",
-                )
-            )
     if not secret:
         return url
     return parsed.set(password=secret).render_as_string(hide_password=False)
+
+
+def password_help(url: str) -> str:
+    """What to do when the server asked for a password CaseApp did not have."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return _(
+        "The server asked for the password of {user} on {host}, and CaseApp has none: run “caseapp db connect” in a "
+        "terminal to type it (it is kept in the keyring, or in an encrypted file when {passphrase_env} is set), or "
+        "set {env}."
+    ).format(user=parsed.username, host=parsed.host, env=DB_PASSWORD_ENV, passphrase_env="CASEAPP_KEYRING_PASSPHRASE")
 
 
 def _libpq_has_a_password() -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Enum, Integer, S
 from sqlalchemy.orm import Session
 
 from caseapp.bundle import format as fmt
+from caseapp.dates import EARLIEST, LATEST, is_plausible
 from caseapp.errors import BundleError
 from caseapp.i18n import _
 from caseapp.store import migrate
@@ -47,8 +49,12 @@ TABLES: tuple[str, ...] = (
     "audit_events",
 )
 LINK_TABLES = ("case_tags", "opinion_cases")  # no identifier of their own
+# Columns that describe a record in this database only, never sent: where an imported event came from (the
+# receiver marks the events it imports itself; see ``caseapp.bundle.history``).
+LOCAL_ONLY: dict[str, tuple[str, ...]] = {"audit_events": ("origin",)}
 BOOKKEEPING = ("version", "created_at", "updated_at")  # not part of what a record says
 TEXT_LIMIT = 1_000_000
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 Row = dict[str, Any]
 
@@ -95,6 +101,7 @@ def _decode_value(column: Column[Any], value: Any) -> Any:
             raise _Bad(_("“{value}” is not a date and time").format(value=parsed[:40])) from exc
         if moment.tzinfo is None:
             raise _Bad(_("“{value}” has no time zone").format(value=parsed[:40]))
+        _plausible(moment, parsed)
         return moment.astimezone(UTC)
     if isinstance(kind, Enum):
         parsed = _text(value)
@@ -116,9 +123,10 @@ def _decode_value(column: Column[Any], value: Any) -> Any:
         try:
             if len(parsed) != 10:
                 raise ValueError(parsed)
-            return date.fromisoformat(parsed)
+            day = date.fromisoformat(parsed)
         except ValueError as exc:
             raise _Bad(_("“{value}” is not a date").format(value=parsed[:40])) from exc
+        return _plausible(day, parsed)
     if isinstance(kind, Boolean):
         if not isinstance(value, bool):
             raise _Bad(_("it must be true or false"))
@@ -138,16 +146,51 @@ def _decode_value(column: Column[Any], value: Any) -> Any:
     if isinstance(kind, JSON):
         if not isinstance(value, dict | list):
             raise _Bad(_("it must be a JSON object or list"))
+        _json_text(value)
         return value
     raise _Bad(_("CaseApp does not know how to read this field"))
+
+
+def _plausible(value: date, shown: str) -> Any:
+    """A date or moment outside the range every CaseApp date must fall in (``caseapp.dates.EARLIEST``…
+    ``LATEST``): one such record would make the display and the calendar of every case fail. It is checked
+    before any time-zone conversion, which itself fails near the calendar's ends."""
+    if not is_plausible(value):
+        raise _Bad(
+            _("“{value}” is outside the dates CaseApp accepts ({earliest} to {latest})").format(
+                value=shown[:40], earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()
+            )
+        )
+    return value
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise _Bad(_("it must be text"))
+    _clean_text(value)
+    return value
+
+
+def _clean_text(value: str) -> None:
     if "\x00" in value:
         raise _Bad(_("the text contains a NUL character"))
-    return value
+    if _SURROGATES.search(value):
+        raise _Bad(_("the text contains a lone surrogate, which is not a character"))
+
+
+def _json_text(value: Any, depth: int = 0) -> None:
+    """Every text inside a JSON value (keys too) passes ``_clean_text``; the nesting is bounded."""
+    if depth > 64:
+        raise _Bad(_("it is nested too deeply"))
+    if isinstance(value, str):
+        _clean_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _clean_text(key)
+            _json_text(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _json_text(item, depth + 1)
 
 
 def decode_row(name: str, data: Any, *, index: int, older_schema: bool) -> Row:
@@ -155,7 +198,8 @@ def decode_row(name: str, data: Any, *, index: int, older_schema: bool) -> Row:
     where = _("record {index} of “{table}”").format(index=index + 1, table=name)
     if not isinstance(data, dict):
         raise BundleError(_("The bundle's case.json is not valid: {where} is not an object.").format(where=where))
-    columns = {column.name: column for column in table(name).columns}
+    local = LOCAL_ONLY.get(name, ())
+    columns = {column.name: column for column in table(name).columns if column.name not in local}
     unknown = sorted(set(data) - set(columns))
     if unknown:
         raise BundleError(
@@ -195,7 +239,9 @@ def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
 
 def _select(session: Session, name: str, *conditions: Any, order: str = "id") -> list[Row]:
     source = table(name)
-    statement = select(source).where(*conditions).order_by(source.c[order])
+    local = LOCAL_ONLY.get(name, ())
+    columns = [column for column in source.columns if column.name not in local]
+    statement = select(*columns).where(*conditions).order_by(source.c[order])
     return [dict(row._mapping) for row in session.execute(statement)]
 
 
@@ -358,6 +404,10 @@ def parse_case_json(data: bytes, *, case_id: uuid.UUID) -> Content:
     for key in ("app_version", "exported_by"):
         if not isinstance(document.get(key), str):
             raise _invalid(_("the field “{field}” is missing or wrong").format(field=key))
+        try:
+            _clean_text(document[key])
+        except _Bad as exc:
+            raise _invalid(_("the field “{field}” is wrong: {reason}").format(field=key, reason=exc)) from None
     summary = document.get("summary_pdf")
     if summary not in (None, fmt.SUMMARY_PDF):
         raise _invalid(_("the field “{field}” is missing or wrong").format(field="summary_pdf"))
@@ -397,6 +447,10 @@ def _header_moment(value: Any) -> datetime:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise _invalid(_("the field “{field}” is missing or wrong").format(field="exported_at"))
+    try:
+        _plausible(moment, value)
+    except _Bad as exc:
+        raise _invalid(_("the field “{field}” is wrong: {reason}").format(field="exported_at", reason=exc)) from None
     return moment.astimezone(UTC)
 
 

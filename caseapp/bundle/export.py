@@ -20,7 +20,7 @@ import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -34,7 +34,7 @@ from caseapp.i18n import _
 from caseapp.services.core import Core
 from caseapp.services.uow import reading
 from caseapp.services.views import CaseDetail
-from caseapp.store import migrate
+from caseapp.store import anchors, migrate
 from caseapp.store import models as m
 
 CHUNK = 1024 * 1024
@@ -164,6 +164,8 @@ def export_bundle(
             raise NotFound(_("No case with the identifier {id}.").format(id=case_id))
         title = case.title
         rows = content.collect(session, case_id)
+        seq, head = anchors.head(session)  # the same state as the rows: the bundle anchors the history it carries
+    identity = anchors.ensure_database_id(core.db)
     described = {row["sha256"]: row["size"] for row in rows["stored_files"]}  # what case.json lists
     files = described if include_evidence else {}  # what the bag carries
     owners = _file_owners(rows)
@@ -212,6 +214,10 @@ def export_bundle(
         (fmt.INFO_SCHEMA, migrate.head_revision()),
         (fmt.INFO_EVIDENCE, fmt.EVIDENCE_INCLUDED if include_evidence else fmt.EVIDENCE_OMITTED),
     ]
+    anchor = None
+    if identity is not None and seq > 0:
+        anchor = anchors.Anchor(anchors.BUNDLE, identity, seq, head, exported_at, place=anchors.place_of(core.db))
+        info.append((fmt.INFO_HISTORY_ANCHOR, anchors.bundle_field(anchor)))
     if signer is not None:
         info += [
             (fmt.INFO_SIGNING_KEY, signing.encode_public(signer.public_key)),
@@ -261,6 +267,10 @@ def export_bundle(
             with contextlib.suppress(OSError):
                 partial.unlink()
         workspace.remove(plain_dir)
+    if anchor is not None:  # the anchor file keeps what the bundle says, signed with the key that signed it
+        with contextlib.suppress(OSError):
+            signed = anchors.sign(replace(anchor, name=target.name), signer or anchors.load_signer(interactive=False))
+            anchors.append(core.data_dir, signed)
     return ExportReport(
         path=target,
         case_id=case_id,

@@ -62,6 +62,9 @@ INFO_FORMAT = "CaseApp-Bundle-Format"
 INFO_SIGNING_KEY = "CaseApp-Signing-Key"
 INFO_SIGNER = "CaseApp-Signer-Fingerprint"
 INFO_EVIDENCE = "CaseApp-Evidence"
+# The head of the sender's history when the bundle was made: "<case file id> <position> <hash> <time>" (see
+# ``caseapp.store.anchors``); older bundles do not have it.
+INFO_HISTORY_ANCHOR = "CaseApp-History-Anchor"
 
 # The value of INFO_EVIDENCE in bag-info.txt and of ``evidence_files`` in case.json.
 EVIDENCE_INCLUDED = "included"

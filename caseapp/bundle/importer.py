@@ -15,6 +15,12 @@ of the same case that carries the files later puts them in the store.
 of work, and commits; if anything fails the transaction rolls back and the files it moved are removed again.
 The staging folder is removed either way. An unsigned bundle, or one signed by a key not trusted here, is
 imported only with ``accept_unsigned=True``, and the history records that it was.
+
+The bundle's events are appended to the local history marked as imported, with their origin (the bundle's author
+and date, the signer's fingerprint or none); an event dated before its case was created, or (in a bundle no
+trusted key signed) claiming the name of someone who writes here, is imported but flagged, and ``audit verify``
+reports it. The import event's seal lists the events it brought in, names the head of the sender's history the
+bundle carries (``CaseApp-History-Anchor``), and seals every record the import wrote.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from caseapp.errors import BundleError, StorageError
 from caseapp.i18n import _
 from caseapp.services.core import Core
 from caseapp.services.uow import UnitOfWork, reading
+from caseapp.store import anchors
 
 TRUSTED, UNKNOWN, UNSIGNED = "trusted", "unknown", "unsigned"
 REQUIRED = (fmt.BAGIT, fmt.BAG_INFO, fmt.MANIFEST, fmt.TAG_MANIFEST)
@@ -83,6 +90,7 @@ class ImportPreview:
     summary_pdf: Path | None  # the sender's case summary, checked, in the staging folder until discarded
     content: content_module.Content = field(repr=False)
     staging: Path | None = field(repr=False, default=None)
+    sender_anchor: anchors.Anchor | None = None  # the head of the sender's history, when the bundle says it
 
     @property
     def additions(self) -> list[Change]:
@@ -246,6 +254,7 @@ def inspect_bundle(
             summary_pdf=work / fmt.SUMMARY_PDF if checked.content.summary_pdf else None,
             content=checked.content,
             staging=work,
+            sender_anchor=checked.anchor,
         )
     except BaseException:
         workspace.remove(work)
@@ -257,6 +266,7 @@ class _Checked:
     info: dict[str, str]
     signature: Signature
     content: content_module.Content
+    anchor: anchors.Anchor | None = None
 
 
 def _altered(name: str, where: str) -> BundleError:
@@ -383,7 +393,32 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
         _extract(archive, fmt.SUMMARY_PDF, work, manifest[fmt.SUMMARY_PDF], meter)
     for sha in sorted(files):
         _extract(archive, fmt.evidence_name(sha), work, sha, meter)
-    return _Checked(info, signature, content)
+    return _Checked(info, signature, content, _sender_anchor(info, content))
+
+
+def _sender_anchor(info: dict[str, str], content: content_module.Content) -> anchors.Anchor | None:
+    """The head of the sender's history the bundle names (signed along with bag-info.txt): the bundle's events
+    are a slice of that history, none past it, and the one at its position has its hash."""
+    value = info.get(fmt.INFO_HISTORY_ANCHOR)
+    if value is None:
+        return None
+    try:
+        anchor = anchors.parse_bundle_field(value)
+    except ValueError:
+        raise BundleError(
+            _("The bundle's {file} is not valid: “{line}”.").format(
+                file=fmt.BAG_INFO, line=f"{fmt.INFO_HISTORY_ANCHOR}: {value}"[:80]
+            )
+        ) from None
+    for row in content.rows["audit_events"]:
+        if row["seq"] > anchor.seq or (row["seq"] == anchor.seq and row["hash"] != anchor.hash):
+            raise BundleError(
+                _(
+                    "The history in the bundle was altered: event {id} is not in the history its sender recorded "
+                    "when the bundle was made."
+                ).format(id=row["id"])
+            )
+    return anchor
 
 
 def _evidence_included(info: dict[str, str]) -> bool:
@@ -560,6 +595,7 @@ def _apply(
                 "history": len(plan.new_events),
             },
         )
+        _mark_history(uow, preview, plan, choices, signature)
         meter.tick(meter.total - meter.done)  # the last step: everything written, about to commit
         uow.commit()
     return ImportReport(
@@ -577,6 +613,58 @@ def _apply(
         signature=signature,
         accepted_unsigned=accepted,
     )
+
+
+def _mark_history(
+    uow: UnitOfWork, preview: ImportPreview, plan: Plan, choices: dict[uuid.UUID, str], signature: Signature
+) -> None:
+    """Mark the bundle's events as imported (with their origin, and what makes one look forged), list them in the
+    import event's seal with the head of the sender's history, and have the import event seal every record the
+    import wrote with bulk statements (loaded fresh from the database)."""
+    from sqlalchemy import select
+
+    from caseapp.store import audit_chain, history_check
+
+    import_event = uow.events[-1]
+    incoming = [event for event in uow.events if event.origin_hash is not None]
+    flags = history_check.imported_flags(
+        uow.session,
+        preview.case_id,
+        preview.content.rows["audit_events"],
+        [event.id for event in incoming],
+        trusted=signature.status == TRUSTED,
+    )
+    origin = {
+        "by": preview.exported_by,
+        "at": preview.exported_at.isoformat(),
+        "signer": signature.fingerprint,
+        "signature": signature.status,
+    }
+    sealed: dict[str, object] = {"imported": history.mark_imported(uow.events, import_event, origin, flags)}
+    if preview.sender_anchor is not None:
+        sender = preview.sender_anchor
+        sealed["sender"] = {"database": sender.database, "seq": sender.seq, "hash": sender.hash}
+    import_event.seal = sealed
+    # What the import wrote (merge.write's own reckoning of it): inserted, replaced, taken back, renumbered.
+    written: dict[str, set[uuid.UUID]] = {
+        name: {row["id"] for row in merge._taken(plan, choices, name)} for name in merge.RECORD_TABLES
+    }
+    for name, rows in merge._revived(plan, choices).items():
+        written.setdefault(name, set()).update(row["id"] for row in rows)
+    written.setdefault("evidence", set()).update(merge._final_numbers(plan, choices))
+    gone = [(name, record_id) for name, ids in plan.removes.items() for record_id in ids]
+    gone += [(name, i) for i, name in plan.doomed.items() if choices.get(i) == merge.TAKE_THEIRS]
+    uow.session.flush()
+    for name, ids in written.items():
+        model = audit_chain.TABLE_MODELS.get(name)
+        wanted = sorted(ids, key=str) if model is not None else []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            fresh = uow.session.scalars(
+                select(model).where(model.id.in_(chunk)).execution_options(populate_existing=True)  # type: ignore[attr-defined]
+            )
+            uow.cover(fresh)
+    uow.cover((), [(audit_chain.TABLE_MODELS[name], i) for name, i in gone if name in audit_chain.TABLE_MODELS])
 
 
 def _place_files(core: Core, preview: ImportPreview, plan: Plan, meter: Meter, placed: list[str]) -> None:

@@ -196,6 +196,29 @@ def deadline_view(deadline: m.Deadline) -> views.DeadlineView:
     )
 
 
+def event_origin(event: m.AuditEvent) -> views.EventOrigin | None:
+    """Where an imported event came from (None for an event written here)."""
+    if event.origin is None and event.origin_hash is None:
+        return None
+    from caseapp.store.history_check import describe_origin
+
+    origin = event.origin if isinstance(event.origin, dict) else {}
+    exported_at = None
+    if isinstance(origin.get("at"), str):
+        try:
+            exported_at = datetime.fromisoformat(origin["at"])
+        except ValueError:
+            exported_at = None
+    return views.EventOrigin(
+        exported_by=origin.get("by"),
+        exported_at=exported_at,
+        signer=origin.get("signer"),
+        signature=str(origin.get("signature") or ""),
+        flags=tuple(str(flag) for flag in origin.get("flags") or ()),
+        description=describe_origin(origin),
+    )
+
+
 def audit_view(event: m.AuditEvent) -> views.AuditView:
     return views.AuditView(
         id=event.id,
@@ -207,6 +230,7 @@ def audit_view(event: m.AuditEvent) -> views.AuditView:
         case_id=event.case_id,
         summary=event.summary,
         changes=dict(event.changes or {}),
+        origin=event_origin(event),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -17,7 +17,7 @@ from caseapp.errors import CaseAppError, Conflict, InvalidInput, StorageError
 from caseapp.i18n import _
 from caseapp.services.core import Core
 from caseapp.store import audit_chain
-from caseapp.store.models import AuditEvent
+from caseapp.store.models import AuditEvent, Base
 
 
 def storage_error(exc: Exception, core: Core | None = None) -> CaseAppError:
@@ -44,8 +44,10 @@ class UnitOfWork:
     def __init__(self, core: Core) -> None:
         self.core = core
         self.session: Session = core.db.writer()
+        audit_chain.track(self.session)  # which sealed records this action changes (see ``commit``)
         self.kinds: set[str] = set()
         self.events: list[AuditEvent] = []
+        self._cover: dict[tuple[type[Base], uuid.UUID], Base | None] = {}
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
@@ -87,8 +89,19 @@ class UnitOfWork:
         )
         self.events.append(event)  # added to the session at commit, once its place in the chain is known
 
+    def cover(self, records: Iterable[Base], gone: Iterable[tuple[type[Base], uuid.UUID]] = ()) -> None:
+        """Records this action wrote behind the ORM's back (bulk statements), loaded fresh: the history seals
+        them at commit, with the ones ``gone`` it deleted."""
+        for record in records:
+            self._cover[(type(record), record.id)] = record  # type: ignore[attr-defined]
+        for model, record_id in gone:
+            self._cover[(model, record_id)] = None
+
     def commit(self) -> None:
+        """Seal and chain the events (each commits to its record as this action leaves it), then commit."""
         try:
+            if self.events:  # each event commits to its record as this action leaves it (part of its hash)
+                audit_chain.seal(self.session, self.events, self._cover)
             audit_chain.append(self.session, self.events)
             self.session.add_all(self.events)
             self.session.commit()

@@ -187,6 +187,22 @@ class DeadlineView:
 
 
 @dataclass(frozen=True)
+class EventOrigin:
+    """Where an imported event came from: it was not written in this case file."""
+
+    exported_by: str | None  # who exported the bundle that brought it (None: imported before this was kept)
+    exported_at: datetime | None
+    signer: str | None  # the fingerprint of the key that signed the bundle; None: unsigned
+    signature: str  # "trusted", "unknown" (a key not trusted here), "unsigned", or "" when not known
+    flags: tuple[str, ...] = ()  # "backdated" (before its case was created), "local_author" (claims a name used here)
+    description: str = ""  # for people, in the interface language
+
+    @property
+    def suspicious(self) -> bool:
+        return bool(self.flags)
+
+
+@dataclass(frozen=True)
 class AuditView:
     id: uuid.UUID
     at: datetime
@@ -197,6 +213,11 @@ class AuditView:
     case_id: uuid.UUID | None
     summary: str
     changes: dict[str, Any]
+    origin: EventOrigin | None = None  # None: written here; otherwise imported from a bundle
+
+    @property
+    def imported(self) -> bool:
+        return self.origin is not None
 
 
 @dataclass(frozen=True)

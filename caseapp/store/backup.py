@@ -24,11 +24,16 @@ def default_backup_path(
     return (folder / "backups" if in_backups else folder) / f"{label}-{stamp}.sqlite3"
 
 
-def backup_sqlite(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database to ``target`` page by page, check the copy, then move it into place."""
+def backup_sqlite(source: Path, target: Path, *, anchors_dir: Path | None = None) -> Path:
+    """Copy a live SQLite database to ``target`` page by page, check the copy, then move it into place. The head
+    of the history is written into the copy (its ``app_state``) and to the anchor file of ``anchors_dir`` (the
+    database's folder by default; see ``caseapp.store.anchors``)."""
+    from caseapp.store import anchors
+
     if target.is_dir():
         target = default_backup_path(target, in_backups=False)
     partial = target.with_name(target.name + ".partial")
+    anchor = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         src = sqlite3.connect(readonly_uri(source), uri=True)
@@ -36,6 +41,8 @@ def backup_sqlite(source: Path, target: Path) -> Path:
             dst = sqlite3.connect(partial)
             try:
                 src.backup(dst)
+                with contextlib.suppress(Exception):  # an anchor that cannot be written never stops a backup
+                    anchor = anchors.embed_in_backup(dst, target.name, f"sqlite:{source.name}")
                 verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
                 dst.execute("PRAGMA journal_mode = DELETE")
             finally:
@@ -53,6 +60,9 @@ def backup_sqlite(source: Path, target: Path) -> Path:
         raise StorageError(
             _("The backup could not be written to “{path}”: {reason}.").format(path=target, reason=exc)
         ) from exc
+    if anchor is not None:
+        with contextlib.suppress(OSError):
+            anchors.append(anchors_dir or source.parent, anchor)
     return target
 
 
@@ -79,7 +89,7 @@ def daily_backup(source: Path, data_dir: Path, *, today: datetime | None = None)
     now = today or datetime.now()
     if any(folder.glob(f"{DAILY_PREFIX}-{now:%Y%m%d}-*.sqlite3")):
         return None
-    written = backup_sqlite(source, default_backup_path(data_dir, DAILY_PREFIX, when=now))
+    written = backup_sqlite(source, default_backup_path(data_dir, DAILY_PREFIX, when=now), anchors_dir=data_dir)
     rotate(folder, DAILY_PREFIX, KEEP_DAILY)
     return written
 
@@ -210,6 +220,15 @@ def restore_sqlite(backup: Path, target: Path, data_dir: Path | None = None) -> 
             )
 
     refuse_if_open()
+    from caseapp.store import anchors
+
+    before = None  # the head of the history being replaced, for the anchor file's record of the restore
+    if target.is_file() and target.stat().st_size > 0:
+        with (
+            contextlib.suppress(sqlite3.Error),
+            contextlib.closing(sqlite3.connect(readonly_uri(target), uri=True)) as current,
+        ):
+            before = anchors.sqlite_head(current)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = target.with_name(f"{target.name}.replaced-{stamp}")
     partial = target.with_name(target.name + ".restoring")
@@ -243,6 +262,7 @@ def restore_sqlite(backup: Path, target: Path, data_dir: Path | None = None) -> 
         with contextlib.suppress(OSError):
             partial.unlink()
         raise
+    anchors.record_restore(folder, target, before, backup.name)  # the rewind, signed: later checks expect it
     return aside
 
 

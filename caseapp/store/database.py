@@ -58,6 +58,9 @@ class Database:
         return Path(database) if database and database != ":memory:" else None
 
     def close(self) -> None:
+        from caseapp.store.anchors import on_close
+
+        on_close(self)  # the head of the history, written beside the database (never fails)
         self.engine.dispose()
         mark_closed(self.marker)
         self.marker = None
@@ -158,6 +161,8 @@ def open_database(
         engine.dispose()
         if sqlite_file is not None and looks_damaged(exc):
             raise damaged(folder, sqlite_file, getattr(exc, "orig", exc)) from exc
+        if sqlite_file is None and "password" in str(exc).lower() and not parsed.password:
+            raise StorageError(config.password_help(url)) from exc
         raise StorageError(
             _("The database at “{url}” cannot be opened: {reason}").format(
                 url=parsed.render_as_string(hide_password=True), reason=str(exc).splitlines()[0]

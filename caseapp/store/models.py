@@ -308,8 +308,11 @@ class AuditEvent(Base):
 
     The events form a hash chain: ``seq`` orders them, ``hash`` is the SHA-256 of the previous event's hash
     and this event's content (see ``caseapp.store.audit_chain``), so editing, removing or reordering history
-    behind the app's back shows. ``origin_hash`` keeps the hash an event had on the machine it came from
-    (events imported from a colleague's bundle).
+    behind the app's back shows. ``seal`` (part of the hashed content) commits to the content of the records the
+    event left behind, so a record edited behind the app's back shows too. Events imported from a colleague's
+    bundle keep the hash they had where they were written (``origin_hash``) and say where they came from
+    (``origin``: the bundle's author, date and signer, and the local import event that lists them); ``origin``
+    is this database's own note, never sent in bundles nor hashed (the import event's seal vouches for it).
     """
 
     __tablename__ = "audit_events"
@@ -327,6 +330,8 @@ class AuditEvent(Base):
     case_id: Mapped[uuid.UUID | None] = mapped_column()
     summary: Mapped[str] = mapped_column(String(300))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    seal: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    origin: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class AppState(Base):

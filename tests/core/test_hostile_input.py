@@ -190,6 +190,7 @@ def _store_hearing_in_9999(core: Core) -> uuid.UUID:
     return hearing_id
 
 
+@pytest.mark.sqlite_only  # the command line runs on the test's SQLite case file
 def test_an_out_of_range_date_already_stored_does_not_break_the_display(core: Core, cli: Any) -> None:
     _store_hearing_in_9999(core)
     moment = datetime(9999, 12, 31, 23, 30, tzinfo=UTC)
@@ -203,6 +204,7 @@ def test_an_out_of_range_date_already_stored_does_not_break_the_display(core: Co
     assert "9999-12-31 23:30" in cli("show", case).out
 
 
+@pytest.mark.sqlite_only  # the command line runs on the test's SQLite case file
 def test_an_out_of_range_date_already_stored_does_not_break_the_calendar(core: Core, cli: Any, tmp_path: Path) -> None:
     _store_hearing_in_9999(core)
     assert cli("ics", "-o", str(tmp_path / "agenda.ics")).code == 0
@@ -276,6 +278,7 @@ def test_verify_shows_what_a_bundle_says_without_obeying_it(
     assert sum(line.startswith("Signature:") for line in result.out.splitlines()) == 1
 
 
+@pytest.mark.sqlite_only  # the command line runs on the test's SQLite case file
 def test_listings_show_stored_escape_codes_harmlessly(core: Core, cli: Any) -> None:
     created = cases.create_case(core, title="Titre \x1b[2J\u202eévil", court_number="EVIL1")
     hearing = hearings.add_hearing(

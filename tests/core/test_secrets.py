@@ -18,7 +18,7 @@ from caseapp import config
 from caseapp import secrets as secrets_module
 from caseapp.bundle.keys import set_default_keystore
 from caseapp.cli import main
-from caseapp.errors import InvalidInput, StorageError
+from caseapp.errors import InvalidInput
 from caseapp.secrets import (
     PASSPHRASE_ENV,
     PASSPHRASE_FILE_ENV,
@@ -261,12 +261,27 @@ def test_after_db_connect_without_a_keyring_later_commands_ask_or_say_how(
     server = "postgresql+psycopg://lawyer@db.example:5432/caseapp"
     save_settings(data, Settings(server_url=server))  # what `db connect` leaves
 
-    with pytest.raises(StorageError, match="CASEAPP_DB_PASSWORD") as refused:
-        config.database_url(data)  # no keyring, no terminal, no variable: said plainly, no driver error
-    assert "no password supplied" not in refused.value.message
+    # No keyring, no terminal, no variable: the server is tried without a password (many authenticate otherwise);
+    # when it asks for one, the person is told how to give it — never the driver's "no password supplied".
+    assert make_url(config.database_url(data)).password is None
+
+    class RefusingEngine:
+        def connect(self) -> None:
+            from sqlalchemy.exc import OperationalError
+
+            raise OperationalError("connect", None, Exception("fe_sendauth: no password supplied"))
+
+        def dispose(self) -> None:
+            pass
+
+    import caseapp.store.database as database_module
+
+    real_engine = database_module.make_engine
+    monkeypatch.setattr(database_module, "make_engine", lambda url: RefusingEngine())
     assert main(["cases"]) == 1
     err = capsys.readouterr().err
     assert "CASEAPP_DB_PASSWORD" in err and "no password supplied" not in err
+    monkeypatch.setattr(database_module, "make_engine", real_engine)
 
     monkeypatch.setenv("CASEAPP_DB_PASSWORD", PASSWORD)
     assert make_url(config.database_url(data)).password == PASSWORD

@@ -186,3 +186,57 @@ def test_a_new_case_file_follows_the_current_rules(tmp_path: Path) -> None:
         assert deadline_review.rules_changed(Core(database, "Tester")) is False
     finally:
         database.close()
+
+
+def test_events_imported_before_0007_are_marked_with_the_import_that_brought_them(tmp_path: Path) -> None:
+    """0007 gives the case file an identifier and marks the events an older version imported with the bundle's
+    author, date and signer, taken from the import event that followed them in their case."""
+    import json
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "caseapp.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    config = migrate.alembic_config()
+    case = "c1".rjust(32, "0")
+    events = [  # id, seq, entity, action, case, origin_hash, changes
+        ("e1", 1, "case", "create", case, None, {}),
+        ("e2", 2, "note", "create", case, "ab" * 32, {}),
+        ("e3", 3, "bundle", "import", case, None, {"exported_by": "Alice", "exported_at": "2026-11-30T10:00:00+00:00",
+                                                   "signer": "trusted", "fingerprint": "3F2A" * 10}),
+        ("e4", 4, "note", "create", "c2".rjust(32, "0"), "cd" * 32, {}),  # no import followed it in its case
+    ]  # fmt: skip
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+        for key, seq, entity, action, case_id, origin_hash, changes in events:
+            connection.exec_driver_sql(
+                "INSERT INTO audit_events (id, seq, prev_hash, hash, origin_hash, at, author, action, entity, "
+                "record_id, case_id, summary, changes) VALUES (?, ?, ?, ?, ?, '2026-11-30 10:00:00', 'Bob', ?, ?, ?, "
+                "?, '', ?)",
+                (key.rjust(32, "0"), seq, "0" * 64, "0" * 64, origin_hash, action, entity, case_id, case_id,
+                 json.dumps(changes)),
+            )  # fmt: skip
+    engine.dispose()
+
+    database = open_database(data_dir=tmp_path)
+    try:
+        with database.engine.connect() as connection:
+            origins = {
+                row[0].lstrip("0"): json.loads(row[1]) if row[1] else None
+                for row in connection.exec_driver_sql("SELECT id, origin FROM audit_events")
+            }
+            identity = connection.exec_driver_sql("SELECT value FROM app_state WHERE key = 'database_id'").scalar()
+    finally:
+        database.close()
+    assert origins["e1"] is None and origins["e3"] is None  # written here
+    assert origins["e2"] == {
+        "import": "00000000-0000-0000-0000-0000000000e3",
+        "by": "Alice",
+        "at": "2026-11-30T10:00:00+00:00",
+        "signer": "3F2A" * 10,
+        "signature": "trusted",
+    }
+    assert origins["e4"] == {"import": None}  # imported, from where is not known
+    assert identity is not None and len(identity) == 36
