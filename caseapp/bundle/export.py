@@ -165,6 +165,7 @@ def export_bundle(
         title = case.title
         rows = content.collect(session, case_id)
         seq, head = anchors.head(session)  # the same state as the rows: the bundle anchors the history it carries
+    _refuse_unsendable_text(rows)
     identity = anchors.ensure_database_id(core.db)
     described = {row["sha256"]: row["size"] for row in rows["stored_files"]}  # what case.json lists
     files = described if include_evidence else {}  # what the bag carries
@@ -365,3 +366,23 @@ class _Bag:
             self._put(archive, fmt.TAG_MANIFEST, tag_manifest, deflate=True)
             if self.signer is not None:
                 self._put(archive, fmt.SIGNATURE, self.signer.sign(tag_manifest), deflate=False)
+
+
+def _unsendable(text: str) -> bool:
+    """NUL, or a lone surrogate: text an older version let in, which no colleague's CaseApp would accept."""
+    return "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _refuse_unsendable_text(rows: dict[str, list[dict[str, object]]]) -> None:
+    """Refuse to send a bundle its receiver would refuse whole, naming the record to correct."""
+    for table_name, records in rows.items():
+        for row in records:
+            for column, value in row.items():
+                if isinstance(value, str) and _unsendable(value):
+                    raise BundleError(
+                        _(
+                            "A {table} record ({id}) holds a character that cannot be sent in its “{field}” (a NUL "
+                            "or a broken character, written by an older version): correct it, then export again. "
+                            "Nothing was exported."
+                        ).format(table=table_name, id=row.get("id", "?"), field=column)
+                    )

@@ -41,7 +41,7 @@ from caseapp.bundle import format as fmt
 from caseapp.bundle.export import CancelCheck, Meter, Progress
 from caseapp.bundle.keys import KeyStore, default_keystore
 from caseapp.bundle.merge import Change, Plan
-from caseapp.errors import BundleError, StorageError
+from caseapp.errors import BundleError, InvalidInput, StorageError
 from caseapp.i18n import _
 from caseapp.services.core import Core
 from caseapp.services.uow import UnitOfWork, reading
@@ -552,6 +552,29 @@ def _apply(
     # before the commit.
     meter = Meter(preview.file_bytes + 1, progress, cancelled)
     placed: list[str] = []
+    try:
+        return _write(core, preview, choices, signature, meter, placed)
+    except InvalidInput as exc:
+        from sqlalchemy.exc import IntegrityError
+
+        if isinstance(exc.__cause__, IntegrityError):  # another import of the same records committed first
+            raise BundleError(
+                _(
+                    "Another import, or a colleague's change, reached the case file at the same moment: nothing was "
+                    "imported. Open the bundle again to see what it would do now."
+                )
+            ) from exc
+        raise
+
+
+def _write(
+    core: Core,
+    preview: ImportPreview,
+    choices: dict[uuid.UUID, str],
+    signature: Signature,
+    meter: Meter,
+    placed: list[str],
+) -> ImportReport:
     with UnitOfWork(core) as uow:
         plan = merge.plan(uow.session, preview.content, core.db.files)
         if plan.conflict_ids != preview.plan.conflict_ids:

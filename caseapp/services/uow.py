@@ -30,7 +30,14 @@ def storage_error(exc: Exception, core: Core | None = None) -> CaseAppError:
     if isinstance(exc, StaleDataError):
         return Conflict(_("Someone else changed or deleted this record in the meantime. Reload it and try again."))
     if isinstance(exc, IntegrityError):
-        return InvalidInput(_("This change conflicts with data already saved ({reason}).").format(reason=text))
+        # The driver's words name tables and keys, and may quote the data: kept as the detail, not shown.
+        return InvalidInput(
+            _(
+                "This change conflicts with data already saved (perhaps by someone else at the same moment): "
+                "nothing was saved. Reload and try again."
+            ),
+            detail=text,
+        )
     if "locked" in text or "busy" in text:
         return StorageError(_("The database is busy with another task. Try again in a moment."))
     if "readonly" in text or "read-only" in text:

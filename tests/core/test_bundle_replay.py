@@ -155,3 +155,59 @@ def test_two_colleagues_example_cases_are_the_same_case(
     preview = inspect_bundle(core, bundle, keystore=bob_keys)
     apply_import(core, preview)
     assert the_note(core, case_id)
+
+
+def test_two_imports_of_the_same_bundle_at_once_give_a_clear_answer(
+    core: Core, alice: Core, case_id: uuid.UUID, alice_keys: MemoryKeyStore, bob_keys: MemoryKeyStore, tmp_path: Path
+) -> None:
+    """Two colleagues' windows import the same bundle into the team server at the same moment: one imports it,
+    the other imports nothing and says so plainly (never a raw duplicate-key error), or finds nothing left to do."""
+    import threading
+
+    from caseapp.services.core import open_core
+
+    trust_alice(core, alice_keys)
+    bundle = export(alice, case_id, tmp_path / "vsa.casebundle", alice_keys)
+    second = open_core(data_dir=core.data_dir, author="Carole")
+    try:
+        previews = [inspect_bundle(c, bundle, keystore=bob_keys) for c in (core, second)]
+        outcomes: list[object] = []
+        barrier = threading.Barrier(2)
+
+        def run(target: Core, preview: Any) -> None:
+            barrier.wait()
+            try:
+                outcomes.append(apply_import(target, preview))
+            except Exception as exc:  # what the person would see
+                outcomes.append(exc)
+
+        threads = [threading.Thread(target=run, args=pair) for pair in zip((core, second), previews, strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert len(outcomes) == 2
+        errors = [o for o in outcomes if isinstance(o, Exception)]
+        assert all(isinstance(e, BundleError) for e in errors), errors
+        assert sum(1 for o in outcomes if not isinstance(o, Exception) and o.changed) == 1
+        assert the_note(core, case_id)
+    finally:
+        second.close()
+
+
+def test_a_note_with_a_nul_written_by_an_older_version_is_not_sent(
+    alice: Core, case_id: uuid.UUID, alice_keys: MemoryKeyStore, tmp_path: Path
+) -> None:
+    """Issue repro: a note containing NUL was exported, then refused by the colleague's import as a whole."""
+    from sqlalchemy import update
+
+    from caseapp.store import models as m
+
+    note = the_note(alice, case_id)
+    with alice.db.writer() as session:
+        session.execute(update(m.HearingNote).where(m.HearingNote.id == note).values(text="avant\x00après"))
+        session.commit()
+    with pytest.raises(BundleError, match="cannot be sent") as refused:
+        export(alice, case_id, tmp_path / "nul.casebundle", alice_keys)
+    assert str(note) in refused.value.message and "text" in refused.value.message
+    assert not (tmp_path / "nul.casebundle").exists()

@@ -29,9 +29,22 @@ ACTIONS = {
 
 
 def _changes(event: AuditView) -> str:
+    text = event.summary
+    if event.origin is not None:
+        text += "\n\n" + (event.origin.description or _("Imported from a bundle."))
     if not event.changes:
-        return event.summary
-    return event.summary + "\n\n" + json.dumps(event.changes, ensure_ascii=False, indent=1, default=str)[:2000]
+        return text
+    return text + "\n\n" + json.dumps(event.changes, ensure_ascii=False, indent=1, default=str)[:2000]
+
+
+def _who(event: AuditView) -> str:
+    """The author, and for an event that came in a bundle, that it did: an imported event never passes for one
+    written here (and one that looks forged says so)."""
+    if event.origin is None:
+        return event.author
+    if event.origin.suspicious:
+        return _("{author} (imported — to check)").format(author=event.author)
+    return _("{author} (imported)").format(author=event.author)
 
 
 class HistoryTab(CaseTab):
@@ -41,7 +54,7 @@ class HistoryTab(CaseTab):
         super().__init__(ctx, parent)
         columns: list[Column[AuditView]] = [
             Column(N_("When"), lambda e: short_datetime(e.at), sort=lambda e: e.at),
-            Column(N_("Who"), lambda e: e.author),
+            Column(N_("Who"), _who, tooltip=_changes),
             Column(N_("Action"), lambda e: _(ACTIONS.get(e.action, e.action))),
             Column(N_("What"), lambda e: e.summary, tooltip=_changes, stretch=True),
         ]
