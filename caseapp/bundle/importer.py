@@ -46,6 +46,7 @@ from caseapp.i18n import _
 from caseapp.services.core import Core
 from caseapp.services.uow import UnitOfWork, reading
 from caseapp.store import anchors
+from caseapp.store import models as m
 
 TRUSTED, UNKNOWN, UNSIGNED = "trusted", "unknown", "unsigned"
 REQUIRED = (fmt.BAGIT, fmt.BAG_INFO, fmt.MANIFEST, fmt.TAG_MANIFEST)
@@ -575,15 +576,32 @@ def _write(
     meter: Meter,
     placed: list[str],
 ) -> ImportReport:
+    # What to write is worked out, and the evidence files put in the store, before the write lock is taken: on
+    # SQLite it stops every other writer (a note in the courtroom) while it is held. Every change writes a history
+    # event: if none was written meanwhile about this case or about shared records (parties, opinions), the plan
+    # still holds; otherwise it is worked out again, under the lock.
+    from sqlalchemy import func, or_, select
+    from sqlalchemy.orm import Session
+
+    def head(session: Session) -> object:
+        events = m.AuditEvent
+        about = or_(events.case_id == preview.case_id, events.case_id.is_(None))
+        return session.scalar(select(func.max(events.seq)).where(about))
+
+    with reading(core) as session:
+        plan = merge.plan(session, preview.content, core.db.files)
+        seen = head(session)
+    _check_plan(preview, plan)
+    if plan.nothing_to_do and not plan.takes_any(choices):
+        return ImportReport(preview.case_id, preview.case_title, changed=False, signature=signature)
+    _place_files(core, preview, plan, meter, placed)
     with UnitOfWork(core) as uow:
-        plan = merge.plan(uow.session, preview.content, core.db.files)
-        if plan.conflict_ids != preview.plan.conflict_ids:
-            raise BundleError(
-                _("Records here changed since the bundle was opened: open it again to see what it would do.")
-            )
-        if plan.nothing_to_do and not plan.takes_any(choices):
-            return ImportReport(preview.case_id, preview.case_title, changed=False, signature=signature)
-        _place_files(core, preview, plan, meter, placed)
+        if head(uow.session) != seen:
+            plan = merge.plan(uow.session, preview.content, core.db.files)
+            _check_plan(preview, plan)
+            if plan.nothing_to_do and not plan.takes_any(choices):
+                return ImportReport(preview.case_id, preview.case_title, changed=False, signature=signature)
+            _place_files(core, preview, plan, meter, placed)
         written = merge.write(uow, plan, preview.content, choices)
         accepted = signature.status != TRUSTED
         uow.audit(
@@ -688,6 +706,13 @@ def _mark_history(
             )
             uow.cover(fresh)
     uow.cover((), [(audit_chain.TABLE_MODELS[name], i) for name, i in gone if name in audit_chain.TABLE_MODELS])
+
+
+def _check_plan(preview: ImportPreview, plan: Plan) -> None:
+    if plan.conflict_ids != preview.plan.conflict_ids:
+        raise BundleError(
+            _("Records here changed since the bundle was opened: open it again to see what it would do.")
+        )
 
 
 def _place_files(core: Core, preview: ImportPreview, plan: Plan, meter: Meter, placed: list[str]) -> None:

@@ -720,6 +720,17 @@ def _reindex(session: Session, result: Plan, choices: dict[uuid.UUID, str], numb
             new = {row["id"] for row in result.inserts.get(name, [])} | {
                 row["id"] for row in _revived(result, choices).get(name, [])
             }
+            if name == "hearing_notes":  # new notes, the bulk of a big case: entries straight from their rows
+                fresh = [row for row in rows if row["id"] in new]
+                for hearing_id in {row["hearing_id"] for row in fresh} - set(hearing_case):
+                    hearing_case[hearing_id] = session.scalar(
+                        select(m.Hearing.case_id).where(m.Hearing.id == hearing_id)
+                    )
+                entries = [hearings.note_search_entry(r["id"], hearing_case[r["hearing_id"]], r["text"]) for r in fresh]
+                for chunk in _chunks(entries, 2000):
+                    session.execute(insert(m.SearchEntry), chunk)
+                ids -= new
+                new = set()
             for record_id in new:
                 created_here(session, record_id)
             for chunk in _chunks(sorted(ids, key=str)):

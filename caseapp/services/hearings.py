@@ -56,9 +56,15 @@ def _note_case(session: Any, note: m.HearingNote) -> uuid.UUID | None:
     return session.scalar(select(m.Hearing.case_id).where(m.Hearing.id == note.hearing_id))
 
 
+def note_search_entry(note_id: uuid.UUID, case_id: uuid.UUID | None, text: str) -> dict[str, Any]:
+    """What the search index holds for a note (one place: indexing one note, and a bulk import)."""
+    return {"kind": "note", "record_id": note_id, "case_id": case_id, "title": text[:80], "body": text}
+
+
 def _index_note(session: Any, note: m.HearingNote, case_id: uuid.UUID | None = None) -> None:
     """Index a note; ``case_id`` may be given when it is known (a bulk import), saving a query."""
-    index_record(session, "note", note.id, case_id or _note_case(session, note), note.text[:80], note.text)
+    entry = note_search_entry(note.id, case_id or _note_case(session, note), note.text)
+    index_record(session, "note", note.id, entry["case_id"], entry["title"], entry["body"])
 
 
 NOTE = records.Kind(

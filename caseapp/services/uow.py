@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,6 +19,8 @@ from caseapp.i18n import _
 from caseapp.services.core import Core
 from caseapp.store import audit_chain
 from caseapp.store.models import AuditEvent, Base
+
+BULK_EVENTS = 200  # more events than this in one action are inserted in bulk
 
 
 def storage_error(exc: Exception, core: Core | None = None) -> CaseAppError:
@@ -110,7 +113,13 @@ class UnitOfWork:
             if self.events:  # each event commits to its record as this action leaves it (part of its hash)
                 audit_chain.seal(self.session, self.events, self._cover)
             audit_chain.append(self.session, self.events)
-            self.session.add_all(self.events)
+            if len(self.events) > BULK_EVENTS:  # an import: thousands of events written as rows, not objects
+                columns = [column.key for column in AuditEvent.__table__.columns]
+                rows = [{key: getattr(event, key) for key in columns} for event in self.events]
+                for start in range(0, len(rows), 2000):
+                    self.session.execute(insert(AuditEvent), rows[start : start + 2000])
+            else:
+                self.session.add_all(self.events)
             self.session.commit()
         except (StaleDataError, DatabaseError) as exc:
             self.session.rollback()
