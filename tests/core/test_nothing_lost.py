@@ -205,3 +205,29 @@ def test_a_backup_that_cannot_be_written_warns_and_reading_still_works(tmp_path:
     listed = caseapp(data, "cases")
     assert listed.returncode == 0 and "1901249" in listed.stdout
     assert "Warning" in listed.stderr and "backup" in listed.stderr
+
+
+def test_a_deleted_write_ahead_log_loses_only_its_last_transactions_and_restore_still_works(tmp_path: Path) -> None:
+    """The corruption corpus's last kind: the write-ahead log of a killed process deleted by hand. What it held is
+    gone (SQLite cannot know), the file stays consistent, every command answers without a traceback, and a
+    backup can still be put back."""
+    data = tmp_path / "data"
+    assert caseapp(data, "demo").returncode == 0
+    backup = tmp_path / "b.sqlite3"
+    assert caseapp(data, "backup", str(backup)).returncode == 0
+    env = os.environ | {"CASEAPP_LANG": "en"}
+    script = (
+        "import os, sys\nfrom pathlib import Path\nfrom caseapp.services.core import open_core\n"
+        "from caseapp.services import cases\ncore = open_core(data_dir=Path(sys.argv[1]))\n"
+        "cases.create_case(core, title='Dans le journal seulement')\nos.kill(os.getpid(), 9)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script, str(data)], env=env, cwd=ROOT, check=False)
+    assert killed.returncode == -signal.SIGKILL
+    wal = data / "caseapp.sqlite3-wal"
+    assert wal.exists() and wal.stat().st_size > 0
+    wal.unlink()
+    for command in (["cases"], ["show", "1901249"], ["agenda"], ["search", "lycée"]):
+        result = caseapp(data, *command)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (command, result.stderr)
+    assert "Dans le journal seulement" not in caseapp(data, "cases").stdout
+    assert caseapp(data, "restore", str(backup)).returncode == 0
