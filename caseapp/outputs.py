@@ -30,6 +30,7 @@ from pathlib import Path
 
 from caseapp.errors import InvalidInput, StorageError
 from caseapp.i18n import _
+from caseapp.store.files import fsync_folder
 from caseapp.textsafe import for_terminal
 
 SHOWN_PATH = 200  # characters of a path quoted in a message
@@ -92,16 +93,6 @@ def check_output(value: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 @contextlib.contextmanager
 def staged(value: str | os.PathLike[str]) -> Iterator[Path]:
     """A fresh path (same name, in a private folder beside the target) for code that writes by file name.
@@ -132,7 +123,7 @@ def staged(value: str | os.PathLike[str]) -> Iterator[Path]:
                 os.fsync(handle.fileno())
             check_output(target)  # it may have become a link or a device meanwhile
             os.replace(staging, target)
-            _fsync_folder(parent)
+            fsync_folder(parent)
         except OSError as exc:
             raise path_error(target, exc) from exc
     finally:

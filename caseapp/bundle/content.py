@@ -11,7 +11,6 @@ that every reference points at a record in the bundle and that every record belo
 
 from __future__ import annotations
 
-import enum
 import json
 import re
 import uuid
@@ -29,6 +28,7 @@ from caseapp.errors import BundleError
 from caseapp.i18n import _
 from caseapp.store import migrate
 from caseapp.store import models as m
+from caseapp.store.audit_chain import plain
 
 # Tables in the order their rows can be inserted (every reference points backwards).
 TABLES: tuple[str, ...] = (
@@ -66,17 +66,7 @@ def table(name: str) -> Table:
 # --- values ---------------------------------------------------------------------------------------------
 
 
-def encode(value: Any) -> Any:
-    """A column value as JSON."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+encode = plain  # a column value as JSON: the same form the history seals records with
 
 
 def encode_row(row: Mapping[str, Any]) -> dict[str, Any]:

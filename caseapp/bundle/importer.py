@@ -710,9 +710,7 @@ def _mark_history(
 
 def _check_plan(preview: ImportPreview, plan: Plan) -> None:
     if plan.conflict_ids != preview.plan.conflict_ids:
-        raise BundleError(
-            _("Records here changed since the bundle was opened: open it again to see what it would do.")
-        )
+        raise BundleError(_("Records here changed since the bundle was opened: open it again to see what it would do."))
 
 
 def _place_files(core: Core, preview: ImportPreview, plan: Plan, meter: Meter, placed: list[str]) -> None:

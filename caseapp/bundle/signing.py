@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from caseapp.bundle.keys import SIGNING_KEY, KeyStore
 from caseapp.errors import InvalidInput, NotFound, StorageError
 from caseapp.i18n import _
+from caseapp.store.files import fsync_folder
 
 SIGNED_PREFIX = b"CaseApp bundle signature v1\n"
 KEY_PREFIX = "ed25519:"
@@ -272,13 +273,3 @@ def write_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(name)
         raise StorageError(_("“{path}” cannot be written: {reason}.").format(path=path, reason=exc)) from exc
-
-
-def fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

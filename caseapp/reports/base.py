@@ -33,7 +33,7 @@ from caseapp.errors import Cancelled, CaseAppError, StorageError
 from caseapp.i18n import _, translate
 from caseapp.reports import styles as s
 from caseapp.reports.formatting import PARIS, document_language, format_moment
-from caseapp.store.files import CancelCheck, Progress
+from caseapp.store.files import CancelCheck, Progress, fsync_folder
 
 Target = str | os.PathLike[str] | BinaryIO
 CANCEL_EVERY = 50  # rows between two cancel checks while a story is being built
@@ -231,17 +231,6 @@ def reserve_temporary(path: Path, *, directory: bool = False) -> Path:
         ) from exc
 
 
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def publish(temporary: Path, path: Path) -> None:
     """Give a finished temporary file its real name (atomic on one file system), with ordinary permissions."""
     try:
@@ -252,7 +241,7 @@ def publish(temporary: Path, path: Path) -> None:
         raise StorageError(
             _("“{path}” could not be written: {reason}.").format(path=path, reason=exc.strerror or exc)
         ) from exc
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
 def write_atomically(path: Path, data: bytes, temporary: Path | None = None) -> None:

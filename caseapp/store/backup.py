@@ -10,6 +10,7 @@ from pathlib import Path
 
 from caseapp.errors import StorageError
 from caseapp.i18n import _
+from caseapp.store.files import fsync_folder
 
 
 def readonly_uri(path: Path) -> str:
@@ -253,7 +254,7 @@ def restore_sqlite(backup: Path, target: Path, data_dir: Path | None = None) -> 
             if side.exists():
                 os.replace(side, aside.with_name(aside.name + suffix))
         os.replace(partial, target)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
@@ -281,12 +282,3 @@ def _quiesce(target: Path) -> None:
             ) from exc
     except sqlite3.DatabaseError:
         pass  # damaged: nothing to fold in safely, the file and its log are kept aside as they are
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

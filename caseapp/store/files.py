@@ -142,14 +142,16 @@ def readable_name(name: str) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_folder(path: Path) -> None:
+    """Make a rename or a new file in ``path`` durable (POSIX: fsync the folder). The one way CaseApp does it."""
     if os.name != "posix":
         return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 class EvidenceStore:
@@ -228,7 +230,7 @@ class EvidenceStore:
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp, target)
-                _fsync_dir(target.parent)
+                fsync_folder(target.parent)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
