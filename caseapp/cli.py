@@ -53,7 +53,7 @@ _opened: list[Any] = []  # the cores a command opened, closed when it ends
 def open_core(args: argparse.Namespace) -> Any:
     """The case file for a command; ``main`` closes it when the command ends (a core left open looks, to the
     next start, like a process that crashed: it then searches the evidence store for orphaned files)."""
-    from caseapp.services.core import open_core as _open
+    from caseapp.casefile.core import open_core as _open
 
     core = _open(data_dir=Path(args.data_dir) if args.data_dir else None, daily_backup=True)
     _opened.append(core)

@@ -98,8 +98,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from caseapp.casefile.search import search
     from caseapp.cli import emit_json, open_core
-    from caseapp.services.search import search
 
     hits = search(open_core(args), args.text, limit=args.limit)
     if args.json:

@@ -239,7 +239,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_agenda(args: argparse.Namespace) -> int:
     from caseapp.cli import emit_json, open_core
     from caseapp.dates import format_date, format_time
-    from caseapp.services.agenda import agenda, date_phrase
+    from caseapp.domain.date_words import date_phrase
+    from caseapp.services.agenda import agenda
     from caseapp.services.deadline_review import rules_changed
     from caseapp.textsafe import for_terminal as shown
 

@@ -6,9 +6,9 @@ says what it is ("Implicit decision born on …", the court's duty, the closing 
 
 from __future__ import annotations
 
+from caseapp.casefile.views import CaseDetail, DeadlineView
 from caseapp.domain import enums
 from caseapp.i18n import _, current_language
-from caseapp.services.views import CaseDetail, DeadlineView
 
 
 def _day(value: object) -> str:
@@ -20,7 +20,7 @@ def _day(value: object) -> str:
 def deadline_text(deadline: DeadlineView, lang: str) -> str:
     """A deadline's title, preceded by what its date is when it is not a last day to act."""
     from caseapp.dates import format_date
-    from caseapp.services.agenda import dated_title
+    from caseapp.domain.date_words import dated_title
     from caseapp.textsafe import for_terminal
 
     day = format_date(deadline.due_on, lang)

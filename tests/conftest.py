@@ -94,7 +94,7 @@ def data_dir(tmp_path: Path, template_db: Path, monkeypatch: pytest.MonkeyPatch)
 def core(
     backend: str, data_dir: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[object]:
-    from caseapp.services.core import open_core
+    from caseapp.casefile.core import open_core
 
     name = None
     if backend == "postgresql":

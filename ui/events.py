@@ -19,7 +19,7 @@ class Events(QObject):
     language_did_change = Signal(str)
 
     def changed(self, kinds: set[str] | frozenset[str], case_id: uuid.UUID | None, initiator: object = None) -> None:
-        from caseapp.services.views import Changes  # the read models load with the case file, after the first paint
+        from caseapp.casefile.views import Changes  # the read models load with the case file, after the first paint
 
         self.operation_did_execute.emit(Changes(frozenset(kinds), case_id), initiator)
 

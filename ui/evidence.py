@@ -15,8 +15,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from caseapp.casefile.views import CaseDetail, EvidenceView
 from caseapp.i18n import N_, _
-from caseapp.services.views import CaseDetail, EvidenceView
 from ui.actions import make_action
 from ui.case_view.base import RecordTab
 from ui.context import AppContext

@@ -13,7 +13,7 @@ from caseapp.i18n import _
 from ui.operations.base import query
 
 if TYPE_CHECKING:
-    from caseapp.services.core import Core
+    from caseapp.casefile.core import Core
     from ui.backups_dialog import BackupsDialog
     from ui.context import AppContext
 

@@ -29,17 +29,17 @@ from caseapp import __version__
 from caseapp.bundle import content, crypt, signing, workspace
 from caseapp.bundle import format as fmt
 from caseapp.bundle.keys import KeyStore, default_keystore
+from caseapp.casefile.core import Core
+from caseapp.casefile.uow import reading
+from caseapp.casefile.views import CaseDetail
 from caseapp.errors import BundleError, Cancelled, CaseAppError, InvalidInput, NotFound, StorageError
 from caseapp.i18n import _
-from caseapp.services.core import Core
-from caseapp.services.uow import reading
-from caseapp.services.views import CaseDetail
+from caseapp.progress import CancelCheck, Progress
 from caseapp.store import anchors, migrate
 from caseapp.store import models as m
 
 CHUNK = 1024 * 1024
-Progress = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
+
 PdfRenderer = Callable[[CaseDetail, BinaryIO], None]
 
 
@@ -98,12 +98,15 @@ def default_pdf_renderer() -> PdfRenderer:
 
 
 def _render_pdf(core: Core, case_id: uuid.UUID, renderer: PdfRenderer | None) -> bytes:
-    from caseapp.services.cases import get_case
+    from caseapp.casefile.loaders import case_detail
+    from caseapp.casefile.uow import reading
 
     render = renderer or default_pdf_renderer()
     buffer = io.BytesIO()
+    with reading(core) as session:
+        detail = case_detail(session, case_id)
     try:
-        render(get_case(core, case_id), buffer)
+        render(detail, buffer)
     except Cancelled:
         raise
     except Exception as exc:

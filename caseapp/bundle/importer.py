@@ -38,13 +38,14 @@ from pathlib import Path
 from caseapp.bundle import content as content_module
 from caseapp.bundle import crypt, history, merge, safety, signing, workspace
 from caseapp.bundle import format as fmt
-from caseapp.bundle.export import CancelCheck, Meter, Progress
+from caseapp.bundle.export import Meter
 from caseapp.bundle.keys import KeyStore, default_keystore
 from caseapp.bundle.merge import Change, Plan
+from caseapp.casefile.core import Core
+from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.errors import BundleError, InvalidInput, StorageError
 from caseapp.i18n import _
-from caseapp.services.core import Core
-from caseapp.services.uow import UnitOfWork, reading
+from caseapp.progress import CancelCheck, Progress
 from caseapp.store import anchors
 from caseapp.store import models as m
 

@@ -41,9 +41,9 @@ from sqlalchemy.orm import Session
 
 from caseapp.bundle import history
 from caseapp.bundle.content import BOOKKEEPING, TABLES, Content, Row, encode, table
+from caseapp.casefile.uow import UnitOfWork
 from caseapp.errors import BundleError, InvalidInput
 from caseapp.i18n import N_, _
-from caseapp.services.uow import UnitOfWork
 from caseapp.store import models as m
 from caseapp.store.files import EvidenceStore
 
@@ -647,13 +647,13 @@ def _remove(session: Session, result: Plan, choices: dict[uuid.UUID, str]) -> in
                 for chunk in _chunks(ids)
                 for i in session.scalars(select(notes.id).where(notes.hearing_id.in_(chunk)))
             ]
-            from caseapp.services.search import unindex
+            from caseapp.casefile.search import unindex
 
             unindex(session, "note", hanging)
         for chunk in _chunks(ids):
             session.execute(delete(source).where(source.c.id.in_(chunk)))
         if name in _SEARCH_KINDS:
-            from caseapp.services.search import unindex
+            from caseapp.casefile.search import unindex
 
             unindex(session, _SEARCH_KINDS[name], ids)
         count += len(ids)
@@ -698,8 +698,8 @@ def _reindex(session: Session, result: Plan, choices: dict[uuid.UUID, str], numb
     """Keep the search index in step with every record written — in bulk: records are read a few hundred at a
     time, records new here need no lookup of an old entry, and nothing is flushed until the end (a case with tens
     of thousands of notes is indexed in seconds, not minutes, so the write lock is held briefly)."""
+    from caseapp.casefile.search import created_here
     from caseapp.services import access, cases, evidence, filings, hearings, opinions
-    from caseapp.services.search import created_here
 
     indexers: dict[str, tuple[type[m.Record], Callable[[Any, Any], None] | None]] = {
         "cases": (m.Case, cases._index),

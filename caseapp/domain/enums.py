@@ -527,3 +527,9 @@ _DEADLINE_STATUS = _table(
     missed=("Missed", "Manqué"),
     cancelled=("Cancelled", "Annulé"),
 )
+
+
+def is_refere_hearing(kind: str | HearingKind, procedure: str | Procedure | None) -> bool:
+    """A référé hearing: an urgent-applications hearing in any case, or any hearing of a case of L521-1 to L521-3
+    (parties convened without delay, instruction closed at its end: R522-6, R522-8)."""
+    return HearingKind(kind) == HearingKind.URGENT or bool(procedure and Procedure(procedure).is_urgent_refere)

@@ -31,9 +31,10 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, LayoutError, Pa
 from caseapp import __version__
 from caseapp.errors import Cancelled, CaseAppError, StorageError
 from caseapp.i18n import _, translate
+from caseapp.progress import CancelCheck, Progress
 from caseapp.reports import styles as s
 from caseapp.reports.formatting import PARIS, document_language, format_moment
-from caseapp.store.files import CancelCheck, Progress, fsync_folder
+from caseapp.store.files import fsync_folder
 
 Target = str | os.PathLike[str] | BinaryIO
 CANCEL_EVERY = 50  # rows between two cancel checks while a story is being built

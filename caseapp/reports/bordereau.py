@@ -21,9 +21,11 @@ from datetime import date, datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from caseapp.casefile.views import CaseDetail, EvidenceView, FilingView, PartyView
 from caseapp.domain.enums import FilingKind, PartyRole
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _, translate
+from caseapp.progress import CancelCheck, Progress
 from caseapp.reports import parts
 from caseapp.reports import styles as s
 from caseapp.reports.base import DocumentInfo, Generation, RenderResult, Steps, Target, render
@@ -37,8 +39,6 @@ from caseapp.reports.formatting import (
     shorten,
 )
 from caseapp.reports.styles import Para
-from caseapp.services.views import CaseDetail, EvidenceView, FilingView, PartyView
-from caseapp.store.files import CancelCheck, Progress
 
 _OPPOSITE = {
     PartyRole.APPLICANT.value: PartyRole.RESPONDENT.value,

@@ -18,8 +18,8 @@ from caseapp.outputs import as_path, staged
 from caseapp.textsafe import for_terminal
 
 if TYPE_CHECKING:
-    from caseapp.services.core import Core
-    from caseapp.services.views import CaseDetail
+    from caseapp.casefile.core import Core
+    from caseapp.casefile.views import CaseDetail
 
 LANGUAGES = ("fr", "en")
 _HEX = re.compile(r"^[0-9a-fA-F-]+$")
@@ -30,7 +30,7 @@ def resolve_hearing(core: Core, ref: str) -> uuid.UUID:
     """Find a hearing by its UUID or by a unique prefix of it (at least 6 characters)."""
     from sqlalchemy import String, cast, func, select
 
-    from caseapp.services.uow import reading
+    from caseapp.casefile.uow import reading
     from caseapp.store import models as m
 
     ref = ref.strip()

@@ -13,9 +13,11 @@ from datetime import date, datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
+from caseapp.casefile.views import CaseDetail, HearingView
 from caseapp.domain.enums import CaseStatus, FilingKind, HearingKind, HearingStatus, Outcome, Procedure
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _, translate
+from caseapp.progress import CancelCheck, Progress
 from caseapp.reports import parts
 from caseapp.reports import styles as s
 from caseapp.reports.base import DocumentInfo, Generation, RenderResult, Steps, Target, render
@@ -31,8 +33,6 @@ from caseapp.reports.formatting import (
     to_paris,
 )
 from caseapp.reports.styles import Para
-from caseapp.services.views import CaseDetail, HearingView
-from caseapp.store.files import CancelCheck, Progress
 
 LINE_PITCH = 8 * mm
 MIN_LINES = 8

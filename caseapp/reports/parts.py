@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from caseapp.casefile.views import CaseDetail, DeadlineView, HearingView, PartyView
+from caseapp.domain.date_words import date_phrase, dated_title, is_overdue
 from caseapp.domain.enums import DeadlineStatus, PartyKind, PartyRole, Procedure
 from caseapp.i18n import N_, translate
 from caseapp.reports import styles as s
@@ -29,8 +30,6 @@ from caseapp.reports.formatting import (
     to_paris,
 )
 from caseapp.reports.styles import Para
-from caseapp.services.agenda import date_phrase, dated_title, is_overdue
-from caseapp.services.views import CaseDetail, DeadlineView, HearingView, PartyView
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 CELL_LIMIT = 2000  # characters of one piece of user text in a table cell (a dozen lines across the page)
@@ -124,12 +123,10 @@ def parties_table(detail: CaseDetail, lang: str) -> Flowable:
 def is_refere_hearing(detail: CaseDetail, hearing: HearingView) -> bool:
     """A hearing of a référé (L521-1 to L521-3, or an urgent-applications hearing): the parties are convened without
     delay and the investigation closes at its end (R522-6, R522-8), not by R711-2 and R613-2."""
-    from caseapp.services.deadline_plans import NO_CASE
-    from caseapp.services.deadline_plans import is_refere_hearing as refere
+    from caseapp.domain.enums import is_refere_hearing as refere
 
     try:
-        procedure = Procedure(detail.procedure) if detail.procedure else None
-        return refere(hearing.kind, replace(NO_CASE, procedure=procedure))
+        return refere(hearing.kind, detail.procedure)
     except ValueError:  # a kind or procedure this version does not know
         return False
 

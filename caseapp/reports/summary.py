@@ -14,6 +14,7 @@ from datetime import date, datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
+from caseapp.casefile.views import CaseDetail, EvidenceView, HearingView
 from caseapp.domain.enums import (
     Authority,
     CaseStatus,
@@ -26,6 +27,7 @@ from caseapp.domain.enums import (
     Procedure,
 )
 from caseapp.i18n import N_, translate
+from caseapp.progress import CancelCheck, Progress
 from caseapp.reports import parts
 from caseapp.reports import styles as s
 from caseapp.reports.base import DocumentInfo, Generation, RenderResult, Steps, Target, render
@@ -43,8 +45,6 @@ from caseapp.reports.formatting import (
     to_paris,
 )
 from caseapp.reports.styles import Para
-from caseapp.services.views import CaseDetail, EvidenceView, HearingView
-from caseapp.store.files import CancelCheck, Progress
 
 HASH_NOTE = N_(
     "The SHA-256 fingerprint of each file was computed when the file was added: "

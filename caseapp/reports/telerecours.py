@@ -30,13 +30,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from caseapp.casefile.views import CaseDetail, EvidenceView
 from caseapp.errors import Cancelled, InvalidInput, StorageError
 from caseapp.i18n import _
+from caseapp.progress import CancelCheck, Progress
 from caseapp.reports.base import Generation, check_folder, publish, reserve_temporary
 from caseapp.reports.bordereau import exhibits_for, find_filing, render_bordereau
 from caseapp.reports.formatting import PARIS, document_language
-from caseapp.services.views import CaseDetail, EvidenceView
-from caseapp.store.files import CHUNK, CancelCheck, EvidenceStore, Progress
+from caseapp.store.files import CHUNK, EvidenceStore
 
 MAX_NAME = 80
 Advance = Callable[[int], None]  # bytes copied since the last call

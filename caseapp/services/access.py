@@ -9,19 +9,19 @@ from typing import Any
 
 from sqlalchemy import select
 
+from caseapp.casefile import fields as f
+from caseapp.casefile import records
+from caseapp.casefile.core import Core
+from caseapp.casefile.loaders import access_view, get_or_404
+from caseapp.casefile.search import index_record
+from caseapp.casefile.uow import UnitOfWork, reading
+from caseapp.casefile.views import AccessRequestView, EvidenceView
 from caseapp.domain.enums import AccessStatus
 from caseapp.errors import InvalidInput
 from caseapp.i18n import N_, _
-from caseapp.services import fields as f
-from caseapp.services import records
-from caseapp.services.core import Core
+from caseapp.progress import CancelCheck, Progress
 from caseapp.services.deadline_events import sync_request
-from caseapp.services.loaders import access_view, get_or_404
-from caseapp.services.search import index_record
-from caseapp.services.uow import UnitOfWork, reading
-from caseapp.services.views import AccessRequestView, EvidenceView
 from caseapp.store import models as m
-from caseapp.store.files import CancelCheck, Progress
 
 ACCESS_FORM = f.Form(
     {

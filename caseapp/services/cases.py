@@ -9,17 +9,17 @@ from typing import Any
 from sqlalchemy import String, cast, delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from caseapp.casefile import fields as f
+from caseapp.casefile.core import Core
+from caseapp.casefile.loaders import case_detail, case_row, get_or_404
+from caseapp.casefile.search import created_here, index_record, unindex_case
+from caseapp.casefile.uow import UnitOfWork, reading
+from caseapp.casefile.views import CaseDetail, CaseRow, Changes
 from caseapp.domain.enums import CaseStatus, CourtLevel, FilingKind, Matter, ParentRelation, Procedure
 from caseapp.domain.routes import level_of_case
 from caseapp.errors import InvalidInput, NotFound
 from caseapp.i18n import N_, _
-from caseapp.services import fields as f
-from caseapp.services.core import Core
 from caseapp.services.deadline_events import resync_case
-from caseapp.services.loaders import case_detail, case_row, get_or_404
-from caseapp.services.search import created_here, index_record, unindex_case
-from caseapp.services.uow import UnitOfWork, reading
-from caseapp.services.views import CaseDetail, CaseRow, Changes
 from caseapp.store import models as m
 from caseapp.store.engine import fold
 
@@ -196,7 +196,7 @@ def delete_case(core: Core, case_id: uuid.UUID, *, expected_version: int | None 
         )
         unindex_case(uow.session, case_id)
         if note_ids:
-            from caseapp.services.search import unindex
+            from caseapp.casefile.search import unindex
 
             unindex(uow.session, "note", note_ids)
         uow.session.execute(

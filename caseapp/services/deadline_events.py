@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import String, and_, or_, select, type_coerce
 
+from caseapp.casefile.fields import stored
+from caseapp.casefile.uow import UnitOfWork
 from caseapp.domain import holidays_fr
 from caseapp.domain.deadline_rules import get_rule
 from caseapp.domain.deadlines import ComputedDeadline
@@ -31,8 +33,6 @@ from caseapp.services.deadline_plans import (
     plan_hearing,
     plan_request,
 )
-from caseapp.services.fields import stored
-from caseapp.services.uow import UnitOfWork
 from caseapp.store import models as m
 
 __all__ = [

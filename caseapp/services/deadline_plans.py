@@ -26,7 +26,6 @@ from caseapp.domain.enums import (
     CourtLevel,
     DecisionNature,
     FilingKind,
-    HearingKind,
     HearingStatus,
     Matter,
     Outcome,
@@ -322,8 +321,9 @@ def plan_filing(session: Any, filing: Any, context: Context | None = None) -> li
 
 def is_refere_hearing(kind: Any, context: Context) -> bool:
     """A référé hearing: in a case of L521-1 to L521-3, or an urgent-applications hearing in any case."""
-    procedure = context.procedure
-    return HearingKind(kind) == HearingKind.URGENT or bool(procedure and Procedure(procedure).is_urgent_refere)
+    from caseapp.domain.enums import is_refere_hearing as refere
+
+    return refere(kind, context.procedure)
 
 
 def plan_hearing(session: Any, hearing: Any, context: Context | None = None) -> list[Planned]:

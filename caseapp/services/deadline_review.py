@@ -19,13 +19,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from caseapp.casefile.core import Core
+from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.domain.deadline_rules import RULES
 from caseapp.domain.fingerprint import STATE_KEY, rules_fingerprint
 from caseapp.errors import Conflict
 from caseapp.i18n import _, current_language
-from caseapp.services.core import Core
 from caseapp.services.deadline_events import DeadlineChange, resync_everything
-from caseapp.services.uow import UnitOfWork, reading
 from caseapp.store import models as m
 
 

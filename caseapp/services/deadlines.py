@@ -8,15 +8,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from caseapp.casefile import fields as f
+from caseapp.casefile import records
+from caseapp.casefile.core import Core
+from caseapp.casefile.loaders import deadline_view, get_or_404
+from caseapp.casefile.uow import UnitOfWork, reading
+from caseapp.casefile.views import DeadlineView
 from caseapp.domain.enums import DeadlineStatus
 from caseapp.errors import InvalidInput
 from caseapp.i18n import N_, _
-from caseapp.services import fields as f
-from caseapp.services import records
-from caseapp.services.core import Core
-from caseapp.services.loaders import deadline_view, get_or_404
-from caseapp.services.uow import UnitOfWork, reading
-from caseapp.services.views import DeadlineView
 from caseapp.store import models as m
 
 DEADLINE_FORM = f.Form(

@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from caseapp.casefile.core import Core
+from caseapp.casefile.uow import reading
 from caseapp.errors import Conflict
 from caseapp.i18n import N_
 from caseapp.resources import resource_path
 from caseapp.services import access, cases, evidence, filings, hearings, opinions, parties
-from caseapp.services.core import Core
-from caseapp.services.uow import reading
 from caseapp.store import models as m
 
 NAMESPACE = uuid.UUID("6f1d2c1e-6a55-4b0e-9d1e-3f9c2b7a5c10")

@@ -14,17 +14,18 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
+from caseapp.casefile import fields as f
+from caseapp.casefile import records
+from caseapp.casefile.core import Core
+from caseapp.casefile.loaders import evidence_view, get_or_404
+from caseapp.casefile.search import created_here, index_record
+from caseapp.casefile.uow import UnitOfWork, reading
+from caseapp.casefile.views import EvidenceView
 from caseapp.errors import CaseAppError, InvalidInput
 from caseapp.i18n import N_, _
-from caseapp.services import fields as f
-from caseapp.services import records
-from caseapp.services.core import Core
-from caseapp.services.loaders import evidence_view, get_or_404
-from caseapp.services.search import created_here, index_record
-from caseapp.services.uow import UnitOfWork, reading
-from caseapp.services.views import EvidenceView
+from caseapp.progress import CancelCheck, Progress
 from caseapp.store import models as m
-from caseapp.store.files import CancelCheck, Intake, Progress
+from caseapp.store.files import Intake
 
 EVIDENCE_FORM = f.Form(
     {

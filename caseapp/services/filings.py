@@ -7,17 +7,17 @@ from typing import Any
 
 from sqlalchemy import select
 
+from caseapp.casefile import fields as f
+from caseapp.casefile import records
+from caseapp.casefile.core import Core
+from caseapp.casefile.loaders import filing_view, get_or_404
+from caseapp.casefile.search import index_record
+from caseapp.casefile.uow import UnitOfWork, reading
+from caseapp.casefile.views import FilingView
 from caseapp.domain.enums import CourtLevel, DecisionNature, FilingKind, Outcome, SilenceMeaning
 from caseapp.errors import InvalidInput
 from caseapp.i18n import N_, _
-from caseapp.services import fields as f
-from caseapp.services import records
-from caseapp.services.core import Core
 from caseapp.services.deadline_events import drop_for_trigger, sync_filing
-from caseapp.services.loaders import filing_view, get_or_404
-from caseapp.services.search import index_record
-from caseapp.services.uow import UnitOfWork, reading
-from caseapp.services.views import FilingView
 from caseapp.store import models as m
 
 FILING_FORM = f.Form(

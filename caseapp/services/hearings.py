@@ -9,17 +9,17 @@ from typing import Any
 
 from sqlalchemy import select
 
+from caseapp.casefile import fields as f
+from caseapp.casefile import records
+from caseapp.casefile.core import Core
+from caseapp.casefile.loaders import get_or_404, hearing_view, note_view
+from caseapp.casefile.search import created_here, index_record, unindex
+from caseapp.casefile.uow import UnitOfWork, reading
+from caseapp.casefile.views import HearingView, NoteView
 from caseapp.domain.enums import HearingKind, HearingStatus
 from caseapp.errors import InvalidInput
 from caseapp.i18n import N_, _
-from caseapp.services import fields as f
-from caseapp.services import records
-from caseapp.services.core import Core
 from caseapp.services.deadline_events import drop_for_trigger, sync_hearing
-from caseapp.services.loaders import get_or_404, hearing_view, note_view
-from caseapp.services.search import created_here, index_record, unindex
-from caseapp.services.uow import UnitOfWork, reading
-from caseapp.services.views import HearingView, NoteView
 from caseapp.store import models as m
 
 HEARING_FORM = f.Form(

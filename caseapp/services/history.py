@@ -6,10 +6,10 @@ import uuid
 
 from sqlalchemy import select
 
-from caseapp.services.core import Core
-from caseapp.services.loaders import audit_view
-from caseapp.services.uow import reading
-from caseapp.services.views import AuditView
+from caseapp.casefile.core import Core
+from caseapp.casefile.loaders import audit_view
+from caseapp.casefile.uow import reading
+from caseapp.casefile.views import AuditView
 from caseapp.store import models as m
 
 

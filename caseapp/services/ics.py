@@ -17,13 +17,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from caseapp import __version__
+from caseapp.casefile.core import Core
+from caseapp.casefile.uow import reading
 from caseapp.dates import format_date, is_plausible
 from caseapp.domain import enums
+from caseapp.domain.date_words import BIRTH, COURT, date_phrase, dated_title, is_users_task
 from caseapp.domain.deadline_rules import RULES
 from caseapp.i18n import N_, current_language, translate
-from caseapp.services.agenda import BIRTH, COURT, date_phrase, dated_title, is_users_task
-from caseapp.services.core import Core
-from caseapp.services.uow import reading
 from caseapp.store import models as m
 
 HEARING_LENGTH = timedelta(hours=2)

@@ -7,15 +7,15 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
+from caseapp.casefile import fields as f
+from caseapp.casefile import records
+from caseapp.casefile.core import Core
+from caseapp.casefile.loaders import get_or_404, opinion_view
+from caseapp.casefile.search import index_record
+from caseapp.casefile.uow import UnitOfWork, reading
+from caseapp.casefile.views import OpinionView
 from caseapp.domain.enums import Authority, Position
 from caseapp.i18n import N_, _
-from caseapp.services import fields as f
-from caseapp.services import records
-from caseapp.services.core import Core
-from caseapp.services.loaders import get_or_404, opinion_view
-from caseapp.services.search import index_record
-from caseapp.services.uow import UnitOfWork, reading
-from caseapp.services.views import OpinionView
 from caseapp.store import models as m
 
 OPINION_FORM = f.Form(

@@ -9,16 +9,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from caseapp.casefile import fields as f
+from caseapp.casefile import records
+from caseapp.casefile.core import Core
+from caseapp.casefile.loaders import get_or_404, party_view
+from caseapp.casefile.uow import UnitOfWork, reading
+from caseapp.casefile.views import PartyView
 from caseapp.domain.enums import PartyKind, PartyRole, Residence
 from caseapp.errors import InvalidInput
 from caseapp.i18n import N_, _, current_language
-from caseapp.services import fields as f
-from caseapp.services import records
-from caseapp.services.core import Core
 from caseapp.services.deadline_events import resync_case
-from caseapp.services.loaders import get_or_404, party_view
-from caseapp.services.uow import UnitOfWork, reading
-from caseapp.services.views import PartyView
 from caseapp.store import models as m
 from caseapp.store.engine import fold
 

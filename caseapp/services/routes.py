@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from caseapp.casefile.core import Core
+from caseapp.casefile.uow import reading
 from caseapp.domain.deadline_rules import get_rule
 from caseapp.domain.enums import CourtLevel, DecisionNature, FilingKind
 from caseapp.domain.routes import answer, court_level_of
 from caseapp.errors import InvalidInput
 from caseapp.i18n import current_language
-from caseapp.services.core import Core
 from caseapp.services.deadline_plans import NO_CASE, _notification, case_context, decision_facts
-from caseapp.services.uow import reading
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 from caseapp import config
+from caseapp.casefile.core import Core
 from caseapp.errors import StorageError
 from caseapp.i18n import _
-from caseapp.services.core import Core
 from caseapp.store.backup import backup_sqlite, check_backup, default_backup_path, restore_sqlite
 
 _STAMP = re.compile(r"-(\d{8})-(\d{6})-\d+\.sqlite3$")

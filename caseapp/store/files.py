@@ -21,18 +21,16 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from caseapp.errors import Cancelled, InvalidInput, StorageError
 from caseapp.i18n import _
+from caseapp.progress import CancelCheck, Progress
 
 CHUNK = 1024 * 1024
 MAX_FILE = 100 * 1024**3  # a bundle carries no larger file (bundle.safety.Limits.max_entry)
-Progress = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
 
 
 @dataclass(frozen=True)

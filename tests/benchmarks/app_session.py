@@ -380,8 +380,8 @@ def run_session(config: dict[str, Any]) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     import ui.search
+    from caseapp.casefile.search import search as core_search
     from caseapp.services.cases import get_case
-    from caseapp.services.search import search as core_search
     from ui.context import location_from, new_context, open_case_file, settle
     from ui.first_paint import after_first_paint
     from ui.i18n import QtTranslations, choose_language

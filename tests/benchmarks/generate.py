@@ -491,7 +491,7 @@ def _worker(
 ) -> None:
     try:
         load_services()
-        from caseapp.services.core import open_core
+        from caseapp.casefile.core import open_core
 
         plan = make_plan(**plan_args)
         core = open_core(data_dir=Path(data_dir), author=AUTHOR)
@@ -572,7 +572,7 @@ def generate(
 ) -> dict[str, Any]:
     """Build a database of ``size`` cases in ``folder``/data; returns the manifest (also written as JSON)."""
     load_services()
-    from caseapp.services.core import open_core
+    from caseapp.casefile.core import open_core
 
     commit = git_commit()  # the code the services ran, imported now
     workers = workers or 1
@@ -715,7 +715,7 @@ def _copy_data(source: Path, destination: Path) -> None:
 
 
 UPGRADE = (
-    "import sys; from pathlib import Path; from caseapp.services.core import open_core; "
+    "import sys; from pathlib import Path; from caseapp.casefile.core import open_core; "
     "open_core(data_dir=Path(sys.argv[1]), author=sys.argv[2]).close()"
 )
 

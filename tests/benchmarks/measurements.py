@@ -93,7 +93,7 @@ def case_list_status_filter(ctx: Context) -> Measurement:
 @benchmark("search_fts")
 def search_fts(ctx: Context) -> Measurement:
     """search(text) for typed queries (words, accents or not, prefixes, two words), p95 over all of them."""
-    from caseapp.services.search import search
+    from caseapp.casefile.search import search
 
     core = ctx.core()
     repeats = ctx.count(10, 4)
@@ -127,7 +127,7 @@ def search_fts(ctx: Context) -> Measurement:
 @benchmark("search_typing")
 def search_typing(ctx: Context) -> Measurement:
     """search() at every key press while typing a query (the core part of "results while typing")."""
-    from caseapp.services.search import search
+    from caseapp.casefile.search import search
 
     core = ctx.core()
     values: list[float] = []
@@ -222,7 +222,7 @@ STARTUP = textwrap.dedent(
     import json, sys, time
     from pathlib import Path
     started = time.perf_counter_ns()
-    from caseapp.services.core import open_core
+    from caseapp.casefile.core import open_core
     imported = time.perf_counter_ns()
     core = open_core(data_dir=Path(sys.argv[1]))
     opened = time.perf_counter_ns()
@@ -261,7 +261,7 @@ def _run_script(script: str, argument: str) -> dict[str, float]:
 @benchmark("startup_core")
 def startup_core(ctx: Context) -> Measurement:
     """import + open_core() on the big existing database, in a fresh process (each part reported too)."""
-    from caseapp.services.core import open_core
+    from caseapp.casefile.core import open_core
 
     runs = ctx.count(7, 3)
     _run_script(STARTUP, str(ctx.data_dir))  # the first run pays for cold file caches; not counted
@@ -290,7 +290,7 @@ def startup_core(ctx: Context) -> Measurement:
             "process_wall_ms": summary([r["process_ms"] for r in fresh]),
             "floor_process_wall_ms": summary([r["process_ms"] for r in bare]),
             "open_core_again_in_process_ms": summary(warm),
-            "note": "the value is import of caseapp.services.core plus open_core() in a fresh process, so it does "
+            "note": "the value is import of caseapp.casefile.core plus open_core() in a fresh process, so it does "
             "not move when an import moves from one to the other",
         },
     )

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from tests.benchmarks.timing import Measurement, SqlReplay, capturing
 
 if TYPE_CHECKING:
-    from caseapp.services.core import Core
+    from caseapp.casefile.core import Core
 
 BenchFunction = Callable[["Context"], Measurement | list[Measurement]]
 AUTHOR = "Me Hélène Mercier (benchmark)"
@@ -72,7 +72,7 @@ class Context:
     def core(self) -> Core:
         """The core opened on the working copy (once; measurements share it, as the app shares one)."""
         if self._core is None:
-            from caseapp.services.core import open_core
+            from caseapp.casefile.core import open_core
 
             self._core = open_core(data_dir=self.data_dir, author=AUTHOR)
         return self._core

@@ -386,7 +386,7 @@ def bundle_import(ctx: Context) -> list[Measurement]:
     yet (creating the database: reported apart). The floors hash the evidence files in the store, the same
     bytes as the bundle's payload.
     """
-    from caseapp.services.core import open_core
+    from caseapp.casefile.core import open_core
 
     prepared = bundle_case(ctx)
     bundle = prepared.scratch / "import.casebundle"

@@ -40,7 +40,7 @@ from tests.benchmarks.timing import (
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
-    from caseapp.services.views import CaseDetail
+    from caseapp.casefile.views import CaseDetail
 
 SAME_SQL = "same SQL, bare sqlite3"
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from caseapp.casefile.core import Core
 from caseapp.errors import CaseAppError, InvalidInput
 from caseapp.services import access, cases, deadlines, hearings
 from caseapp.services.agenda import agenda
-from caseapp.services.core import Core
 from caseapp.services.ics import export_ics, fold
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -17,9 +17,10 @@ from caseapp.bundle import KEEP_MINE, TAKE_THEIRS, apply_import, export_bundle, 
 from caseapp.bundle import format as fmt
 from caseapp.bundle.keys import MemoryKeyStore, set_default_keystore
 from caseapp.bundle.merge import CHANGED_HERE, NEWER_HERE, NUMBER
+from caseapp.casefile import search
+from caseapp.casefile.core import Core
 from caseapp.errors import BundleError, Cancelled, CaseAppError, InvalidInput
-from caseapp.services import evidence, filings, hearings, history, search
-from caseapp.services.core import Core
+from caseapp.services import evidence, filings, hearings, history
 from caseapp.store import models as m
 from tests.core import test_bundle_helpers as helpers
 from tests.core.test_bundle_helpers import (

@@ -16,8 +16,8 @@ import pytest
 
 from caseapp.bundle import apply_import, crypt, inspect_bundle
 from caseapp.bundle.keys import MemoryKeyStore
+from caseapp.casefile.core import Core
 from caseapp.errors import BundleError, InvalidInput
-from caseapp.services.core import Core
 from tests.core import test_bundle_helpers as helpers
 from tests.core.test_bundle_helpers import Trace, case_records, export, read_entries
 

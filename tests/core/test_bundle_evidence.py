@@ -16,9 +16,9 @@ import pytest
 from caseapp.bundle import apply_import, export_bundle, inspect_bundle, merge, signing
 from caseapp.bundle import format as fmt
 from caseapp.bundle.keys import MemoryKeyStore
+from caseapp.casefile.core import Core
 from caseapp.errors import BundleError, CaseAppError
 from caseapp.services import history
-from caseapp.services.core import Core
 from caseapp.services.evidence import verify_evidence
 from tests.core import test_bundle_helpers as helpers
 from tests.core.test_bundle_helpers import (

@@ -26,11 +26,11 @@ from caseapp.bundle import content as bundle_content
 from caseapp.bundle import format as fmt
 from caseapp.bundle.export import export_bundle
 from caseapp.bundle.keys import MemoryKeyStore
+from caseapp.casefile.core import Core, open_core
+from caseapp.casefile.views import CaseDetail
 from caseapp.config import DB_FILE
 from caseapp.services import evidence, hearings, opinions
-from caseapp.services.core import Core, open_core
 from caseapp.services.demo import demo_id, load_demo
-from caseapp.services.views import CaseDetail
 from caseapp.store import models as m
 from tests.core.test_cases import snapshot
 

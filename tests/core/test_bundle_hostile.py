@@ -27,10 +27,10 @@ from caseapp.bundle import apply_import, inspect_bundle
 from caseapp.bundle import format as fmt
 from caseapp.bundle.keys import MemoryKeyStore
 from caseapp.bundle.safety import Limits
+from caseapp.casefile.core import Core
 from caseapp.config import DB_FILE
 from caseapp.errors import BundleError, CaseAppError
 from caseapp.services import cases, evidence
-from caseapp.services.core import Core
 from caseapp.store.audit_chain import link_hash
 from tests.core import test_bundle_helpers as helpers
 from tests.core.test_bundle_helpers import (
@@ -441,7 +441,7 @@ import sys, time
 from pathlib import Path
 from caseapp.bundle import apply_import, inspect_bundle
 from caseapp.bundle.keys import MemoryKeyStore
-from caseapp.services.core import open_core
+from caseapp.casefile.core import open_core
 
 folder, bundle, marker = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 core = open_core(data_dir=folder, url=f"sqlite:///{folder / 'caseapp.sqlite3'}", author="Bob")

@@ -12,9 +12,10 @@ import pytest
 
 from caseapp.bundle import KEEP_MINE, TAKE_THEIRS, apply_import, inspect_bundle, signing
 from caseapp.bundle.keys import MemoryKeyStore
+from caseapp.casefile import search
+from caseapp.casefile.core import Core
 from caseapp.errors import BundleError
-from caseapp.services import cases, hearings, search
-from caseapp.services.core import Core
+from caseapp.services import cases, hearings
 from caseapp.services.demo import demo_id
 from tests.core import test_bundle_helpers as helpers
 from tests.core.test_bundle_helpers import CASE_KEY, Trace, edit_case_json, export, rebuild
@@ -164,7 +165,7 @@ def test_two_imports_of_the_same_bundle_at_once_give_a_clear_answer(
     the other imports nothing and says so plainly (never a raw duplicate-key error), or finds nothing left to do."""
     import threading
 
-    from caseapp.services.core import open_core
+    from caseapp.casefile.core import open_core
 
     trust_alice(core, alice_keys)
     bundle = export(alice, case_id, tmp_path / "vsa.casebundle", alice_keys)

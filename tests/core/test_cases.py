@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from caseapp.casefile.core import Core
 from caseapp.errors import Conflict, InvalidInput, NotFound
 from caseapp.services import cases, history
-from caseapp.services.core import Core
 from caseapp.store import models as m
 
 
@@ -57,7 +57,7 @@ def test_update_records_what_changed_and_bumps_the_version(core: Core) -> None:
 
 
 def test_saving_over_someone_elses_change_is_a_conflict(core: Core) -> None:
-    from caseapp.services.core import open_core
+    from caseapp.casefile.core import open_core
 
     colleague = open_core(data_dir=core.data_dir, author="Me Dupont")  # a second editor on the same database
     case = cases.create_case(core, title="Affaire")

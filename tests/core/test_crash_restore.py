@@ -25,7 +25,7 @@ ROUNDS = max(12, int(os.environ.get("CASEAPP_CRASH_ITERATIONS", "20")) // 10)
 NOTE_WRITER = """
 import sys, uuid
 from pathlib import Path
-from caseapp.services.core import open_core
+from caseapp.casefile.core import open_core
 from caseapp.services import cases, hearings
 core = open_core(data_dir=Path(sys.argv[1]), author="Writer")
 case = next(c for c in cases.list_cases(core) if c.court_number == "1901249")
@@ -39,7 +39,7 @@ while True:
 EVIDENCE_TAKER = """
 import os, sys
 from pathlib import Path
-from caseapp.services.core import open_core
+from caseapp.casefile.core import open_core
 from caseapp.services import cases, evidence
 core = open_core(data_dir=Path(sys.argv[1]), author="Clerk")
 case = next(c for c in cases.list_cases(core) if c.court_number == "1901249")

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from caseapp.casefile.core import open_core
 from caseapp.services import cases, evidence, hearings
-from caseapp.services.core import open_core
 from caseapp.store.backup import backup_sqlite, default_backup_path
 
 pytestmark = [

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
+from caseapp.casefile.core import Core
+from caseapp.casefile.views import DeadlineView
 from caseapp.errors import InvalidInput
 from caseapp.services import access, cases, deadlines, filings, hearings, history, parties
-from caseapp.services.core import Core
-from caseapp.services.views import DeadlineView
 from caseapp.store import models as m
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, update
 
+from caseapp.casefile.core import Core
+from caseapp.casefile.views import DeadlineView
 from caseapp.errors import Conflict, InvalidInput
 from caseapp.services import access, cases, deadline_review, deadlines, filings, hearings, parties
-from caseapp.services.core import Core
-from caseapp.services.views import DeadlineView
 from caseapp.store import models as m
 
 PARIS = ZoneInfo("Europe/Paris")

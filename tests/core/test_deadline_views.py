@@ -20,15 +20,15 @@ import icalendar
 import pytest
 from sqlalchemy import update
 
+from caseapp.casefile import views as v
+from caseapp.casefile.core import Core
+from caseapp.casefile.uow import UnitOfWork
 from caseapp.dates import format_date
 from caseapp.reports.hearing_sheet import render_hearing_sheet
 from caseapp.reports.summary import render_summary
 from caseapp.services import access, cases, deadlines, hearings
-from caseapp.services import views as v
 from caseapp.services.agenda import agenda
-from caseapp.services.core import Core
 from caseapp.services.ics import export_ics
-from caseapp.services.uow import UnitOfWork
 from caseapp.store import models as m
 from tests.core.test_reports import flat, needs_poppler, pdf_text
 
@@ -259,7 +259,7 @@ def month_before(day: date) -> date:
 def cli_data(data_dir: Path) -> tuple[Path, date]:
     """A case file on disk with a CADA refusal born ten days ago (so in the agenda's overdue window) and a
     référé-suspension with nothing attached; closed before the CLI opens it."""
-    from caseapp.services.core import open_core
+    from caseapp.casefile.core import open_core
 
     born = datetime.now(PARIS).date() - timedelta(days=10)
     while born.day > 28:  # one month back must land on the same date
@@ -291,8 +291,8 @@ def test_a_past_birth_is_not_overdue_in_caseapp_agenda(cli_data: tuple[Path, dat
 
 
 def test_caseapp_agenda_says_when_the_rules_changed(cli_data: tuple[Path, date]) -> None:
+    from caseapp.casefile.core import open_core
     from caseapp.domain.fingerprint import STATE_KEY
-    from caseapp.services.core import open_core
 
     data, _born = cli_data
     core = open_core(data_dir=data, author="Tester")

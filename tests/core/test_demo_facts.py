@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from caseapp.casefile.core import Core, open_core
 from caseapp.config import DB_FILE
 from caseapp.domain.enums import DecisionNature, FilingKind, Procedure
 from caseapp.domain.routes import MATRIX
 from caseapp.services import cases, filings, hearings, routes
-from caseapp.services.core import Core, open_core
 from caseapp.services.demo import CASES, demo_id, load_demo
 from caseapp.store import models as m
 from tests.core.test_cases import snapshot

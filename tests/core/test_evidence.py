@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from caseapp.casefile.core import Core
 from caseapp.errors import Cancelled, InvalidInput
 from caseapp.services import cases, evidence
-from caseapp.services.core import Core
 from tests.core.test_cases import snapshot
 
 
@@ -136,7 +136,7 @@ def test_renumber_closes_gaps_and_follows_a_new_order(core: Core, case_id: uuid.
 
 
 def test_leftover_temporary_intake_files_are_cleaned_at_start(data_dir: Path) -> None:
-    from caseapp.services.core import open_core
+    from caseapp.casefile.core import open_core
 
     leftovers = data_dir / "evidence" / "tmp"
     leftovers.mkdir(parents=True)

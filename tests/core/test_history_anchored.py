@@ -18,8 +18,8 @@ from sqlalchemy import select, text
 from caseapp.bundle import TAKE_THEIRS, apply_import, inspect_bundle, signing
 from caseapp.bundle import format as fmt
 from caseapp.bundle.keys import MemoryKeyStore, set_default_keystore
+from caseapp.casefile.core import Core, open_core
 from caseapp.services import access, cases, deadlines, evidence, filings, hearings, history, parties
-from caseapp.services.core import Core, open_core
 from caseapp.store import anchors, audit_chain
 from caseapp.store import models as m
 from caseapp.store.backup import backup_sqlite, default_backup_path, restore_sqlite

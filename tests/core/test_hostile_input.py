@@ -24,10 +24,10 @@ import pytest
 from caseapp import outputs
 from caseapp.bundle import inspect_bundle
 from caseapp.bundle.keys import MemoryKeyStore
+from caseapp.casefile.core import Core
 from caseapp.dates import EARLIEST, LATEST, check_plausible, format_date, format_datetime, parse_when, to_paris
 from caseapp.errors import BundleError, InvalidInput, StorageError
 from caseapp.services import cases, deadlines, evidence, hearings
-from caseapp.services.core import Core
 from caseapp.services.demo import demo_id, load_demo
 from caseapp.store import models as m
 from caseapp.store.files import EvidenceStore, read_input, readable_name

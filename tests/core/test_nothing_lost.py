@@ -31,7 +31,7 @@ def caseapp(data: Path, *args: str, **kwargs: object) -> subprocess.CompletedPro
 ADD_EXHIBIT = """
 import os, sys, uuid
 from pathlib import Path
-from caseapp.services.core import open_core
+from caseapp.casefile.core import open_core
 from caseapp.services import cases, evidence
 core = open_core(data_dir=Path(sys.argv[1]))
 case = cases.list_cases(core)[0]
@@ -99,7 +99,7 @@ def test_only_an_explicit_prune_removes_a_file_and_only_an_unnamed_one(tmp_path:
 KEEP_OPEN = """
 import sys, time
 from pathlib import Path
-from caseapp.services.core import open_core
+from caseapp.casefile.core import open_core
 core = open_core(data_dir=Path(sys.argv[1]))
 print("open", flush=True)
 time.sleep(60)
@@ -217,7 +217,7 @@ def test_a_deleted_write_ahead_log_loses_only_its_last_transactions_and_restore_
     assert caseapp(data, "backup", str(backup)).returncode == 0
     env = os.environ | {"CASEAPP_LANG": "en"}
     script = (
-        "import os, sys\nfrom pathlib import Path\nfrom caseapp.services.core import open_core\n"
+        "import os, sys\nfrom pathlib import Path\nfrom caseapp.casefile.core import open_core\n"
         "from caseapp.services import cases\ncore = open_core(data_dir=Path(sys.argv[1]))\n"
         "cases.create_case(core, title='Dans le journal seulement')\nos.kill(os.getpid(), 9)\n"
     )

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from caseapp.casefile.core import Core
 from caseapp.errors import Conflict, InvalidInput
 from caseapp.services import access, cases, deadlines, filings, hearings, history, opinions, parties
-from caseapp.services.core import Core
 from tests.core.test_cases import snapshot
 
 PARIS = ZoneInfo("Europe/Paris")

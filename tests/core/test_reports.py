@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from caseapp import __version__
+from caseapp.casefile import views as v
+from caseapp.casefile.core import Core
 from caseapp.errors import Cancelled, InvalidInput, StorageError
 from caseapp.i18n import catalogue
 from caseapp.reports.bordereau import exhibit_line, render_bordereau
@@ -25,8 +27,6 @@ from caseapp.reports.formatting import format_date, format_moment, format_size, 
 from caseapp.reports.hearing_sheet import render_hearing_sheet
 from caseapp.reports.summary import render_summary
 from caseapp.services import cases, evidence, filings, hearings
-from caseapp.services import views as v
-from caseapp.services.core import Core
 from caseapp.services.demo import load_demo
 
 PDFTOTEXT = shutil.which("pdftotext")

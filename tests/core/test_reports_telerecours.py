@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caseapp import cli
+from caseapp.casefile import views as v
+from caseapp.casefile.core import Core
 from caseapp.errors import InvalidInput, StorageError
 from caseapp.reports import cli as reports_cli
 from caseapp.reports.telerecours import (
@@ -28,8 +30,6 @@ from caseapp.reports.telerecours import (
     export_exhibit_set,
 )
 from caseapp.services import cases, evidence, filings, hearings
-from caseapp.services import views as v
-from caseapp.services.core import Core
 from caseapp.services.demo import load_demo
 from caseapp.store.files import EvidenceStore
 from tests.core.test_reports import FIXED, bare_case, exhibit, flat, needs_poppler, pdf_text

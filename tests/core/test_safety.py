@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from caseapp.casefile.core import Core, open_core
 from caseapp.errors import StorageError
 from caseapp.services import cases, hearings
-from caseapp.services.core import Core, open_core
 from caseapp.store.audit_chain import verify_chain
 from caseapp.store.backup import backup_sqlite, daily_backup, restore_sqlite, rotate
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from caseapp.casefile.core import Core
+from caseapp.casefile.search import fts_query, search
 from caseapp.services import cases, evidence, filings, hearings, opinions
-from caseapp.services.core import Core
-from caseapp.services.search import fts_query, search
 
 
 def test_search_finds_every_kind_ignoring_accents(core: Core) -> None:

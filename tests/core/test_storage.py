@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from caseapp.casefile.core import Core, open_core
 from caseapp.errors import StorageError
 from caseapp.services import cases
-from caseapp.services.core import Core, open_core
 from caseapp.store.backup import backup_sqlite
 
 pytestmark = pytest.mark.sqlite_only

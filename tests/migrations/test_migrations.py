@@ -110,8 +110,8 @@ def test_decisions_get_their_court_and_nature_conservatively(tmp_path: Path) -> 
     from alembic import command
     from sqlalchemy import create_engine
 
+    from caseapp.casefile.core import Core
     from caseapp.services import deadline_review
-    from caseapp.services.core import Core
 
     path = tmp_path / "caseapp.sqlite3"
     engine = create_engine(f"sqlite:///{path}")
@@ -178,8 +178,8 @@ def test_decisions_get_their_court_and_nature_conservatively(tmp_path: Path) -> 
 
 
 def test_a_new_case_file_follows_the_current_rules(tmp_path: Path) -> None:
+    from caseapp.casefile.core import Core
     from caseapp.services import deadline_review
-    from caseapp.services.core import Core
 
     database = open_database(data_dir=tmp_path)
     try:

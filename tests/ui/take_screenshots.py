@@ -78,8 +78,8 @@ def place(widget: Any, width: int, height: int) -> None:
 def prepare_data(folder: Path) -> dict[str, Any]:
     """The example cases, and something current in the agenda: this morning's hearing with the notes taken at it,
     the next hearing in three weeks, a brief due in eleven days."""
+    from caseapp.casefile.core import open_core
     from caseapp.services import cases, deadlines, demo, hearings
-    from caseapp.services.core import open_core
 
     core = open_core(data_dir=folder, author="Me Martin")
     demo.load_demo(core)
@@ -110,8 +110,8 @@ def prepare_import(source: Path, target: Path, case_id: Any, bundle: Path) -> No
     from caseapp.bundle.export import export_bundle
     from caseapp.bundle.importer import apply_import, inspect_bundle
     from caseapp.bundle.keys import MemoryKeyStore
+    from caseapp.casefile.core import open_core
     from caseapp.services import cases, hearings
-    from caseapp.services.core import open_core
 
     sender_keys = MemoryKeyStore()
     sender = open_core(data_dir=source, author="Me Martin")

@@ -195,7 +195,7 @@ def test_the_first_frame_is_the_window_alone_and_its_page_follows_at_once(tmp_pa
         "ui.dialogs.case_dialog",
         "ui.dialogs.settings_dialog",
         "ui.single_instance",
-        "caseapp.services.views",
+        "caseapp.casefile.views",
         "caseapp.dates",
         "caseapp.domain.enums",
     ):

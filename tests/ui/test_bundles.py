@@ -261,8 +261,8 @@ def test_a_bundle_given_at_start_opens_its_preview_once_the_case_file_is_open(
     qtbot: QtBot, data_dir: Path, tmp_path: Path
 ) -> None:
     from caseapp.bundle.export import export_bundle
+    from caseapp.casefile.core import open_core
     from caseapp.services import demo
-    from caseapp.services.core import open_core
 
     sender = open_core(data_dir=data_dir, author="Me Martin")
     demo.load_demo(sender)

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from caseapp.casefile.core import open_core
 from caseapp.services import cases, hearings
-from caseapp.services.core import open_core
 from tests.ui.conftest import FakePrompts, gone, idle, open_dialog, until
 from tests.ui.test_cases import create_case, save
 from ui.context import AppContext

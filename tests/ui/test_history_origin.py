@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from caseapp.services.views import AuditView, EventOrigin
+from caseapp.casefile.views import AuditView, EventOrigin
 from ui.case_view.history import _changes, _who
 
 

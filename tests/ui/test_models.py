@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from caseapp.services.views import CaseRow, DeadlineView, NoteView
+from caseapp.casefile.views import CaseRow, DeadlineView, NoteView
 from ui.models import ID_ROLE, RECORD_ROLE, SORT_ROLE
 from ui.models.case_list import CaseFilter, CaseListModel
 from ui.models.notes import NotesModel

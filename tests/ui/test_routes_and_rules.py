@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import delete, update
 
+from caseapp.casefile.views import AccessRequestView, FilingView
 from caseapp.services import cases, deadline_review, filings
 from caseapp.services.routes import natures_of
-from caseapp.services.views import AccessRequestView, FilingView
 from caseapp.store import models as m
 from tests.ui.conftest import gone, idle, open_dialog, until
 from ui.context import AppContext

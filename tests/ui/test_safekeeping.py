@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from caseapp.casefile.core import open_core
 from caseapp.services import cases, hearings
-from caseapp.services.core import open_core
 from tests.ui.conftest import WAIT_MS, FakePrompts, idle, until
 from ui.context import AppContext, Location, new_context
 from ui.i18n import QtTranslations

@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from caseapp.casefile.views import AccessRequestView, CaseDetail, StepView
 from caseapp.domain.enums import AccessStatus
 from caseapp.i18n import N_, _
-from caseapp.services.views import AccessRequestView, CaseDetail, StepView
 from ui import spacing, style
 from ui.actions import make_action
 from ui.case_view.base import RecordTab

@@ -23,7 +23,7 @@ from ui.context import AppContext
 from ui.operations import cases as case_ops
 
 if TYPE_CHECKING:
-    from caseapp.services.views import CaseDetail, Changes
+    from caseapp.casefile.views import CaseDetail, Changes
     from ui.case_view.base import CaseTab
     from ui.dialogs.case_dialog import CaseDialog
     from ui.dialogs.form import Values

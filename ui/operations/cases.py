@@ -15,7 +15,7 @@ from ui.operations.base import mutate, query
 if TYPE_CHECKING:
     import uuid
 
-    from caseapp.services.views import AuditView, CaseDetail, CaseRow
+    from caseapp.casefile.views import AuditView, CaseDetail, CaseRow
     from ui.models.case_list import CaseFilter
 
 

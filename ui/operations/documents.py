@@ -18,9 +18,9 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from caseapp.casefile.views import CaseDetail, HearingView
 from caseapp.errors import Cancelled
 from caseapp.i18n import N_, _
-from caseapp.services.views import CaseDetail, HearingView
 from ui.context import AppContext
 from ui.operations.base import query
 from ui.progress import Progress

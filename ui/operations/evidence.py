@@ -15,9 +15,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from caseapp.casefile.views import EvidenceView
 from caseapp.errors import Cancelled, CaseAppError
 from caseapp.i18n import _
-from caseapp.services.views import EvidenceView
 from ui.context import AppContext
 from ui.operations import records
 from ui.operations.base import mutate, query

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from caseapp.i18n import N_
-from caseapp.services.views import (
+from caseapp.casefile.views import (
     AccessRequestView,
     CaseDetail,
     DeadlineView,
@@ -27,9 +26,10 @@ from caseapp.services.views import (
     OpinionView,
     PartyView,
 )
+from caseapp.i18n import N_
 
 if TYPE_CHECKING:
-    from caseapp.services.core import Core
+    from caseapp.casefile.core import Core
 
 Values = dict[str, Any]
 

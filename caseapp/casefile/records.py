@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from caseapp.casefile import fields as f
+from caseapp.casefile.core import Core
+from caseapp.casefile.loaders import get_or_404
+from caseapp.casefile.search import created_here, unindex
+from caseapp.casefile.uow import UnitOfWork
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _
-from caseapp.services import fields as f
-from caseapp.services.core import Core
-from caseapp.services.loaders import get_or_404
-from caseapp.services.search import created_here, unindex
-from caseapp.services.uow import UnitOfWork
 from caseapp.store import models as m
 
 Hook = Callable[[UnitOfWork, Any], None]

@@ -12,9 +12,9 @@ import uuid
 from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from caseapp.services.core import Core
-from caseapp.services.uow import reading
-from caseapp.services.views import SearchHit
+from caseapp.casefile.core import Core
+from caseapp.casefile.uow import reading
+from caseapp.casefile.views import SearchHit
 from caseapp.store.engine import fold as engine_fold
 from caseapp.store.models import Case, SearchEntry
 

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from caseapp.casefile import views
 from caseapp.domain.enums import DeadlineStatus, FilingKind, HearingStatus
 from caseapp.errors import NotFound
 from caseapp.i18n import _, current_language
-from caseapp.services import views
 from caseapp.store import models as m
 
 

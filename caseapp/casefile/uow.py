@@ -14,9 +14,9 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from caseapp.casefile.core import Core
 from caseapp.errors import CaseAppError, Conflict, InvalidInput, StorageError
 from caseapp.i18n import _
-from caseapp.services.core import Core
 from caseapp.store import audit_chain
 from caseapp.store.models import AuditEvent, Base
 
