@@ -25,12 +25,10 @@ DB_PASSWORD_ENV = "CASEAPP_DB_PASSWORD"
 
 
 def data_dir() -> Path:
-    override = os.environ.get("CASEAPP_DATA_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_data_dir  # only when needed: `caseapp --version` must start at once
+    """``CASEAPP_DATA_DIR``, else the data folder chosen in the settings, else the user's data folder."""
+    from caseapp import places
 
-    return Path(user_data_dir("CaseApp", appauthor=False))
+    return places.data_dir()
 
 
 # --- owner-only at rest ------------------------------------------------------------------------------------------

@@ -1,98 +1,51 @@
-"""Translations for the core and the UI, from gettext ``.po`` catalogues shipped in ``resources/locale``.
+"""Translations for the core and the UI: one path, gettext catalogues.
 
-The catalogues are read directly (no compiled ``.mo`` files to build or commit). ``_()`` translates into
-the interface language; ``N_()`` marks a string for extraction without translating it yet;
-``translate(text, lang)`` gives a string in a chosen language (documents for French courts are French
-whatever the interface says).
+Source strings are English. ``_()`` translates into the interface language; ``N_()`` marks a string for the
+catalogue without translating it yet; ``NC_(context, text)`` does the same with a gettext context (msgctxt), for
+words whose French depends on what they name ("Open": a case is "En cours", a deadline "À faire", a button
+"Ouvrir"); ``translate(text, lang, context=None)`` gives a text in a chosen language (documents for French courts
+are French whatever the interface says). Labels of enums and rules, flags and the deadline engine's sentences
+all come through ``translate``.
+
+The French is in ``resources/locale/fr/LC_MESSAGES/*.po`` (one file per area: core, ui, domain, reports…), the only
+source. The first time a language is needed, polib compiles those files into one ``.mo`` file in the user's cache
+folder (``CASEAPP_CACHE_DIR`` moves it), named after a checksum of the ``.po`` files so that an edited catalogue is
+compiled again (60–80 ms, once), and the standard library's ``gettext.GNUTranslations`` reads it: faster than the
+hand-written reader it replaces (about 24 M instructions for the whole French catalogue against 34 M), and the
+``.po`` syntax the tools know (contexts, fuzzy and obsolete entries). polib rather than Babel: one small
+pure-Python module that reads and writes both formats, where Babel would bring its CLDR data into the package for
+nothing; reading the ``.po`` files with polib at each start would cost about 60 ms. No ``.mo`` is committed or
+shipped. When the cache folder cannot be written the catalogue is compiled in memory, at each start. English, the
+source language, loads nothing.
+
+The interface language: ``CASEAPP_LANG`` (set for one run on purpose), else the language chosen in the settings
+(``caseapp.settings``, shared by the command line and the window), else the system's.
 """
 
 from __future__ import annotations
 
 import os
-from functools import cache
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caseapp.resources import resource_path
 
+if TYPE_CHECKING:
+    from gettext import NullTranslations
+
 SUPPORTED = ("en", "fr")
+SOURCE_LANGUAGE = "en"
+CACHE_ENV = "CASEAPP_CACHE_DIR"
+# Raise when the way catalogues are compiled changes: every cached .mo is then compiled again.
+_COMPILED_FORMAT = "1"
+
 _current: str | None = None
+_loaded: dict[str, NullTranslations] = {}
+_load_lock = threading.Lock()
 
 
-_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
-
-
-def _unquote(chunk: str) -> str:
-    """The text of a quoted .po string (fast: this runs for every line at start-up)."""
-    if len(chunk) < 2 or chunk[0] != '"' or chunk[-1] != '"':
-        return ""
-    body = chunk[1:-1]
-    if "\\" not in body:
-        return body
-    out: list[str] = []
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if char == "\\" and index + 1 < len(body):
-            out.append(_ESCAPES.get(body[index + 1], body[index + 1]))
-            index += 2
-        else:
-            out.append(char)
-            index += 1
-    return "".join(out)
-
-
-def parse_po(text: str) -> dict[str, str]:
-    """Return ``{msgid: msgstr}`` for every translated, non-fuzzy entry of a ``.po`` file."""
-    catalogue: dict[str, str] = {}
-    msgid: list[str] = []
-    msgstr: list[str] = []
-    target: list[str] | None = None
-    fuzzy = False
-
-    def flush() -> None:
-        nonlocal fuzzy
-        key, value = "".join(msgid), "".join(msgstr)
-        if key and value and not fuzzy:
-            catalogue[key] = value
-        msgid.clear()
-        msgstr.clear()
-        fuzzy = False
-
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
-        elif line.startswith("msgid "):
-            if msgid or msgstr:
-                keep_fuzzy = fuzzy
-                flush()
-                fuzzy = keep_fuzzy
-            msgid.append(_unquote(line[6:].strip()))
-            target = msgid
-        elif line.startswith("msgstr "):
-            msgstr.append(_unquote(line[7:].strip()))
-            target = msgstr
-        elif line.startswith('"') and target is not None:
-            target.append(_unquote(line))
-        elif not line:
-            if msgid:
-                flush()
-            target = None
-    if msgid:
-        flush()
-    return catalogue
-
-
-@cache
-def catalogue(lang: str) -> dict[str, str]:
-    """Every ``*.po`` file of a language merged (one per area: core, ui, reports…)."""
-    folder = resource_path("locale", lang, "LC_MESSAGES")
-    merged: dict[str, str] = {}
-    if lang == "en" or not folder.is_dir():
-        return merged
-    for path in sorted(Path(folder).glob("*.po")):
-        merged.update(parse_po(path.read_text(encoding="utf-8")))
-    return merged
+# --- the language ------------------------------------------------------------------------------------------------
 
 
 def system_language() -> str:
@@ -107,10 +60,21 @@ def system_language() -> str:
     return "fr" if loc.lower().startswith("fr") else "en"
 
 
+def preferred_language() -> str:
+    """``CASEAPP_LANG``, else the language chosen in the settings (in the window or by hand), else the system's."""
+    forced = os.environ.get("CASEAPP_LANG", "")[:2].lower()
+    if forced in SUPPORTED:
+        return forced
+    from caseapp import places  # a small JSON file, read once per process
+
+    chosen = places.chosen("language")
+    return chosen if chosen in SUPPORTED else system_language()
+
+
 def current_language() -> str:
     global _current
     if _current is None:
-        _current = system_language()
+        _current = preferred_language()
     return _current
 
 
@@ -119,8 +83,21 @@ def set_language(lang: str) -> None:
     _current = lang if lang in SUPPORTED else "en"
 
 
-def translate(text: str, lang: str | None = None) -> str:
-    return catalogue(lang or current_language()).get(text, text)
+# --- marking and translating -------------------------------------------------------------------------------------
+
+
+def translate(text: str, lang: str | None = None, context: str | None = None) -> str:
+    """``text`` (an English source string) in ``lang`` (the interface language by default); ``context`` is its
+    msgctxt when it has one. A text the catalogue lacks stays English."""
+    if lang is None:
+        lang = current_language()
+    if lang == SOURCE_LANGUAGE or not text:  # English is the source; gettext("") would give the catalogue's header
+        return text
+    code = lang[:2]
+    if code not in SUPPORTED or code == SOURCE_LANGUAGE:
+        return text
+    found = _loaded.get(code) or translations(code)
+    return found.gettext(text) if context is None else found.pgettext(context, text)
 
 
 def _(text: str) -> str:
@@ -128,4 +105,145 @@ def _(text: str) -> str:
 
 
 def N_(text: str) -> str:
+    """Mark ``text`` for the catalogue; it is translated where it is shown (``_()`` or ``translate``)."""
     return text
+
+
+def NC_(context: str, text: str) -> tuple[str, str]:
+    """Mark ``text`` for the catalogue with a context; returns ``(context, text)``, to be shown with
+    ``translate(text, lang, context)``."""
+    return context, text
+
+
+# --- the catalogues ----------------------------------------------------------------------------------------------
+
+
+def translations(lang: str) -> NullTranslations:
+    """The gettext catalogue of ``lang`` (loaded once per process; English has none)."""
+    found = _loaded.get(lang)
+    if found is None:
+        with _load_lock:
+            found = _loaded.get(lang)
+            if found is None:
+                found = _loaded[lang] = _load(lang)
+    return found
+
+
+def forget_catalogues() -> None:
+    """Read the catalogues again at the next translation (after a ``.po`` file changed, in tests and tools)."""
+    with _load_lock:
+        _loaded.clear()
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """``{msgid: msgstr}`` of what ``translate`` knows in ``lang``; an entry with a context is keyed
+    ``context + "\\x04" + msgid`` (gettext's own form)."""
+    found = translations(lang)
+    table = getattr(found, "_catalog", {})  # GNUTranslations keeps its entries there; plural entries are tuples
+    return {key: value for key, value in table.items() if isinstance(key, str) and key}
+
+
+catalogue.cache_clear = forget_catalogues  # type: ignore[attr-defined]  # its name when the reader was a cache
+
+
+def sources(lang: str) -> list[Path]:
+    """The ``.po`` files of ``lang``, in a stable order."""
+    folder = resource_path("locale", lang, "LC_MESSAGES")
+    try:
+        names = sorted(name for name in os.listdir(folder) if name.endswith(".po"))
+    except OSError:
+        return []
+    return [Path(folder) / name for name in names]
+
+
+def cache_folder() -> Path:
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser() / "locale"
+    from caseapp.places import user_folder
+
+    return user_folder("cache") / "locale"
+
+
+def _load(lang: str) -> NullTranslations:
+    import gettext
+    import zlib
+
+    files = sources(lang) if lang != SOURCE_LANGUAGE else []
+    if not files:
+        return gettext.NullTranslations()
+    checksum = zlib.crc32(_COMPILED_FORMAT.encode())
+    size = 0
+    for path in files:
+        data = path.read_bytes()
+        checksum = zlib.crc32(path.name.encode() + b"\0" + data, checksum)
+        size += len(data)
+    folder = cache_folder()
+    compiled = folder / f"{lang}-{checksum:08x}-{size:x}.mo"
+    try:
+        with open(compiled, "rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # unreadable or damaged (gettext raises OSError, struct.error…): compiled again
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "The compiled catalogue %s is unusable (%s): compiling it again", compiled, exc
+        )
+    binary = compile_catalogue(lang, files)
+    _keep(folder, compiled, binary, lang)
+    import io
+
+    return gettext.GNUTranslations(io.BytesIO(binary))
+
+
+def _keep(folder: Path, compiled: Path, binary: bytes, lang: str) -> None:
+    """Write the compiled catalogue to the cache (atomically) and remove older ones; never fails."""
+    import tempfile
+
+    tmp = None
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{lang}-", suffix=".mo")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(binary)
+        os.replace(tmp, compiled)
+        tmp = None
+        for old in folder.glob(f"{lang}-*.mo"):
+            if old != compiled:
+                old.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only home: compiled in memory at each start, which still works
+        import logging
+
+        logging.getLogger(__name__).info("The compiled catalogue cannot be kept in %s: %s", folder, exc)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def read_po(path: Path) -> dict[str, str]:
+    """``{msgid: msgstr}`` of the translated entries of one ``.po`` file (neither fuzzy nor obsolete), keyed like
+    ``catalogue``."""
+    import polib
+
+    return {entry.msgid_with_context: entry.msgstr for entry in polib.pofile(str(path)).translated_entries()}
+
+
+def compile_catalogue(lang: str, files: list[Path]) -> bytes:
+    """The ``.po`` files of a language merged into one gettext ``.mo`` (bytes); the translated entries only."""
+    import polib
+
+    merged = polib.POFile(wrapwidth=0)
+    merged.metadata = {
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Language": lang,
+    }
+    entries: dict[str, polib.POEntry] = {}
+    for path in files:
+        for entry in polib.pofile(str(path)).translated_entries():
+            entries[entry.msgid_with_context] = entry
+    for entry in entries.values():
+        merged.append(entry)
+    return bytes(merged.to_binary())

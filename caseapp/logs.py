@@ -11,11 +11,19 @@ A log is read by whoever helps when something goes wrong; it must not carry what
   mention it: ``log.info("note %s saved: %s", note_id, Private(text))`` logs ``‹hidden: 42 characters›``.
 
 ``install_log_file(data_dir)`` sets up ``logs/caseapp.log`` in the data folder: owner-only (0600, in a 0700
-folder), rotated by size, with that filter.
+folder), rotated by size, with that filter. The window installs it before anything else; the command line gets it
+from ``log_to_data_folder``, called when a database is opened (the first data folder a process opens keeps its
+log for the rest of the process).
+
+What goes in, at INFO, is what a support person asks about: backups taken (daily, before a migration, by hand)
+and those that failed, restores, recoveries after a crash, migrations run, bundles refused (with the reason
+given to the person, never what the bundle holds), a damaged database found. Never a note's text, never the
+values of a statement.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -142,7 +150,9 @@ def install_log_file(data_dir: Path, *, level: int = logging.INFO) -> logging.Ha
             for old in folder.glob(LOG_FILE + "*"):  # rotated files left by an older version
                 if old.is_file() and not old.is_symlink():
                     old.chmod(old.stat().st_mode & 0o600)
-        handler = _PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        handler = _PrivateRotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", errors="backslashreplace"
+        )
         handler.setLevel(level)
         handler.addFilter(Scrubber())
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -154,3 +164,48 @@ def install_log_file(data_dir: Path, *, level: int = logging.INFO) -> logging.Ha
                 logger.setLevel(level)
         _installed[str(path)] = handler
         return handler
+
+
+_process_log_chosen = False
+
+
+def log_to_data_folder(data_dir: Path) -> None:
+    """Log to ``data_dir``'s log file unless this process already logs to one (the window installs its own
+    first): once per process, cheap, and never an error — a log that cannot be written must not stop anyone."""
+    global _process_log_chosen
+    if _process_log_chosen:
+        return
+    _process_log_chosen = True
+    root = logging.getLogger()
+    if any(handler in root.handlers for handler in _installed.values()):
+        return
+    with contextlib.suppress(OSError):
+        install_log_file(data_dir)
+
+
+def one_line(text: object, limit: int = 300) -> str:
+    """``text`` on one line, without control characters, at most ``limit`` characters: for a reason that quotes
+    something from outside (a name found in a bundle) and must not fake lines of the log."""
+    flat = "".join(" " if ch.isspace() or not ch.isprintable() else ch for ch in str(text))
+    flat = " ".join(flat.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def bundle_refused(path: Path | str) -> None:
+    """Note, from the ``except`` block of a bundle that was not opened, which bundle and why: the reason the person
+    was given, on one line — never anything the bundle holds. A cancelled opening is noted as such."""
+    import sys
+
+    from caseapp.errors import Cancelled, CaseAppError
+
+    error = sys.exc_info()[1]
+    if not isinstance(error, Exception):
+        return
+    log = logging.getLogger("caseapp.bundle")
+    name = one_line(Path(path).name, 120)
+    if isinstance(error, Cancelled):
+        log.info("Opening of bundle %s cancelled", name)
+    elif isinstance(error, CaseAppError):
+        log.info("Bundle %s refused: %s", name, one_line(error.message))
+    else:
+        log.warning("Bundle %s could not be opened: %s", name, type(error).__name__)

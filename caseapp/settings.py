@@ -1,53 +1,179 @@
-"""Settings that belong to the data folder (not to the window): the server to use, the author name, the
-language of the interface. Kept in ``settings.json`` in the data folder, written atomically; never a secret."""
+"""The preferences a person chooses — their name for the history, the data folder, the team's server, the
+interface language (and the reminders to come) — in one file that the command line and the window both read and
+write: ``caseapp db connect`` and the Settings dialog agree.
+
+Where: ``settings.json`` in the user's configuration folder (``~/.config/CaseApp`` on Linux), whatever data folder
+it names. ``CASEAPP_CONFIG_DIR`` moves it. With ``CASEAPP_DATA_DIR`` (a portable or a test data folder, set for the
+whole run) that folder keeps its own preferences, as it keeps all its data: the file is then its ``settings.json``.
+
+Earlier versions kept the server in the data folder's ``settings.json`` and the window's preferences in its
+QSettings file. When this file does not exist yet, the data folder's file is read once and copied here
+(``ui.settings`` does the same with the window's); the old files are left as they were.
+
+Written atomically, owner-only; never a secret (an address with a password in it is refused: the password is in
+the keyring). Keys this version does not know (a newer version's) are kept when it saves. The window's geometry
+and column widths are not preferences the command line needs: they stay in QSettings (``ui.settings``).
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
-from dataclasses import asdict, dataclass, fields
+import threading
+from collections.abc import Callable
 from pathlib import Path
-
-from sqlalchemy.engine import make_url
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from caseapp.errors import InvalidInput, StorageError
 from caseapp.i18n import _
+from caseapp.places import SETTINGS_FILE, read_object, settings_file
 
-FILE = "settings.json"
+FILE = SETTINGS_FILE
+
+_Class = TypeVar("_Class", bound=type)
+_made = threading.Lock()
+
+
+def _dataclass_at_first_use(*, frozen: bool) -> Callable[[_Class], _Class]:
+    """``dataclasses.dataclass``, applied to the class when its first instance is made. The window reads the
+    preferences before its first paint (as plain values, no instance), and importing ``dataclasses`` and building
+    the class would cost that paint about 5 ms."""
+
+    def decorate(cls: _Class) -> _Class:
+        made: list[bool] = []
+
+        def new(klass: type, *_args: Any, **_kwargs: Any) -> Any:
+            if not made:
+                with _made:
+                    if not made:
+                        import dataclasses
+
+                        dataclasses.dataclass(frozen=frozen)(cls)
+                        made.append(True)
+            return object.__new__(klass)  # the arguments go to the __init__ the dataclass made
+
+        cls.__new__ = staticmethod(new)  # type: ignore[assignment]
+        return cls
+
+    return decorate
+
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    dataclass = _dataclass_at_first_use
 
 
 @dataclass(frozen=True)
 class Settings:
     server_url: str | None = None  # a PostgreSQL URL without its password (the password is in the keyring)
-    author: str | None = None
+    author: str | None = None  # who is working, for the history (None: the login name)
     language: str | None = None  # "fr", "en" or None for the system's
+    data_dir: str | None = None  # the data folder (None: the default one); CASEAPP_DATA_DIR wins for one run
 
 
-def load_settings(data_dir: Path) -> Settings:
-    path = data_dir / FILE
+_KNOWN = tuple(Settings.__annotations__)
+
+
+def _known(raw: dict[str, Any]) -> dict[str, str | None]:
+    return {k: v for k, v in raw.items() if k in _KNOWN and (v is None or isinstance(v, str))}
+
+
+def _raw(data_dir: Path | None) -> dict[str, Any]:
+    """What the settings file holds; the first time, what the data folder's older ``settings.json`` held (copied
+    into the new file, once)."""
+    path = settings_file()
+    raw = read_object(path)
+    if raw is not None:
+        return raw
+    if data_dir is None:
+        from caseapp.places import data_dir as default_data_dir  # only on a first start: it may import platformdirs
+
+        data_dir = default_data_dir()
+    legacy = Path(data_dir) / FILE
+    if legacy == path:
+        return {}
+    older = read_object(legacy)
+    if not older:
+        return {}
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, ValueError):
-        return Settings()  # a damaged settings file must not stop the app: defaults, and it is rewritten on save
-    known = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in raw.items() if k in known and (v is None or isinstance(v, str))})
+        _write(path, older)
+    except StorageError:
+        return older  # read-only configuration folder: the older file still serves
+    import logging
+
+    logging.getLogger(__name__).info("Settings copied from %s to %s", legacy, path)
+    return older
 
 
-def save_settings(data_dir: Path, settings: Settings) -> None:
-    if settings.server_url and make_url(settings.server_url).password:
-        raise InvalidInput(_("A server address given to CaseApp to remember must not contain the password."))
-    data_dir.mkdir(parents=True, exist_ok=True)
+def load_settings(data_dir: Path | None = None) -> Settings:
+    """The settings. ``data_dir``: the data folder the caller works on, whose older ``settings.json`` is copied the
+    first time (the default data folder when None); the settings themselves are the same whatever it is."""
+    return Settings(**_known(_raw(data_dir)))
+
+
+def read_settings(data_dir: Path | None = None) -> dict[str, str | None]:
+    """``load_settings`` as a plain dict of the known settings (what the window reads before it paints)."""
+    return {name: None for name in _KNOWN} | _known(_raw(data_dir))
+
+
+def save_settings(data_dir: Path | None, settings: Settings) -> None:
+    """Save the settings (``data_dir`` as for ``load_settings``). Refuses an address with a password in it."""
+    problem = server_url_problem(settings.server_url)
+    if problem:
+        raise InvalidInput(problem, field="server_url")
+    raw = dict(_raw(data_dir))
+    raw.update({name: getattr(settings, name) for name in _KNOWN})
+    _write(settings_file(), raw)
+
+
+def chosen_language() -> str | None:
+    """The language chosen in the settings, or None; cheap, never fails, never copies anything (it is read by
+    every start of the command line)."""
+    from caseapp.places import chosen
+
+    return chosen("language")
+
+
+def server_url_problem(url: str | None) -> str | None:
+    """Why a server address cannot be remembered (it holds a password), or None."""
+    if not url:
+        return None
+    from sqlalchemy.engine import make_url  # only when there is an address to check
+
+    try:
+        password = make_url(url).password
+    except Exception:  # an address SQLAlchemy cannot read: checked when it is used
+        return None
+    if password:
+        return _("A server address given to CaseApp to remember must not contain the password.")
+    return None
+
+
+def without_password(url: str) -> str:
+    """``url`` with its password taken out (an older version may have kept one in the window's settings)."""
+    from sqlalchemy.engine import URL, make_url
+
+    try:
+        parsed = make_url(url)
+        bare = URL.create(parsed.drivername, parsed.username, None, parsed.host, parsed.port, parsed.database)
+        return bare.update_query_dict(dict(parsed.query)).render_as_string(hide_password=False)
+    except Exception:
+        return ""
+
+
+def _write(path: Path, raw: dict[str, Any]) -> None:
+    import tempfile
+
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".json")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(asdict(settings), handle, ensure_ascii=False, indent=2)
+            json.dump(raw, handle, ensure_ascii=False, indent=2)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, data_dir / FILE)
+        os.replace(tmp, path)
     except OSError as exc:
         if tmp:
             Path(tmp).unlink(missing_ok=True)

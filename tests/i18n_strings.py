@@ -1,8 +1,11 @@
-"""Find every translatable string in the code (``_("…")``, ``N_("…")``, ``translate("…", …)``, and Qt's
-``self.tr("…")``) and say which ones the French catalogues lack.
+"""Find every translatable string in the code (``_("…")``, ``N_("…")``, ``NC_("context", "…")``,
+``translate("…", …)`` with or without a literal context, and Qt's ``self.tr("…")``) and say which ones the French
+catalogues lack.
 
 Run ``uv run python -m tests.i18n_strings`` to print the missing entries as ``.po`` stubs, and
 ``uv run python -m tests.i18n_strings --merge MAPPING.py CATALOGUE.po`` to add translations to a catalogue.
+
+A string with a context is keyed ``context + "\\x04" + text``, as gettext (and ``caseapp.i18n.catalogue``) keys it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKERS = {"_", "N_", "translate", "tr"}
+CONTEXT_MARKERS = {"NC_"}
+SEPARATOR = "\x04"
+
+
+def _text(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value else None
 
 
 def translatable(path: Path) -> set[str]:
@@ -22,9 +31,17 @@ def translatable(path: Path) -> set[str]:
             continue
         func = node.func
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-        first = node.args[0]
-        if name in MARKERS and isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value:
-            found.add(first.value)
+        if name in CONTEXT_MARKERS and len(node.args) >= 2:
+            context, text = _text(node.args[0]), _text(node.args[1])
+            if context and text:
+                found.add(context + SEPARATOR + text)
+        elif name in MARKERS and (text := _text(node.args[0])):
+            context = None
+            if name == "translate":
+                given = node.args[2] if len(node.args) > 2 else None
+                given = next((k.value for k in node.keywords if k.arg == "context"), given)
+                context = _text(given)
+            found.add(context + SEPARATOR + text if context else text)
     return found
 
 
@@ -40,9 +57,9 @@ def all_strings() -> dict[str, set[Path]]:
 
 
 def missing(lang: str = "fr") -> dict[str, set[Path]]:
-    from caseapp.i18n import catalogue
+    from caseapp.i18n import catalogue, forget_catalogues
 
-    catalogue.cache_clear()
+    forget_catalogues()
     known = catalogue(lang)
     return {text: paths for text, paths in all_strings().items() if text not in known}
 
@@ -51,13 +68,19 @@ def po_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def po_entry(key: str, translation: str) -> str:
+    context, _sep, text = key.rpartition(SEPARATOR)
+    head = f"msgctxt {po_quote(context)}\n" if _sep else ""
+    return f"{head}msgid {po_quote(text)}\nmsgstr {po_quote(translation)}\n"
+
+
 def write_po(entries: dict[str, str], out: Path) -> None:
     header = (
         f"# French translation of CaseApp ({out.stem}).\n"
         'msgid ""\nmsgstr ""\n'
         '"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: fr\\n"\n\n'
     )
-    body = "".join(f"msgid {po_quote(k)}\nmsgstr {po_quote(v)}\n\n" for k, v in sorted(entries.items()))
+    body = "".join(po_entry(k, v) + "\n" for k, v in sorted(entries.items()))
     out.write_text(header + body, encoding="utf-8")
 
 
@@ -65,10 +88,10 @@ def merge_into(mapping_file: Path, target: Path) -> int:
     """Add the ``FR = {english: french}`` mapping of a Python file to a catalogue (kept entries stay)."""
     import runpy
 
-    from caseapp.i18n import parse_po
+    from caseapp.i18n import read_po
 
     mapping: dict[str, str] = runpy.run_path(str(mapping_file))["FR"]
-    existing = parse_po(target.read_text(encoding="utf-8")) if target.exists() else {}
+    existing = read_po(target) if target.exists() else {}
     write_po(existing | mapping, target)
     return len(existing | mapping)
 
@@ -79,6 +102,5 @@ if __name__ == "__main__":
         sys.exit(0)
     for text, paths in sorted(missing().items()):
         print(f"#: {', '.join(sorted(str(p) for p in paths))}")
-        print(f"msgid {po_quote(text)}")
-        print('msgstr ""\n')
+        print(po_entry(text, ""))
     sys.exit(0)

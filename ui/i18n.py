@@ -1,8 +1,10 @@
 """The interface language: which one to use, Qt's own translations, and labels for the core's enums.
 
 Strings are English in the source and go through ``_()`` from :mod:`caseapp.i18n` (one mechanism for the core and
-the UI); the French catalogue for the interface is ``resources/locale/fr/LC_MESSAGES/ui.po``. Qt's standard
-dialogs (file pickers, "OK"/"Cancel" buttons) are translated by ``qtbase_fr.qm`` shipped with PySide6.
+the UI: gettext catalogues); the French for the interface is ``resources/locale/fr/LC_MESSAGES/ui.po``, for the
+vocabularies and the rules ``domain.po``. The language chosen in the Settings dialog is kept in the settings file
+the command line reads too (``caseapp.settings``). Qt's standard dialogs (file pickers, "OK"/"Cancel" buttons) are
+translated by ``qtbase_fr.qm`` shipped with PySide6.
 """
 
 from __future__ import annotations

@@ -1,8 +1,15 @@
-"""The interface's preferences and window state, declared once, typed, stored with QSettings.
+"""The interface's settings: the person's preferences, shared with the command line, and the window's state.
 
-Where: next to the data when ``CASEAPP_DATA_DIR`` is set (a portable or test data folder keeps its own
-preferences), otherwise in the user's configuration folder. The data folder itself is one of the preferences, so
-it cannot live inside it.
+Preferences (name, data folder, server, language) live in the one settings file of ``caseapp.settings``, which the
+command line reads and writes too: ``caseapp db connect`` and the Settings dialog agree, and a language chosen
+here is the one the command line speaks (unless ``CASEAPP_LANG`` says otherwise). ``Preferences`` is the dialog's
+view of them.
+
+The window's state — geometry, splitters, column widths, the page, case and tab last open, the folders last used,
+the agenda's span — is not a preference the command line needs: it stays in a QSettings file, next to the data when
+``CASEAPP_DATA_DIR`` is set (a portable or test data folder keeps its own), otherwise in the user's configuration
+folder. Earlier versions kept the preferences there too: they are moved to the settings file the first time this
+one opens it.
 """
 
 from __future__ import annotations
@@ -13,7 +20,10 @@ from typing import Any, NamedTuple
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from caseapp.services import preferences as store
+
 FILE_NAME = "caseapp-ui.ini"
+_OLD_PREFERENCES = "preferences"  # the QSettings group earlier versions kept the preferences in
 
 
 class Preferences(NamedTuple):
@@ -25,9 +35,19 @@ class Preferences(NamedTuple):
     language: str  # "system", "en" or "fr"
 
 
+def _preferences(saved: dict[str, str | None]) -> Preferences:
+    return Preferences(
+        author_name=saved["author"] or "",
+        data_dir=saved["data_dir"] or "",
+        server_url=saved["server_url"] or "",
+        language=saved["language"] or "system",
+    )
+
+
 class Settings:
     def __init__(self, qsettings: QSettings) -> None:
         self._q = qsettings
+        self._move_old_preferences()
 
     @classmethod
     def open(cls, path: Path | None = None) -> Settings:
@@ -67,21 +87,50 @@ class Settings:
             return QByteArray(value)
         return None
 
-    # -- preferences --------------------------------------------------------------------------------------------
+    # -- preferences (the settings file shared with the command line) -----------------------------------------------
+
+    @property
+    def preferences_file(self) -> Path:
+        return store.settings_file()
 
     def preferences(self) -> Preferences:
-        return Preferences(
-            author_name=self._str("preferences/author_name"),
-            data_dir=self._str("preferences/data_dir"),
-            server_url=self._str("preferences/server_url"),
-            language=self._str("preferences/language", "system") or "system",
-        )
+        return _preferences(store.read_settings(self._data_dir()))
 
     def save_preferences(self, prefs: Preferences) -> None:
-        self._q.setValue("preferences/author_name", prefs.author_name.strip())
-        self._q.setValue("preferences/data_dir", prefs.data_dir.strip())
-        self._q.setValue("preferences/server_url", prefs.server_url.strip())
-        self._q.setValue("preferences/language", prefs.language)
+        """Save what the dialog edits (``InvalidInput`` for a server address with a password in it)."""
+        chosen = {
+            "author": prefs.author_name.strip() or None,
+            "data_dir": prefs.data_dir.strip() or None,
+            "server_url": prefs.server_url.strip() or None,
+            "language": None if prefs.language in ("", "system") else prefs.language,
+        }
+        store.save_settings(self._data_dir(), store.Settings(**(store.read_settings(self._data_dir()) | chosen)))
+
+    def _data_dir(self) -> Path | None:
+        """The data folder whose older ``settings.json`` is moved into the settings file the first time."""
+        folder = os.environ.get("CASEAPP_DATA_DIR") or self._str(f"{_OLD_PREFERENCES}/data_dir")
+        return Path(folder).expanduser() if folder else None
+
+    def _move_old_preferences(self) -> None:
+        """Move the preferences earlier versions kept in this QSettings file to the settings file (once: the group
+        is removed; what the settings file already says is kept)."""
+        if _OLD_PREFERENCES not in self._q.childGroups():
+            return
+        old = {
+            "author": self._str(f"{_OLD_PREFERENCES}/author_name").strip(),
+            "data_dir": self._str(f"{_OLD_PREFERENCES}/data_dir").strip(),
+            "server_url": self._str(f"{_OLD_PREFERENCES}/server_url").strip(),
+            "language": self._str(f"{_OLD_PREFERENCES}/language"),
+        }
+        if old["language"] not in ("en", "fr"):
+            old["language"] = ""
+        if store.server_url_problem(old["server_url"]):  # never a password in the settings file
+            old["server_url"] = store.without_password(old["server_url"])
+        current = store.read_settings(self._data_dir())
+        missing = {key: value for key, value in old.items() if value and current[key] is None}
+        if missing:
+            store.save_settings(self._data_dir(), store.Settings(**(current | missing)))
+        self._q.remove(_OLD_PREFERENCES)
         self._q.sync()
 
     # -- window state -------------------------------------------------------------------------------------------

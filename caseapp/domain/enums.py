@@ -1,6 +1,8 @@
-"""The closed vocabularies of a case file, with their French and English labels.
+"""The closed vocabularies of a case file, with their labels for people.
 
-Values are stable identifiers stored in the database and in bundles; labels are for people.
+Values are stable identifiers stored in the database and in bundles; labels are English source strings marked
+``NC_`` with one gettext context per vocabulary ("Open" is "En cours" for a case, "À faire" for a deadline), and
+their French is in the catalogue (``resources/locale/fr/LC_MESSAGES/domain.po``), read through ``translate``.
 """
 
 from __future__ import annotations
@@ -9,19 +11,20 @@ from enum import StrEnum
 
 from caseapp.domain.fields import field_label
 from caseapp.errors import InvalidInput
-from caseapp.i18n import _
+from caseapp.i18n import NC_, _, translate
 
 
 class LabelledEnum(StrEnum):
-    """A StrEnum whose members carry ``(English, French)`` labels in ``_labels``."""
+    """A StrEnum whose members carry an English label and its context (``NC_``), in ``_label_table``."""
 
     @classmethod
     def _label_table(cls) -> dict[str, tuple[str, str]]:
+        """``{value: (context, English label)}``."""
         return {}
 
     def label(self, lang: str = "en") -> str:
-        english, french = self._label_table()[self.value]
-        return french if lang == "fr" else english
+        context, english = self._label_table()[self.value]
+        return translate(english, lang, context)
 
     @classmethod
     def parse(cls, value: str | LabelledEnum, *, field: str | None = None) -> LabelledEnum:
@@ -31,9 +34,11 @@ class LabelledEnum(StrEnum):
         text = str(value).strip()
         key = text.lower().replace(" ", "_").replace("-", "_")
         for member in cls:
-            english, french = cls._label_table()[member.value]
-            names = (member.value, member.name.lower())
-            if key in names or text.lower() in (english.lower(), french.lower()):
+            if key in (member.value, member.name.lower()):
+                return member
+        folded = text.lower()
+        for member in cls:
+            if folded in (member.label("en").lower(), member.label("fr").lower()):
                 return member
         allowed = ", ".join(member.value for member in cls)
         raise InvalidInput(
@@ -45,7 +50,7 @@ class LabelledEnum(StrEnum):
 
 
 def _table(**labels: tuple[str, str]) -> dict[str, tuple[str, str]]:
-    return {key: value for key, value in labels.items()}
+    return dict(labels)
 
 
 class CaseStatus(LabelledEnum):
@@ -61,11 +66,11 @@ class CaseStatus(LabelledEnum):
 
 
 _CASE_STATUS = _table(
-    open=("Open", "En cours"),
-    pending_decision=("Awaiting decision", "En délibéré"),
-    decided=("Decided", "Jugée"),
-    appealed=("Under appeal", "En appel"),
-    closed=("Closed", "Clôturée"),
+    open=NC_("case status", "Open"),
+    pending_decision=NC_("case status", "Awaiting decision"),
+    decided=NC_("case status", "Decided"),
+    appealed=NC_("case status", "Under appeal"),
+    closed=NC_("case status", "Closed"),
 )
 
 
@@ -100,21 +105,18 @@ class Procedure(LabelledEnum):
 
 
 _PROCEDURE = _table(
-    refere_liberte=("Urgent freedom application (L521-2)", "Référé-liberté (L521-2)"),
-    refere_suspension=("Suspension application (L521-1)", "Référé-suspension (L521-1)"),
-    refere_mesures_utiles=("Useful measures application (L521-3)", "Référé mesures utiles (L521-3)"),
-    refere_constat=("Application for a finding of fact (R531-1)", "Référé-constat (R531-1)"),
-    refere_instruction=(
-        "Application for an expert report or inquiry (R532-1)",
-        "Référé-expertise ou instruction (R532-1)",
-    ),
-    refere_provision=("Application for an interim payment (R541-1)", "Référé-provision (R541-1)"),
-    exces_de_pouvoir=("Annulment action", "Recours pour excès de pouvoir"),
-    plein_contentieux=("Full jurisdiction action", "Recours de plein contentieux"),
-    indemnitaire=("Action for damages (liability)", "Recours indemnitaire (responsabilité)"),
-    appel=("Appeal", "Appel"),
-    cassation=("Cassation appeal", "Pourvoi en cassation"),
-    other=("Other", "Autre"),
+    refere_liberte=NC_("procedure", "Urgent freedom application (L521-2)"),
+    refere_suspension=NC_("procedure", "Suspension application (L521-1)"),
+    refere_mesures_utiles=NC_("procedure", "Useful measures application (L521-3)"),
+    refere_constat=NC_("procedure", "Application for a finding of fact (R531-1)"),
+    refere_instruction=NC_("procedure", "Application for an expert report or inquiry (R532-1)"),
+    refere_provision=NC_("procedure", "Application for an interim payment (R541-1)"),
+    exces_de_pouvoir=NC_("procedure", "Annulment action"),
+    plein_contentieux=NC_("procedure", "Full jurisdiction action"),
+    indemnitaire=NC_("procedure", "Action for damages (liability)"),
+    appel=NC_("procedure", "Appeal"),
+    cassation=NC_("procedure", "Cassation appeal"),
+    other=NC_("procedure", "Other"),
 )
 _URGENT_REFERES = {Procedure.REFERE_LIBERTE, Procedure.REFERE_SUSPENSION, Procedure.REFERE_MESURES_UTILES}
 _REFERES = _URGENT_REFERES | {Procedure.REFERE_CONSTAT, Procedure.REFERE_INSTRUCTION, Procedure.REFERE_PROVISION}
@@ -133,15 +135,9 @@ class Matter(LabelledEnum):
 
 
 _MATTER = _table(
-    general=("General (appeal lies)", "Droit commun (appel ouvert)"),
-    cada=(
-        "Access to administrative documents (last resort, R811-1 2°)",
-        "Communication de documents administratifs (dernier ressort, R811-1 2°)",
-    ),
-    last_resort=(
-        "Another matter decided in first and last resort (R811-1)",
-        "Autre matière jugée en premier et dernier ressort (R811-1)",
-    ),
+    general=NC_("matter", "General (appeal lies)"),
+    cada=NC_("matter", "Access to administrative documents (last resort, R811-1 2°)"),
+    last_resort=NC_("matter", "Another matter decided in first and last resort (R811-1)"),
 )
 
 
@@ -156,9 +152,9 @@ class CourtLevel(LabelledEnum):
 
 
 _COURT_LEVEL = _table(
-    ta=("Administrative court (tribunal administratif)", "Tribunal administratif"),
-    caa=("Administrative court of appeal", "Cour administrative d'appel"),
-    ce=("Conseil d'État", "Conseil d'État"),
+    ta=NC_("court level", "Administrative court (tribunal administratif)"),
+    caa=NC_("court level", "Administrative court of appeal"),
+    ce=NC_("court level", "Conseil d'État"),
 )
 
 
@@ -189,28 +185,19 @@ class DecisionNature(LabelledEnum):
 
 
 _NATURE = _table(
-    jugement=("Judgment", "Jugement"),
-    ordonnance=("Order of the president (R222-1)", "Ordonnance du président (R222-1)"),
-    refere_liberte=("Urgent freedom order (L521-2)", "Ordonnance de référé-liberté (L521-2)"),
-    refere_liberte_tri=(
-        "Urgent freedom application rejected without a hearing (L522-3)",
-        "Référé-liberté rejeté sans audience (L522-3)",
-    ),
-    refere_suspension=("Suspension order (L521-1)", "Ordonnance de référé-suspension (L521-1)"),
-    refere_mesures_utiles=("Useful measures order (L521-3)", "Ordonnance de référé mesures utiles (L521-3)"),
-    refere_modification=("Order changing or ending measures (L521-4)", "Ordonnance de modification (L521-4)"),
-    refere_tri=(
-        "Suspension or useful measures rejected without a hearing (L522-3)",
-        "Référé-suspension ou mesures utiles rejeté sans audience (L522-3)",
-    ),
-    refere_constat=("Finding of fact order (R531-1)", "Ordonnance de référé-constat (R531-1)"),
-    refere_instruction=(
-        "Expert report or inquiry order (R532-1)",
-        "Ordonnance de référé-expertise ou instruction (R532-1)",
-    ),
-    refere_provision=("Interim payment order (R541-1)", "Ordonnance de référé-provision (R541-1)"),
-    arret=("Ruling of the court of appeal (arrêt)", "Arrêt"),
-    decision_ce=("Decision of the Conseil d'État", "Décision du Conseil d'État"),
+    jugement=NC_("decision nature", "Judgment"),
+    ordonnance=NC_("decision nature", "Order of the president (R222-1)"),
+    refere_liberte=NC_("decision nature", "Urgent freedom order (L521-2)"),
+    refere_liberte_tri=NC_("decision nature", "Urgent freedom application rejected without a hearing (L522-3)"),
+    refere_suspension=NC_("decision nature", "Suspension order (L521-1)"),
+    refere_mesures_utiles=NC_("decision nature", "Useful measures order (L521-3)"),
+    refere_modification=NC_("decision nature", "Order changing or ending measures (L521-4)"),
+    refere_tri=NC_("decision nature", "Suspension or useful measures rejected without a hearing (L522-3)"),
+    refere_constat=NC_("decision nature", "Finding of fact order (R531-1)"),
+    refere_instruction=NC_("decision nature", "Expert report or inquiry order (R532-1)"),
+    refere_provision=NC_("decision nature", "Interim payment order (R541-1)"),
+    arret=NC_("decision nature", "Ruling of the court of appeal (arrêt)"),
+    decision_ce=NC_("decision nature", "Decision of the Conseil d'État"),
 )
 
 
@@ -226,8 +213,8 @@ class SilenceMeaning(LabelledEnum):
 
 
 _SILENCE = _table(
-    rejection=("Silence means rejection (CRPA L231-4)", "Le silence vaut rejet (CRPA L231-4)"),
-    acceptance=("Silence means acceptance (CRPA L231-1)", "Le silence vaut acceptation (CRPA L231-1)"),
+    rejection=NC_("silence meaning", "Silence means rejection (CRPA L231-4)"),
+    acceptance=NC_("silence meaning", "Silence means acceptance (CRPA L231-1)"),
 )
 
 
@@ -243,10 +230,10 @@ class ParentRelation(LabelledEnum):
 
 
 _PARENT = _table(
-    appeal_of=("Appeal of", "Appel de"),
-    cassation_of=("Cassation appeal of", "Pourvoi contre"),
-    refere_of=("Urgent application attached to", "Référé rattaché à"),
-    related=("Related to", "Lié à"),
+    appeal_of=NC_("parent relation", "Appeal of"),
+    cassation_of=NC_("parent relation", "Cassation appeal of"),
+    refere_of=NC_("parent relation", "Urgent application attached to"),
+    related=NC_("parent relation", "Related to"),
 )
 
 
@@ -262,10 +249,10 @@ class PartyRole(LabelledEnum):
 
 
 _ROLE = _table(
-    applicant=("Applicant", "Requérant"),
-    respondent=("Respondent", "Défendeur"),
-    intervener=("Intervener", "Intervenant"),
-    other=("Other", "Autre"),
+    applicant=NC_("party role", "Applicant"),
+    respondent=NC_("party role", "Respondent"),
+    intervener=NC_("party role", "Intervener"),
+    other=NC_("party role", "Other"),
 )
 
 
@@ -280,9 +267,9 @@ class PartyKind(LabelledEnum):
 
 
 _PARTY_KIND = _table(
-    person=("Person", "Personne physique"),
-    organisation=("Organisation", "Personne morale"),
-    public_body=("Public body", "Personne publique"),
+    person=NC_("party kind", "Person"),
+    organisation=NC_("party kind", "Organisation"),
+    public_body=NC_("party kind", "Public body"),
 )
 
 
@@ -297,9 +284,9 @@ class Residence(LabelledEnum):
 
 
 _RESIDENCE = _table(
-    france=("Metropolitan France", "France métropolitaine"),
-    overseas=("Overseas France", "Outre-mer"),
-    abroad=("Abroad", "Étranger"),
+    france=NC_("residence", "Metropolitan France"),
+    overseas=NC_("residence", "Overseas France"),
+    abroad=NC_("residence", "Abroad"),
 )
 
 
@@ -347,23 +334,23 @@ class FilingKind(LabelledEnum):
 
 
 _FILING = _table(
-    requete=("Application", "Requête"),
-    memoire=("Brief", "Mémoire"),
-    replique=("Reply", "Réplique"),
-    memoire_en_defense=("Defence brief", "Mémoire en défense"),
-    note_en_delibere=("Note after hearing", "Note en délibéré"),
-    ordonnance=("Order", "Ordonnance"),
-    jugement=("Judgment", "Jugement"),
-    arret=("Appeal ruling", "Arrêt"),
-    decision=("Administrative decision", "Décision administrative"),
-    demande_prealable=("Prior request to the administration", "Demande préalable"),
-    recours_gracieux=("Administrative appeal", "Recours gracieux"),
-    plainte_cnil=("Complaint to the CNIL", "Plainte à la CNIL"),
-    mise_en_demeure=("Formal notice to produce (R612-3)", "Mise en demeure de produire (R612-3)"),
-    calendrier_instruction=("Investigation calendar (R611-11-1)", "Calendrier d'instruction (R611-11-1)"),
-    cristallisation=("Closing date for new grounds (R611-7-1)", "Cristallisation des moyens (R611-7-1)"),
-    ordonnance_cloture=("Order closing the investigation (R613-1)", "Ordonnance de clôture d'instruction (R613-1)"),
-    other=("Other", "Autre"),
+    requete=NC_("filing kind", "Application"),
+    memoire=NC_("filing kind", "Brief"),
+    replique=NC_("filing kind", "Reply"),
+    memoire_en_defense=NC_("filing kind", "Defence brief"),
+    note_en_delibere=NC_("filing kind", "Note after hearing"),
+    ordonnance=NC_("filing kind", "Order"),
+    jugement=NC_("filing kind", "Judgment"),
+    arret=NC_("filing kind", "Appeal ruling"),
+    decision=NC_("filing kind", "Administrative decision"),
+    demande_prealable=NC_("filing kind", "Prior request to the administration"),
+    recours_gracieux=NC_("filing kind", "Administrative appeal"),
+    plainte_cnil=NC_("filing kind", "Complaint to the CNIL"),
+    mise_en_demeure=NC_("filing kind", "Formal notice to produce (R612-3)"),
+    calendrier_instruction=NC_("filing kind", "Investigation calendar (R611-11-1)"),
+    cristallisation=NC_("filing kind", "Closing date for new grounds (R611-7-1)"),
+    ordonnance_cloture=NC_("filing kind", "Order closing the investigation (R613-1)"),
+    other=NC_("filing kind", "Other"),
 )
 _COURT_DECISIONS = {FilingKind.ORDONNANCE, FilingKind.JUGEMENT, FilingKind.ARRET}
 _DECISIONS = _COURT_DECISIONS | {FilingKind.DECISION}
@@ -391,13 +378,13 @@ class Outcome(LabelledEnum):
 
 
 _OUTCOME = _table(
-    granted=("Granted / annulled", "Admis / annulation"),
-    partly_granted=("Partly granted", "Admis partiellement"),
-    rejected=("Rejected", "Rejet"),
-    dismissed=("Dismissed as inadmissible", "Irrecevabilité"),
-    no_need_to_rule=("No need to rule", "Non-lieu à statuer"),
-    withdrawn=("Withdrawn", "Désistement"),
-    other=("Other", "Autre"),
+    granted=NC_("outcome", "Granted / annulled"),
+    partly_granted=NC_("outcome", "Partly granted"),
+    rejected=NC_("outcome", "Rejected"),
+    dismissed=NC_("outcome", "Dismissed as inadmissible"),
+    no_need_to_rule=NC_("outcome", "No need to rule"),
+    withdrawn=NC_("outcome", "Withdrawn"),
+    other=NC_("outcome", "Other"),
 )
 
 
@@ -413,10 +400,10 @@ class HearingKind(LabelledEnum):
 
 
 _HEARING_KIND = _table(
-    urgent=("Urgent applications hearing", "Audience de référé"),
-    merits=("Hearing on the merits", "Audience au fond"),
-    appeal=("Appeal hearing", "Audience d'appel"),
-    other=("Other", "Autre"),
+    urgent=NC_("hearing kind", "Urgent applications hearing"),
+    merits=NC_("hearing kind", "Hearing on the merits"),
+    appeal=NC_("hearing kind", "Appeal hearing"),
+    other=NC_("hearing kind", "Other"),
 )
 
 
@@ -433,11 +420,11 @@ class HearingStatus(LabelledEnum):
 
 
 _HEARING_STATUS = _table(
-    scheduled=("Scheduled", "Prévue"),
-    held=("Held", "Tenue"),
-    postponed=("Postponed", "Renvoyée"),
-    cancelled=("Cancelled", "Annulée"),
-    under_advisement=("Under advisement", "Mise en délibéré"),
+    scheduled=NC_("hearing status", "Scheduled"),
+    held=NC_("hearing status", "Held"),
+    postponed=NC_("hearing status", "Postponed"),
+    cancelled=NC_("hearing status", "Cancelled"),
+    under_advisement=NC_("hearing status", "Under advisement"),
 )
 
 
@@ -453,10 +440,10 @@ class Authority(LabelledEnum):
 
 
 _AUTHORITY = _table(
-    cnil=("CNIL", "CNIL"),
-    cada=("CADA", "CADA"),
-    defenseur_des_droits=("Defender of Rights", "Défenseur des droits"),
-    other=("Other", "Autre"),
+    cnil=NC_("authority", "CNIL"),
+    cada=NC_("authority", "CADA"),
+    defenseur_des_droits=NC_("authority", "Defender of Rights"),
+    other=NC_("authority", "Other"),
 )
 
 
@@ -472,10 +459,10 @@ class Position(LabelledEnum):
 
 
 _POSITION = _table(
-    favourable=("Favourable", "Favorable"),
-    reserved=("With reservations", "Réservé"),
-    unfavourable=("Unfavourable", "Défavorable"),
-    none=("No position", "Sans position"),
+    favourable=NC_("position", "Favourable"),
+    reserved=NC_("position", "With reservations"),
+    unfavourable=NC_("position", "Unfavourable"),
+    none=NC_("position", "No position"),
 )
 
 
@@ -497,16 +484,16 @@ class AccessStatus(LabelledEnum):
 
 
 _ACCESS = _table(
-    draft=("Draft", "Brouillon"),
-    sent=("Sent", "Envoyée"),
-    implicit_refusal=("Implicit refusal", "Refus implicite"),
-    explicit_refusal=("Refusal notified", "Refus notifié"),
-    referred_to_cada=("Referred to the CADA", "Saisine de la CADA"),
-    cada_opinion=("CADA opinion received", "Avis de la CADA reçu"),
-    refusal_confirmed=("Refusal confirmed", "Refus confirmé"),
-    documents_received=("Documents received", "Documents reçus"),
-    in_court=("Before the court", "Recours contentieux"),
-    closed=("Closed", "Clôturée"),
+    draft=NC_("access status", "Draft"),
+    sent=NC_("access status", "Sent"),
+    implicit_refusal=NC_("access status", "Implicit refusal"),
+    explicit_refusal=NC_("access status", "Refusal notified"),
+    referred_to_cada=NC_("access status", "Referred to the CADA"),
+    cada_opinion=NC_("access status", "CADA opinion received"),
+    refusal_confirmed=NC_("access status", "Refusal confirmed"),
+    documents_received=NC_("access status", "Documents received"),
+    in_court=NC_("access status", "Before the court"),
+    closed=NC_("access status", "Closed"),
 )
 
 
@@ -522,10 +509,10 @@ class DeadlineStatus(LabelledEnum):
 
 
 _DEADLINE_STATUS = _table(
-    open=("Open", "À faire"),
-    done=("Done", "Fait"),
-    missed=("Missed", "Manqué"),
-    cancelled=("Cancelled", "Annulé"),
+    open=NC_("deadline status", "Open"),
+    done=NC_("deadline status", "Done"),
+    missed=NC_("deadline status", "Missed"),
+    cancelled=NC_("deadline status", "Cancelled"),
 )
 
 

@@ -1,6 +1,14 @@
-"""What each field is called for people, in messages that name a field ("The title cannot be empty.")."""
+"""What each field is called for people, in messages that name a field ("The title cannot be empty.").
+
+The fields of records are labelled where they are declared (``caseapp.casefile.kinds`` registers them here);
+this table holds the few names that are not fields of a record form (a rule, a trigger, a reason…).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from caseapp.i18n import N_, _
 
@@ -71,7 +79,30 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
+_labels: ContextVar[Mapping[str, str] | None] = ContextVar("caseapp_field_labels", default=None)
+
+
+@contextmanager
+def labelled(labels: Mapping[str, str]) -> Iterator[None]:
+    """While a kind of record's values are checked, its fields are named by its own labels."""
+    token = _labels.set(labels)
+    try:
+        yield
+    finally:
+        _labels.reset(token)
+
+
+def register_labels(labels: dict[str, str]) -> None:
+    """Labels declared with a kind of record (``caseapp.casefile.kinds``): a field's label is said once, where the
+    field is. A name already known keeps its first label (a field name means one thing everywhere)."""
+    for name, label in labels.items():
+        FIELD_LABELS.setdefault(name, label)
+
+
 def field_label(name: str | None) -> str:
     if not name:
         return _("value")
+    own = _labels.get()
+    if own is not None and name in own:
+        return _(own[name])
     return _(FIELD_LABELS.get(name, name.replace("_", " ")))

@@ -23,8 +23,9 @@ from typing import Literal
 from caseapp.domain.deadline_rules import get_rule
 from caseapp.domain.deadlines import ComputedDeadline, compute_deadline
 from caseapp.domain.enums import CourtLevel, DecisionNature, FilingKind, Matter, Procedure
+from caseapp.domain.rule_types import french_field
 from caseapp.errors import InvalidInput
-from caseapp.i18n import _
+from caseapp.i18n import N_, _, translate
 
 RouteKind = Literal["appeal", "cassation", "other"]
 Court = Literal["caa", "ce"]
@@ -33,24 +34,22 @@ L = CourtLevel
 N = DecisionNature
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Route:
-    """One route of the matrix: what it is, who hears it, its rule."""
+    """One route of the matrix: what it is, who hears it, its rule. ``note_en`` is an English source string;
+    ``note_fr`` its French, read from the catalogue when asked (a field all the same, as a rule's ``label_fr``:
+    the rules' fingerprint is made of the routes' fields)."""
 
     kind: RouteKind
     court: Court | None
     rule_id: str
     # False: the delay runs from another event than the notification (révision, tierce opposition).
     from_notification: bool = True
-    note_fr: str = ""
     note_en: str = ""
+    note_fr: str = french_field("note_en")
 
 
-_UNSETTLED_FR = (
-    "Rejet sans audience d'un référé-liberté (L522-3) : la voie (appel ou cassation) n'est pas tranchée ; "
-    "les deux se forment devant le Conseil d'État dans les quinze jours : agir dans ce délai."
-)
-_UNSETTLED_EN = (
+_UNSETTLED = N_(
     "Référé-liberté rejected without a hearing (L522-3): whether appeal or cassation lies is unsettled; both go "
     "to the Conseil d'État within fifteen days: act within that time."
 )
@@ -59,9 +58,9 @@ APPEAL = Route("appeal", "caa", "appeal")
 LAST_RESORT = Route("cassation", "ce", "cassation-last-resort")
 CASSATION = Route("cassation", "ce", "cassation")
 LIBERTE = Route("appeal", "ce", "refere-liberte-appeal")
-LIBERTE_UNSETTLED = Route("appeal", "ce", "refere-liberte-appeal", True, _UNSETTLED_FR, _UNSETTLED_EN)
+LIBERTE_UNSETTLED = Route("appeal", "ce", "refere-liberte-appeal", True, _UNSETTLED)
 REFERE_CASSATION = Route("cassation", "ce", "refere-cassation")
-REFERE_CASSATION_UNSETTLED = Route("cassation", "ce", "refere-cassation", True, _UNSETTLED_FR, _UNSETTLED_EN)
+REFERE_CASSATION_UNSETTLED = Route("cassation", "ce", "refere-cassation", True, _UNSETTLED)
 INSTRUCTION_APPEAL = Route("appeal", "caa", "refere-instruction-appeal")
 INSTRUCTION_CASSATION = Route("cassation", "ce", "refere-instruction-cassation")
 PROVISION_APPEAL = Route("appeal", "caa", "refere-provision-appeal")
@@ -257,8 +256,9 @@ def answer(
             en = [*lead_en, *computed.steps_en, rule.note_en]
         else:
             computed = None
-            fr = [f"{rule.note_fr} ({rule.legal_basis})", "Aucune date ne se calcule à partir de la notification."]
-            en = [f"{rule.note_en} ({rule.legal_basis})", "No date follows from the notification."]
+            no_date = N_("No date follows from the notification.")
+            fr = [f"{rule.note_fr} ({rule.legal_basis})", translate(no_date, "fr")]
+            en = [f"{rule.note_en} ({rule.legal_basis})", translate(no_date, "en")]
         if route.note_fr:
             fr.insert(0, route.note_fr)
             en.insert(0, route.note_en)

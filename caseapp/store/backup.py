@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 from datetime import datetime
@@ -10,12 +11,9 @@ from pathlib import Path
 
 from caseapp.errors import StorageError
 from caseapp.i18n import _
-from caseapp.store.files import fsync_folder
+from caseapp.store.files import fsync_folder, readonly_uri
 
-
-def readonly_uri(path: Path) -> str:
-    """An SQLite URI that opens ``path`` read-only, whatever characters the path holds ("#", "?", spaces…)."""
-    return f"{path.resolve().as_uri()}?mode=ro"
+log = logging.getLogger(__name__)
 
 
 def default_backup_path(
@@ -25,10 +23,11 @@ def default_backup_path(
     return (folder / "backups" if in_backups else folder) / f"{label}-{stamp}.sqlite3"
 
 
-def backup_sqlite(source: Path, target: Path, *, anchors_dir: Path | None = None) -> Path:
+def backup_sqlite(source: Path, target: Path, *, anchors_dir: Path | None = None, reason: str = "by hand") -> Path:
     """Copy a live SQLite database to ``target`` page by page, check the copy, then move it into place. The head
     of the history is written into the copy (its ``app_state``) and to the anchor file of ``anchors_dir`` (the
-    database's folder by default; see ``caseapp.store.anchors``)."""
+    database's folder by default; see ``caseapp.store.anchors``). ``reason`` is for the log ("daily", "before
+    migration", "by hand")."""
     from caseapp.store import anchors
 
     if target.is_dir():
@@ -58,12 +57,14 @@ def backup_sqlite(source: Path, target: Path, *, anchors_dir: Path | None = None
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
+        log.warning("Backup (%s) of %s to %s failed: %s", reason, source, target, exc)
         raise StorageError(
             _("The backup could not be written to “{path}”: {reason}.").format(path=target, reason=exc)
         ) from exc
     if anchor is not None:
         with contextlib.suppress(OSError):
             anchors.append(anchors_dir or source.parent, anchor)
+    log.info("Backup (%s) of %s written to %s", reason, source, target)
     return target
 
 
@@ -90,7 +91,9 @@ def daily_backup(source: Path, data_dir: Path, *, today: datetime | None = None)
     now = today or datetime.now()
     if any(folder.glob(f"{DAILY_PREFIX}-{now:%Y%m%d}-*.sqlite3")):
         return None
-    written = backup_sqlite(source, default_backup_path(data_dir, DAILY_PREFIX, when=now), anchors_dir=data_dir)
+    written = backup_sqlite(
+        source, default_backup_path(data_dir, DAILY_PREFIX, when=now), anchors_dir=data_dir, reason="daily"
+    )
     rotate(folder, DAILY_PREFIX, KEEP_DAILY)
     return written
 
@@ -168,6 +171,12 @@ def damaged(data_dir: Path, database: Path | str, reason: object) -> StorageErro
     """The message for a database that cannot be used because it is damaged: what happened, the newest good
     backup and the command that puts it back. The damaged file is never touched."""
     backup = newest_good_backup(data_dir)
+    log.warning(
+        "Damaged database found: %s (%s); newest good backup: %s",
+        database,
+        str(reason).splitlines()[0][:200] if str(reason) else "",
+        backup or "none",
+    )
     if backup is None:
         text = _(
             "The database “{path}” is damaged ({reason}) and no good backup was found in “{folder}”. It was left "
@@ -258,12 +267,14 @@ def restore_sqlite(backup: Path, target: Path, data_dir: Path | None = None) -> 
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
+        log.warning("Restoring backup %s to %s failed: %s", backup, target, exc)
         raise StorageError(_("The backup could not be restored: {reason}.").format(reason=exc)) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             partial.unlink()
         raise
     anchors.record_restore(folder, target, before, backup.name)  # the rewind, signed: later checks expect it
+    log.info("Backup %s restored to %s; the database it replaced is kept as %s", backup, target, aside)
     return aside
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from caseapp import config
 from caseapp.errors import StorageError
 from caseapp.i18n import _
+from caseapp.logs import log_to_data_folder
 from caseapp.store import migrate
 from caseapp.store.backup import (
     KEEP_BEFORE_MIGRATION,
@@ -123,6 +124,7 @@ def open_database(
     """Open (creating and migrating as needed) the database CaseApp works on."""
     folder = data_dir or config.data_dir()
     _check_writable(folder)
+    log_to_data_folder(folder)  # the command line's log (the window has installed its own): once per process
     url = url or config.database_url(folder)
     parsed = make_url(url)
     sqlite_file: Path | None = None
@@ -138,7 +140,11 @@ def open_database(
 
             def backup_first(current: str | None) -> None:
                 if sqlite_file is not None and current is not None and _has_tables(sqlite_file):
-                    backup_sqlite(sqlite_file, default_backup_path(folder, f"before-migration-{current}"))
+                    backup_sqlite(
+                        sqlite_file,
+                        default_backup_path(folder, f"before-migration-{current}"),
+                        reason="before migration",
+                    )
                     rotate(folder / "backups", f"before-migration-{current}", KEEP_BEFORE_MIGRATION)
 
             if daily_backup and sqlite_file is not None and _has_tables(sqlite_file):

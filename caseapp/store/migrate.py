@@ -6,6 +6,7 @@ revision takes a few milliseconds, importing Alembic a few hundred, and most sta
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from functools import cache
@@ -83,15 +84,22 @@ def upgrade(engine: Engine, *, before: Callable[[str | None], None] | None = Non
         before(current)
     from alembic import command
 
+    log = logging.getLogger(__name__)
+    log.info("Migrating the database %s from schema %s to %s", engine.url, current or "(none: a new case file)", head)
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        if current is None:  # a new case file: its deadlines will follow this version's rules
-            from caseapp.domain.fingerprint import STATE_KEY, rules_fingerprint
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            if current is None:  # a new case file: its deadlines will follow this version's rules
+                from caseapp.domain.fingerprint import STATE_KEY, rules_fingerprint
 
-            connection.execute(
-                text("INSERT INTO app_state (key, value) VALUES (:key, :value)"),
-                {"key": STATE_KEY, "value": rules_fingerprint()},
-            )
+                connection.execute(
+                    text("INSERT INTO app_state (key, value) VALUES (:key, :value)"),
+                    {"key": STATE_KEY, "value": rules_fingerprint()},
+                )
+    except Exception:
+        log.exception("The migration from schema %s to %s failed; nothing was changed", current, head)
+        raise
+    log.info("Database migrated to schema %s", head)
     return True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,13 @@ def recover(data_dir: Path, engine: Engine, files: EvidenceStore) -> Recovery:
     for marker in crashed:
         with contextlib.suppress(OSError):
             marker.unlink()
+    if crashed or leftovers:
+        logging.getLogger(__name__).info(
+            "Recovery in %s: %d run(s) had ended without closing the case file; %d leftover file(s) removed",
+            data_dir,
+            len(crashed),
+            leftovers,
+        )
     return Recovery(len(crashed), leftovers)
 
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from caseapp.domain import enums
-from caseapp.i18n import parse_po, translate
+from caseapp.i18n import catalogue, read_po, translate
+from caseapp.resources import resource_path
 from tests.i18n_strings import all_strings, missing
+
+
+def catalogue_files() -> list[Path]:
+    return sorted(Path(resource_path("locale", "fr", "LC_MESSAGES")).glob("*.po"))
 
 
 def test_every_interface_string_has_a_french_translation() -> None:
@@ -16,8 +23,6 @@ def test_every_interface_string_has_a_french_translation() -> None:
 def test_translations_keep_their_placeholders() -> None:
     import re
 
-    from caseapp.i18n import catalogue
-
     fields = re.compile(r"\{[a-z_]*\}")
     wrong = {
         english: french
@@ -27,39 +32,66 @@ def test_translations_keep_their_placeholders() -> None:
     assert wrong == {}
 
 
-def test_every_enum_value_has_both_labels() -> None:
+def test_every_enum_value_has_both_labels_from_the_catalogue() -> None:
+    french = catalogue("fr")
     for enum_cls in enums.LabelledEnum.__subclasses__():
         for member in enum_cls:
-            assert member.label("en") and member.label("fr"), member
+            context, english = enum_cls._label_table()[member.value]
+            assert member.label("en") == english
+            assert f"{context}\x04{english}" in french, member  # its own context, not a word of the interface
+            assert member.label("fr") == french[f"{context}\x04{english}"]
 
 
-def test_po_parsing_handles_continuations_escapes_and_fuzzy_entries() -> None:
-    text = (
+def test_the_same_word_translates_by_what_it_names() -> None:
+    assert enums.CaseStatus.OPEN.label("fr") == "En cours"
+    assert enums.DeadlineStatus.OPEN.label("fr") == "À faire"
+    assert translate("Open", "fr") == "Ouvrir"  # the button
+    assert enums.HearingStatus.CANCELLED.label("fr") == "Annulée"
+    assert enums.DeadlineStatus.CANCELLED.label("fr") == "Annulé"
+    assert enums.CaseStatus.parse("en cours") is enums.CaseStatus.OPEN  # a label in either language is understood
+
+
+def test_po_reading_handles_continuations_escapes_contexts_and_fuzzy_entries(tmp_path: Path) -> None:
+    path = tmp_path / "sample.po"
+    path.write_text(
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         'msgid "Hello"\nmsgstr "Bonjour"\n\n'
         'msgid ""\n"Long "\n"line"\nmsgstr ""\n"Longue "\n"ligne \\"citée\\""\n\n'
-        '#, fuzzy\nmsgid "Draft"\nmsgstr "Brouillon"\n'
+        'msgctxt "deadline status"\nmsgid "Open"\nmsgstr "À faire"\n\n'
+        '#, fuzzy\nmsgid "Draft"\nmsgstr "Brouillon"\n\n'
+        '#~ msgid "Gone"\n#~ msgstr "Parti"\n',
+        encoding="utf-8",
     )
-    assert parse_po(text) == {"Hello": "Bonjour", "Long line": 'Longue ligne "citée"'}
+    assert read_po(path) == {
+        "Hello": "Bonjour",
+        "Long line": 'Longue ligne "citée"',
+        "deadline status\x04Open": "À faire",
+    }
 
 
 def test_translate_in_a_chosen_language() -> None:
     assert translate("Hearings", "fr") == "Audiences"
     assert translate("Hearings", "en") == "Hearings"
     assert translate("A sentence nobody translated", "fr") == "A sentence nobody translated"
+    assert translate("Open", "fr", "deadline status") == "À faire"
+    assert translate("", "fr") == ""  # never the catalogue's header
 
 
 def test_catalogues_agree_where_they_share_a_string() -> None:
-    """All catalogues are merged into one table: the same English text must get the same French in each."""
-    from pathlib import Path
-
-    from caseapp.resources import resource_path
-
+    """All catalogues are merged into one table: the same English text (in the same context) must get the same
+    French in each."""
     seen: dict[str, tuple[str, str]] = {}
     disagreements = []
-    for path in sorted(Path(resource_path("locale", "fr", "LC_MESSAGES")).glob("*.po")):
-        for english, french in parse_po(path.read_text(encoding="utf-8")).items():
+    for path in catalogue_files():
+        for english, french in read_po(path).items():
             first = seen.setdefault(english, (path.name, french))
             if first[1] != french:
                 disagreements.append((english, first, (path.name, french)))
     assert disagreements == []
+
+
+def test_what_translate_reads_is_what_the_catalogues_say() -> None:
+    merged: dict[str, str] = {}
+    for path in catalogue_files():
+        merged.update(read_po(path))
+    assert catalogue("fr") == merged

@@ -8,7 +8,7 @@ import re
 import string
 from pathlib import Path
 
-from caseapp.i18n import catalogue, parse_po
+from caseapp.i18n import catalogue, read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 UI_PO = ROOT / "resources" / "locale" / "fr" / "LC_MESSAGES" / "ui.po"
@@ -44,7 +44,7 @@ def test_every_interface_string_has_a_french_translation() -> None:
 
 
 def test_translations_keep_their_placeholders_and_accelerators() -> None:
-    own = parse_po(UI_PO.read_text(encoding="utf-8"))
+    own = read_po(UI_PO)
     wrong = [msgid for msgid, msgstr in own.items() if placeholders(msgid) != placeholders(msgstr)]
     assert wrong == []
     menus = [msgstr for msgid, msgstr in own.items() if re.fullmatch(r"&\w+", msgid)]
@@ -53,5 +53,5 @@ def test_translations_keep_their_placeholders_and_accelerators() -> None:
 
 
 def test_the_catalogue_holds_nothing_the_interface_no_longer_uses() -> None:
-    own = parse_po(UI_PO.read_text(encoding="utf-8"))
+    own = read_po(UI_PO)
     assert sorted(set(own) - set(marked_strings())) == []
