@@ -38,11 +38,10 @@ if TYPE_CHECKING:
 def _setup_logging(data_dir: Path | None) -> None:
     """The log goes to the data folder, owner-only, rotated, scrubbed of SQL parameters and record text
     (``caseapp.logs``). The log of older versions, which could hold them, is removed."""
-    from caseapp import config
-    from caseapp.logs import install_log_file
+    from caseapp.services import environment
 
     try:
-        install_log_file(data_dir or config.data_dir())
+        environment.install_log_file(data_dir or environment.data_dir())
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
         logging.getLogger("caseapp").addHandler(handler)
@@ -107,7 +106,7 @@ def _claim_folder(location: Location, arguments: list[str]) -> tuple[bool, Insta
 
     folder = location.data_dir
     if folder is None:
-        from caseapp.config import data_dir
+        from caseapp.services.environment import data_dir
 
         folder = data_dir()
     state, lock = try_lock(folder)
@@ -146,7 +145,7 @@ def _receive(server: Any, shell: Shell) -> None:
 def run(argv: list[str]) -> int:
     """Start the desktop application; returns the exit code. ``argv``: the command line after the program name
     (a ``.casebundle`` path in it opens that bundle's import preview)."""
-    from caseapp.config import secure_process
+    from caseapp.services.environment import secure_process
 
     secure_process()  # everything written from now on (database, backups, documents, logs) is owner-only
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
@@ -183,7 +182,7 @@ def run(argv: list[str]) -> int:
 
     def after_paint() -> None:
         _setup_logging(location.data_dir)
-        from caseapp.secrets import set_prompter
+        from caseapp.services.environment import set_prompter
         from ui.secret_prompt import SecretPrompter
 
         prompter = SecretPrompter(lambda: shell.window)

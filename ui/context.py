@@ -17,7 +17,7 @@ from ui.settings import Settings
 from ui.tasks import TaskManager
 
 if TYPE_CHECKING:
-    from caseapp.casefile.core import Core
+    from caseapp.services.core import Core
 
 
 class Location(NamedTuple):
@@ -76,7 +76,7 @@ def location_from(settings: Settings, env: dict[str, str]) -> Location:
 
 def opener(location: Location) -> Callable[[], Core]:
     def open_it() -> Core:
-        from caseapp.casefile.core import open_core  # heavy (SQLAlchemy, Alembic): loaded on the worker
+        from caseapp.services.core import open_core  # heavy (SQLAlchemy, Alembic): loaded on the worker
 
         # The first opening of the day copies the case file to backups/ (a backup that cannot be written only
         # warns: reading must still work).
@@ -97,7 +97,7 @@ def warm_up_date_parser() -> None:
 
     def work() -> None:
         try:
-            from caseapp.dates import parse_when
+            from caseapp.services.dates import parse_when
 
             parse_when("demain")
         except Exception:  # only a warm-up

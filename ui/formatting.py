@@ -53,13 +53,13 @@ def short_datetime(moment: datetime | None) -> str:
 
 
 def long_date(day: date | None) -> str:
-    from caseapp.dates import format_date  # the date library loads after the first paint
+    from caseapp.services.dates import format_date  # the date library loads after the first paint
 
     return format_date(day, current_language()) if day else DASH
 
 
 def long_datetime(moment: datetime | None) -> str:
-    from caseapp.dates import format_datetime
+    from caseapp.services.dates import format_datetime
 
     return format_datetime(moment, current_language()) if moment else DASH
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QRect, QRectF, QSize
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from caseapp.resources import resource_path
+from caseapp.services.environment import resource_path
 
 NAMES = (
     "about", "access", "add", "agenda", "cases", "deadline", "delete", "demo", "down", "edit", "error", "evidence",

@@ -13,7 +13,7 @@ from caseapp.i18n import _
 from ui.operations.base import query
 
 if TYPE_CHECKING:
-    from caseapp.casefile.core import Core
+    from caseapp.services.core import Core
     from ui.backups_dialog import BackupsDialog
     from ui.context import AppContext
 
@@ -62,9 +62,9 @@ class Safekeeping(QObject):
         query(self.ctx, work, on_success=done, owner=self)
 
     def _data_dir(self) -> Path:
-        from caseapp import config
+        from caseapp.services import environment
 
-        return self.ctx.location.data_dir or config.data_dir()
+        return self.ctx.location.data_dir or environment.data_dir()
 
     def choose_backup(self) -> BackupsDialog:
         from caseapp.services import safekeeping

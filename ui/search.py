@@ -13,8 +13,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from caseapp.casefile.views import SearchHit
 from caseapp.i18n import N_, _
+from caseapp.services.views import SearchHit
 from ui import spacing, style
 from ui.context import AppContext
 from ui.icons import icon

@@ -37,7 +37,7 @@ SILENT = "silent"  # something listens but does not answer
 def server_name(data_dir: Path | None) -> str:
     """The socket's name for a data folder (None: the default one), the same however the path is written."""
     if data_dir is None:
-        from caseapp.config import data_dir as default_data_dir
+        from caseapp.services.environment import data_dir as default_data_dir
 
         data_dir = default_data_dir()
     real = os.path.normcase(os.path.realpath(os.path.expanduser(str(data_dir))))

@@ -21,8 +21,12 @@ It follows ``/shared/DEADLINES.md``:
 * in Alsace-Moselle (and for other local-only days overseas) the national date is the deadline and the local
   holiday gives only ``local_extension_day``.
 
-The engine does no I/O and caches holiday calendars per (year, seat): tens of thousands of calls take well under
-a second.
+The explanation is written in French and in English at once: each sentence is an English source string with
+placeholders (``N_``), its French in the catalogue (``resources/locale/fr/LC_MESSAGES/domain.po``), both produced
+with ``translate`` (``_both``); a placeholder given a pair gets the French value in the French sentence.
+
+The engine does no I/O (but reading the catalogue once) and caches holiday calendars per (year, seat): tens of
+thousands of calls take well under a second.
 """
 
 from __future__ import annotations
@@ -30,19 +34,20 @@ from __future__ import annotations
 from calendar import isleap
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from caseapp.dates import MONTHS_EN, MONTHS_FR, PARIS, format_date, format_datetime
 from caseapp.domain import holidays_fr as hol
 from caseapp.domain.deadline_rules import (
-    CONFIDENCE_LABELS,
+    IMPLICIT_REJECTION_MONTHS,
     TRIGGERS,
     DeadlineRule,
     get_rule,
     needs_verification,
 )
+from caseapp.domain.rule_types import confidence_label
 from caseapp.errors import InvalidInput
-from caseapp.i18n import _
+from caseapp.i18n import N_, NC_, _, translate
 
 # Extra months of CJA R421-7 by where the party lives. "overseas": in overseas France before a metropolitan court,
 # or outside the territory of an overseas court; "abroad": outside France.
@@ -50,8 +55,7 @@ RESIDENCES: dict[str, int] = {"france": 0, "overseas": 1, "abroad": 2}
 
 _ONE_DAY = timedelta(days=1)
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_DISTANCE_BASIS = {"appeal": "CJA R421-7, par renvoi de R811-5", "cassation": "CJA R421-7, par renvoi de R821-2"}
-_DISTANCE_BASIS_EN = {"appeal": "CJA R421-7, via R811-5", "cassation": "CJA R421-7, via R821-2"}
+_DISTANCE_BASIS = {"appeal": N_("CJA R421-7, via R811-5"), "cassation": N_("CJA R421-7, via R821-2")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +139,13 @@ _FR_NAMES: dict[date, str] = {}
 _EN_NAMES: dict[date, str] = {}
 
 
+def implicit_rejection_birth(received: date) -> date:
+    """The day the implicit rejection of a request received on ``received`` is born (rep-implicit's trigger):
+    ``received`` + 2 months, same date (capped at the month's end), never moved to a working day.
+    """
+    return implicit_decision_birth(received, IMPLICIT_REJECTION_MONTHS)
+
+
 def _fr(d: date) -> str:
     name = _FR_NAMES.get(d)
     if name is None:
@@ -153,20 +164,57 @@ def _en(d: date) -> str:
     return name
 
 
-_UNIT_FR = {"months": ("mois", "mois"), "days": ("jour", "jours"), "hours": ("heure", "heures")}
-_UNIT_EN = {"months": ("month", "months"), "days": ("day", "days"), "hours": ("hour", "hours")}
-_ONE_FR = {"months": "d'un mois", "days": "d'un jour", "hours": "d'une heure"}
+# ---------------------------------------------------------------------------------------------------------------
+# Sentences in both languages
+
+Both = tuple[str, str]  # (French, English)
 
 
-def _duration(n: int, unit: str, lang: str) -> str:
+def _both(msgid: str, context: str | None = None, /, **values: str | Both) -> Both:
+    """``msgid`` (English, with ``{placeholders}``) in French and in English. A value is the same in both, or a
+    ``(French, English)`` pair."""
+    fr: dict[str, str] = {}
+    en: dict[str, str] = {}
+    for name, value in values.items():
+        if isinstance(value, tuple):
+            fr[name], en[name] = value
+        else:
+            fr[name] = en[name] = value
+    return translate(msgid, "fr", context).format_map(fr), translate(msgid, "en", context).format_map(en)
+
+
+def _day(d: date) -> Both:
+    return _fr(d), _en(d)
+
+
+# "1 month", "3 days"; and the same after "of" ("Time limit of 2 months"), which French says "de 2 mois" but
+# "d'un mois" for one. Whether a number is one is decided here for both languages.
+_DURATION = {
+    ("months", True): N_("1 month"),
+    ("months", False): N_("{n} months"),
+    ("days", True): N_("1 day"),
+    ("days", False): N_("{n} days"),
+    ("hours", True): N_("1 hour"),
+    ("hours", False): N_("{n} hours"),
+}
+_OF_DURATION = {
+    ("months", True): N_("of 1 month"),
+    ("months", False): N_("of {n} months"),
+    ("days", True): N_("of 1 day"),
+    ("days", False): N_("of {n} days"),
+    ("hours", True): N_("of 1 hour"),
+    ("hours", False): N_("of {n} hours"),
+}
+
+
+def _duration(n: int, unit: str) -> Both:
     """ "2 mois", "15 jours" / "2 months", "1 day"."""
-    words = _UNIT_FR[unit] if lang == "fr" else _UNIT_EN[unit]
-    return f"{n} {words[0] if n == 1 else words[1]}"
+    return _both(_DURATION[unit, n == 1], n=str(n))
 
 
-def _of(n: int, unit: str) -> str:
-    """French "de 2 mois" / "d'un mois" / "d'une heure"."""
-    return _ONE_FR[unit] if n == 1 else f"de {_duration(n, unit, 'fr')}"
+def _of(n: int, unit: str) -> Both:
+    """ "de 2 mois", "d'un mois", "d'une heure" / "of 2 months", "of 1 month", "of 1 hour"."""
+    return _both(_OF_DURATION[unit, n == 1], n=str(n))
 
 
 class _Steps:
@@ -180,6 +228,9 @@ class _Steps:
         self.fr.append(fr)
         self.en.append(en)
 
+    def say(self, msgid: str, /, **values: str | Both) -> None:
+        self.add(*_both(msgid, None, **values))
+
 
 def _roll(d: date, seat: str) -> tuple[date, list[date]]:
     skipped: list[date] = []
@@ -189,79 +240,112 @@ def _roll(d: date, seat: str) -> tuple[date, list[date]]:
     return d, skipped
 
 
-def _reason(d: date, seat: str, lang: str) -> str:
+def _reason(d: date, seat: str) -> Both:
+    """Why a day is not worked: "un samedi", "férié (…)" / "a Saturday", "a public holiday (…)"."""
     weekday = d.weekday()
     if weekday == 5:
-        return "un samedi" if lang == "fr" else "a Saturday"
+        return _both(N_("a Saturday"))
     if weekday == 6:
-        return "un dimanche" if lang == "fr" else "a Sunday"
+        return _both(N_("a Sunday"))
     info = hol.holiday_info(d, seat)
-    name = info.name(lang) if info else "?"
+    names = (info.name("fr"), info.name("en")) if info else ("?", "?")
     if info is not None and not info.national:
-        name = f"{name}, {hol.SEATS[seat].name(lang)}"
-    return f"férié ({name})" if lang == "fr" else f"a public holiday ({name})"
+        seat_info = hol.SEATS[seat]
+        names = (f"{names[0]}, {seat_info.name('fr')}", f"{names[1]}, {seat_info.name('en')}")
+    return _both(N_("a public holiday ({name})"), name=names)
 
 
-def _holiday_note(skipped: list[date], seat: str, lang: str) -> str:
+def _holiday_note(skipped: list[date], seat: str) -> Both:
     """ " (férié : …)" for the holidays among ``skipped`` (weekend days already show in the date)."""
-    notes = [_reason(d, seat, lang) for d in skipped if d.weekday() < 5]
-    return f" ({'; '.join(notes)})" if notes else ""
+    notes = [_reason(d, seat) for d in skipped if d.weekday() < 5]
+    if not notes:
+        return "", ""
+    return f" ({'; '.join(note[0] for note in notes)})", f" ({'; '.join(note[1] for note in notes)})"
+
+
+# The days after the first in "Saturday 1 is a Saturday, Sunday 2 a Sunday → moved to…" ("le dimanche 2 un dimanche").
+_FURTHER_DAY = NC_("a further day in a list of days not worked", "{day} {reason}")
 
 
 def _roll_step(steps: _Steps, skipped: list[date], rolled: date, seat: str) -> None:
-    fr = "Le " + ", le ".join(
-        f"{_fr(d)} {'est ' if i == 0 else ''}{_reason(d, seat, 'fr')}" for i, d in enumerate(skipped)
-    )
-    en = ", ".join(f"{_en(d)} {'is ' if i == 0 else ''}{_reason(d, seat, 'en')}" for i, d in enumerate(skipped))
-    steps.add(f"{fr} → reporté au {_fr(rolled)} (CPC art. 642).", f"{en} → moved to {_en(rolled)} (CPC art. 642).")
+    context, further = _FURTHER_DAY
+    days = [
+        _both(N_("{day} is {reason}"), day=_day(d), reason=_reason(d, seat))
+        if i == 0
+        else _both(further, context, day=_day(d), reason=_reason(d, seat))
+        for i, d in enumerate(skipped)
+    ]
+    listed = (", ".join(day[0] for day in days), ", ".join(day[1] for day in days))
+    steps.say(N_("{days} → moved to {day} (CPC art. 642)."), days=listed, day=_day(rolled))
 
 
-def _capped_note(trigger_day: int, end: date) -> tuple[str, str]:
+def _capped_note(trigger_day: int, end: date) -> Both:
     if trigger_day <= end.day:
         return "", ""
-    return (
-        f" (le {trigger_day} n'existe pas en {MONTHS_FR[end.month - 1]} {end.year} : dernier jour du mois)",
-        f" (there is no {MONTHS_EN[end.month - 1]} {trigger_day}, {end.year}: last day of the month)",
+    fr, en = _both(
+        N_("there is no {month} {day}, {year}: last day of the month"),
+        month=(MONTHS_FR[end.month - 1], MONTHS_EN[end.month - 1]),
+        day=str(trigger_day),
+        year=str(end.year),
     )
+    return f" ({fr})", f" ({en})"
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Flags
 
-_TO_VERIFY = {
-    level: Flag(
-        "to_verify",
-        f"À vérifier sur Légifrance : {fr}.",
-        f"To verify on Légifrance: {en}.",
+# Made when first needed (the catalogue is read then, not when the engine is imported), then the same objects.
+
+
+def _flag(code: str, msgid: str, /, **values: str | Both) -> Flag:
+    return Flag(code, *_both(msgid, None, **values))
+
+
+@cache
+def _to_verify(confidence: str) -> Flag:
+    level = (confidence_label(confidence, "fr"), confidence_label(confidence, "en"))
+    return _flag("to_verify", N_("To verify on Légifrance: {level}."), level=level)
+
+
+@cache
+def _no_routes() -> Flag:
+    return _flag(
+        "no_appeal_routes",
+        N_(
+            "Routes and time limits of appeal not stated (CJA R421-5): the delay does not run; a reasonable time, in "
+            "principle one year from knowledge of the decision, applies (CE Ass. 13 July 2016, Czabaj, no. 387763)."
+        ),
     )
-    for level, (fr, en) in CONFIDENCE_LABELS.items()
-}
-_NO_ROUTES = Flag(
-    "no_appeal_routes",
-    "Voies et délais de recours non mentionnés (CJA R421-5) : le délai ne court pas ; délai raisonnable, en "
-    "principe d'un an à compter de la connaissance de la décision (CE Ass. 13 juillet 2016, Czabaj, n° 387763).",
-    "Routes and time limits of appeal not stated (CJA R421-5): the delay does not run; a reasonable time, in "
-    "principle one year from knowledge of the decision, applies (CE Ass. 13 July 2016, Czabaj, no. 387763).",
-)
-_ROUTES_UNKNOWN = Flag(
-    "no_appeal_routes",
-    "Vérifier que la notification mentionnait les voies et délais de recours (CJA R421-5) : sinon le délai ne "
-    "court pas.",
-    "Check that the notification stated the routes and time limits of appeal (CJA R421-5): otherwise the delay "
-    "does not run.",
-)
-_NO_ACK = Flag(
-    "no_acknowledgement",
-    "Accusé de réception absent ou incomplet (CRPA L112-6) : le délai ne court pas ; délai raisonnable, en principe "
-    "d'un an à compter de la connaissance de la décision (CE Ass. 13 juillet 2016, Czabaj, n° 387763).",
-    "No compliant acknowledgement of the request (CRPA L112-6): the delay does not run; a reasonable time, in "
-    "principle one year from knowledge of the decision, applies (CE Ass. 13 July 2016, Czabaj, no. 387763).",
-)
-_ACK_UNKNOWN = Flag(
-    "no_acknowledgement",
-    "Vérifier que la demande a reçu un accusé de réception conforme (CRPA L112-6) : sinon le délai ne court pas.",
-    "Check that the request got a compliant acknowledgement (CRPA L112-6): otherwise the delay does not run.",
-)
+
+
+@cache
+def _routes_unknown() -> Flag:
+    return _flag(
+        "no_appeal_routes",
+        N_(
+            "Check that the notification stated the routes and time limits of appeal (CJA R421-5): otherwise the "
+            "delay does not run."
+        ),
+    )
+
+
+@cache
+def _no_ack() -> Flag:
+    return _flag(
+        "no_acknowledgement",
+        N_(
+            "No compliant acknowledgement of the request (CRPA L112-6): the delay does not run; a reasonable time, in "
+            "principle one year from knowledge of the decision, applies (CE Ass. 13 July 2016, Czabaj, no. 387763)."
+        ),
+    )
+
+
+@cache
+def _ack_unknown() -> Flag:
+    return _flag(
+        "no_acknowledgement",
+        N_("Check that the request got a compliant acknowledgement (CRPA L112-6): otherwise the delay does not run."),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -332,9 +416,9 @@ def compute_for_rule(
     shown_fr = format_datetime(trigger_at, "fr") if trigger_at and rule.unit == "hours" else _fr(trig)
     shown_en = format_datetime(trigger_at, "en") if trigger_at and rule.unit == "hours" else _en(trig)
     if event is not None:
-        steps.add(event.step_fr.format(d=shown_fr), event.step_en.format(d=shown_en))
+        steps.say(event.step_en, d=(shown_fr, shown_en))
     else:
-        steps.add(f"Point de départ : {shown_fr}.", f"Starting point: {shown_en}.")
+        steps.say(N_("Starting point: {day}."), day=(shown_fr, shown_en))
 
     length = rule.length
     urgent_used = urgent and rule.urgent_length is not None
@@ -343,10 +427,8 @@ def compute_for_rule(
         length = rule.urgent_length
     extra = RESIDENCES[residence] if rule.distance_extension and rule.unit == "months" else 0
     if residence != "france" and not extra and rule.direction > 0 and rule.counting in ("franc", "calendar"):
-        steps.add(
-            "Pas d'augmentation pour distance : elle n'est appliquée qu'aux recours visés par CJA R421-7 "
-            "(et R811-5, R821-2).",
-            "No distance extension: it is applied only to the actions covered by CJA R421-7 (and R811-5, R821-2).",
+        steps.say(
+            N_("No distance extension: it is applied only to the actions covered by CJA R421-7 (and R811-5, R821-2).")
         )
 
     # Does the delay run at all? (CJA R421-5, CRPA L112-6: only for time limits a party must meet.)
@@ -354,16 +436,16 @@ def compute_for_rule(
     stops = False
     if rule.runs_against_party:
         if appeal_routes_stated is False:
-            checks.append(_NO_ROUTES)
+            checks.append(_no_routes())
             stops = True
         elif appeal_routes_stated is None:
-            checks.append(_ROUTES_UNKNOWN)
+            checks.append(_routes_unknown())
         if rule.acknowledgement_matters:
             if acknowledged is False:
-                checks.append(_NO_ACK)
+                checks.append(_no_ack())
                 stops = True
             elif acknowledged is None:
-                checks.append(_ACK_UNKNOWN)
+                checks.append(_ack_unknown())
 
     result = _Result(nominal=trig, last=trig)
     # When the delay does not run, the dates are worked out only for ``nominal_end``: no step shows them.
@@ -387,15 +469,15 @@ def compute_for_rule(
         flags.clear()
     for flag in checks:
         flags.append(flag)
-        if stops and flag in (_NO_ROUTES, _NO_ACK):
-            steps.add(flag.message_fr + " Aucune date n'est calculée.", flag.message_en + " No date is computed.")
+        if stops and flag in (_no_routes(), _no_ack()):
+            steps.say(N_("{message} No date is computed."), message=(flag.message_fr, flag.message_en))
         else:
             steps.add(flag.message_fr, flag.message_en)
     if not stops and result.closing_fr:
         steps.add(result.closing_fr, result.closing_en)
 
     if needs_verification(rule):
-        flag = _TO_VERIFY[rule.confidence]
+        flag = _to_verify(rule.confidence)
         flags.append(flag)
         steps.add(flag.message_fr, flag.message_en)
 
@@ -428,22 +510,26 @@ class _Result:
 
 
 @lru_cache(maxsize=512)
-def _length_phrase(rule: DeadlineRule, length: int, extra: int, residence: str) -> tuple[str, str]:
-    fr = f"Délai {_of(length, rule.unit)} ({rule.legal_basis})"
-    en = f"Time limit of {_duration(length, rule.unit, 'en')} ({rule.legal_basis})"
-    if extra:
-        who_fr = "demeurant outre-mer" if residence == "overseas" else "demeurant à l'étranger"
-        who_en = "living overseas" if residence == "overseas" else "living abroad"
-        by_fr = _of(extra, "months")
-        fr += (
-            f", augmenté {by_fr} pour une partie {who_fr} "
-            f"({_DISTANCE_BASIS.get(rule.id, 'CJA R421-7')}), soit {_duration(length + extra, 'months', 'fr')}"
+def _length_phrase(rule: DeadlineRule, length: int, extra: int, residence: str) -> Both:
+    duration = _of(length, rule.unit)
+    if not extra:
+        return _both(N_("Time limit {duration} ({basis})"), duration=duration, basis=rule.legal_basis)
+    if extra == 1:
+        msgid = N_("Time limit {duration} ({basis}), extended by 1 month for a party {who} ({distance_basis}): {total}")
+    else:
+        msgid = N_(
+            "Time limit {duration} ({basis}), extended by {n} months for a party {who} ({distance_basis}): {total}"
         )
-        en += (
-            f", extended by {_duration(extra, 'months', 'en')} for a party {who_en} "
-            f"({_DISTANCE_BASIS_EN.get(rule.id, 'CJA R421-7')}): {_duration(length + extra, 'months', 'en')}"
-        )
-    return fr, en
+    distance_basis = _DISTANCE_BASIS.get(rule.id)
+    return _both(
+        msgid,
+        duration=duration,
+        basis=rule.legal_basis,
+        n=str(extra),
+        who=_both(N_("living overseas") if residence == "overseas" else N_("living abroad")),
+        distance_basis=_both(distance_basis) if distance_basis else "CJA R421-7",
+        total=_duration(length + extra, "months"),
+    )
 
 
 def _add(trig: date, n: int, unit: str) -> date:
@@ -455,14 +541,11 @@ def _franc_after(
 ) -> None:
     total = length + extra
     nominal = _add(trig, total, rule.unit)
-    phrase_fr, phrase_en = _length_phrase(rule, length, extra, residence)
-    cap_fr, cap_en = _capped_note(trig.day, nominal) if rule.unit == "months" else ("", "")
-    steps.add(
-        f"{phrase_fr} : échéance nominale le {_fr(nominal)}{cap_fr}.",
-        f"{phrase_en}: nominal end on {_en(nominal)}{cap_en}.",
-    )
+    phrase = _length_phrase(rule, length, extra, residence)
+    capped = _capped_note(trig.day, nominal) if rule.unit == "months" else ""
+    steps.say(N_("{phrase}: nominal end on {day}{capped}."), phrase=phrase, day=_day(nominal), capped=capped)
     a_raw = nominal + _ONE_DAY
-    steps.add(f"Délai franc : le lendemain, {_fr(a_raw)}.", f"Clear (franc) delay: the day after, {_en(a_raw)}.")
+    steps.say(N_("Clear (franc) delay: the day after, {day}."), day=_day(a_raw))
     a_last, skipped = _roll(a_raw, seat)
     if skipped:
         _roll_step(steps, skipped, a_last, seat)
@@ -471,54 +554,57 @@ def _franc_after(
         b_raw = add_months(trig + _ONE_DAY, total)
         if b_raw != a_raw:
             b_last, b_skipped = _roll(b_raw, seat)
-            b_fr = f"{_fr(b_raw)}, reporté au {_fr(b_last)}" if b_skipped else _fr(b_raw)
-            b_en = f"{_en(b_raw)}, moved to {_en(b_last)}" if b_skipped else _en(b_raw)
-            a_fr = f"{_fr(a_raw)}, reporté au {_fr(a_last)}" if skipped else _fr(a_raw)
-            a_en = f"{_en(a_raw)}, moved to {_en(a_last)}" if skipped else _en(a_raw)
-            steps.add(
-                "Fin de mois : deux lectures existent. (A) même quantième que le point de départ, puis le "
-                f"lendemain : {a_fr}. (B) même quantième que le lendemain du point de départ, au plus tard "
-                f"le dernier jour du mois : {b_fr}.",
-                "Month end: two readings exist. (A) same day of the month as the starting point, then the day "
-                f"after: {a_en}. (B) same day of the month as the day after the starting point, capped at "
-                f"the month's end: {b_en}.",
+            b = _moved(b_raw, b_last) if b_skipped else _day(b_raw)
+            a = _moved(a_raw, a_last) if skipped else _day(a_raw)
+            steps.say(
+                N_(
+                    "Month end: two readings exist. (A) same day of the month as the starting point, then the day "
+                    "after: {a}. (B) same day of the month as the day after the starting point, capped at the "
+                    "month's end: {b}."
+                ),
+                a=a,
+                b=b,
             )
             if b_last == a_last:
-                steps.add(
-                    f"Après report, les deux lectures donnent le même dernier jour : {_fr(a_last)}.",
-                    f"After rolling, both readings give the same last day: {_en(a_last)}.",
-                )
+                steps.say(N_("After rolling, both readings give the same last day: {day}."), day=_day(a_last))
             else:
                 last, later = min(a_last, b_last), max(a_last, b_last)
                 result.arguable = later
-                flag = Flag(
+                flag = _flag(
                     "month_end_ambiguity",
-                    f"Fin de mois : aucune décision ne tranche entre les lectures ; date à respecter {_fr(last)} "
-                    f"(la plus précoce), date discutable {_fr(later)}.",
-                    f"Month end: no decision settles the readings; meet {_en(last)} (the earlier); "
-                    f"{_en(later)} is arguable.",
+                    N_("Month end: no decision settles the readings; meet {last} (the earlier); {later} is arguable."),
+                    last=_day(last),
+                    later=_day(later),
                 )
                 result.flags.append(flag)
                 steps.add(flag.message_fr, flag.message_en)
     result.nominal, result.last = nominal, last
     _local_extension(last, seat, steps, result)
-    result.closing_fr = f"Dernier jour pour agir : {_fr(last)}, avant minuit (heure de Paris, horodatage Télérecours)."
-    result.closing_en = f"Last day to act: {_en(last)}, before midnight Paris time (Télérecours time stamp)."
+    result.closing_fr, result.closing_en = _both(
+        N_("Last day to act: {day}, before midnight Paris time (Télérecours time stamp)."), day=_day(last)
+    )
+
+
+def _moved(day: date, rolled: date) -> Both:
+    """ "lundi 4 mai 2020, reporté au mardi 5 mai 2020" / "…, moved to …"."""
+    return _both(N_("{day}, moved to {rolled}"), day=_day(day), rolled=_day(rolled))
 
 
 def _local_extension(last: date, seat: str, steps: _Steps, result: _Result) -> None:
     if not hol.local_only_holiday(last, seat):
         return
     extension = hol.next_working_day(last, seat, include_local=True)
-    name_fr = hol.holiday_name(last, seat, "fr")
-    name_en = hol.holiday_name(last, seat, "en")
     seat_info = hol.SEATS[seat]
-    flag = Flag(
+    flag = _flag(
         "local_holiday_extension",
-        f"Le {_fr(last)} est férié localement seulement ({name_fr}, {seat_info.name_fr}) : la prorogation à ce "
-        f"titre n'est pas établie. Date à respecter : {_fr(last)} ; prorogation possible au {_fr(extension)}.",
-        f"{_en(last)} is a local holiday only ({name_en}, {seat_info.name_en}): an extension on that ground is "
-        f"not established. Meet {_en(last)}; possible extension to {_en(extension)}.",
+        N_(
+            "{day} is a local holiday only ({holiday}, {seat}): an extension on that ground is not established. "
+            "Meet {day}; possible extension to {extension}."
+        ),
+        day=_day(last),
+        holiday=(hol.holiday_name(last, seat, "fr"), hol.holiday_name(last, seat, "en")),
+        seat=(seat_info.name_fr, seat_info.name_en),
+        extension=_day(extension),
     )
     result.local_extension = extension
     result.flags.append(flag)
@@ -527,55 +613,69 @@ def _local_extension(last: date, seat: str, steps: _Steps, result: _Result) -> N
 
 def _birth(rule: DeadlineRule, trig: date, length: int, seat: str, steps: _Steps, result: _Result) -> None:
     born = _add(trig, length, rule.unit)
-    cap_fr, cap_en = _capped_note(trig.day, born) if rule.unit == "months" else ("", "")
-    off_fr = off_en = ""
+    values: dict[str, str | Both] = {
+        "duration": _of(length, rule.unit),
+        "basis": rule.legal_basis,
+        "day": _day(born),
+        "capped": _capped_note(trig.day, born) if rule.unit == "months" else "",
+    }
     if hol.is_non_working(born, seat, include_local=True):
-        off_fr = f" ; c'est {_reason(born, seat, 'fr')}, sans report"
-        off_en = f"; it is {_reason(born, seat, 'en')}, not moved"
-    steps.add(
-        f"Silence {_of(length, rule.unit)} ({rule.legal_basis}) : décision implicite née le "
-        f"{_fr(born)}{cap_fr} — date anniversaire, jamais reportée{off_fr}.",
-        f"Silence of {_duration(length, rule.unit, 'en')} ({rule.legal_basis}): implicit decision born on "
-        f"{_en(born)}{cap_en} — the anniversary date, never moved{off_en}.",
-    )
+        steps.say(
+            N_(
+                "Silence {duration} ({basis}): implicit decision born on {day}{capped} — the anniversary date, never "
+                "moved; it is {reason}, not moved."
+            ),
+            reason=_reason(born, seat),
+            **values,
+        )
+    else:
+        steps.say(
+            N_(
+                "Silence {duration} ({basis}): implicit decision born on {day}{capped} — the anniversary date, never "
+                "moved."
+            ),
+            **values,
+        )
     result.nominal = result.last = born
 
 
 def _fixed(rule: DeadlineRule, day: date, steps: _Steps, result: _Result) -> None:
     steps.add(f"{rule.note_fr} ({rule.legal_basis})", f"{rule.note_en} ({rule.legal_basis})")
     result.nominal = result.last = day
-    result.closing_fr = f"Date à respecter : {_fr(day)} ; une date fixée n'est jamais reportée."
-    result.closing_en = f"Date to meet: {_en(day)}; a date that was set is never moved."
+    result.closing_fr, result.closing_en = _both(
+        N_("Date to meet: {day}; a date that was set is never moved."), day=_day(day)
+    )
 
 
 def _calendar(
     rule: DeadlineRule, trig: date, length: int, extra: int, residence: str, seat: str, steps: _Steps, result: _Result
 ) -> None:
     anniversary = _add(trig, length + extra, rule.unit)
-    phrase_fr, phrase_en = _length_phrase(rule, length, extra, residence)
-    cap_fr, cap_en = _capped_note(trig.day, anniversary) if rule.unit == "months" else ("", "")
-    steps.add(
-        f"{phrase_fr} : date anniversaire le {_fr(anniversary)}{cap_fr}.",
-        f"{phrase_en}: anniversary on {_en(anniversary)}{cap_en}.",
+    steps.say(
+        N_("{phrase}: anniversary on {day}{capped}."),
+        phrase=_length_phrase(rule, length, extra, residence),
+        day=_day(anniversary),
+        capped=_capped_note(trig.day, anniversary) if rule.unit == "months" else "",
     )
     safe = anniversary - _ONE_DAY
-    steps.add(
-        f"Le caractère franc de ce délai est discuté : date sûre, la veille de l'anniversaire, sans report : "
-        f"{_fr(safe)}.",
-        f"Whether this delay is clear (franc) is disputed: safe day, the day before the anniversary, not moved: "
-        f"{_en(safe)}.",
+    steps.say(
+        N_(
+            "Whether this delay is clear (franc) is disputed: safe day, the day before the anniversary, not moved: "
+            "{day}."
+        ),
+        day=_day(safe),
     )
     franc_raw = anniversary + _ONE_DAY
     arguable, skipped = _roll(franc_raw, seat)
-    moved_fr = f", reporté au {_fr(arguable)}{_holiday_note(skipped, seat, 'fr')}" if skipped else ""
-    moved_en = f", moved to {_en(arguable)}{_holiday_note(skipped, seat, 'en')}" if skipped else ""
-    steps.add(
-        f"Lecture franche, discutable : le lendemain de l'anniversaire, {_fr(franc_raw)}{moved_fr}.",
-        f"Clear (franc) reading, arguable: the day after the anniversary, {_en(franc_raw)}{moved_en}.",
-    )
+    shown = _day(franc_raw)
+    if skipped:
+        (moved_fr, moved_en), (note_fr, note_en) = _moved(franc_raw, arguable), _holiday_note(skipped, seat)
+        shown = (moved_fr + note_fr, moved_en + note_en)
+    steps.say(N_("Clear (franc) reading, arguable: the day after the anniversary, {day}."), day=shown)
     result.nominal, result.last, result.arguable = anniversary, safe, arguable
-    result.closing_fr = f"Date à respecter : {_fr(safe)} (date discutable : {_fr(arguable)})."
-    result.closing_en = f"Date to meet: {_en(safe)} (arguable: {_en(arguable)})."
+    result.closing_fr, result.closing_en = _both(
+        N_("Date to meet: {day} (arguable: {arguable})."), day=_day(safe), arguable=_day(arguable)
+    )
 
 
 def _before(rule: DeadlineRule, hearing: date, length: int, urgent_used: bool, steps: _Steps, result: _Result) -> None:
@@ -583,34 +683,36 @@ def _before(rule: DeadlineRule, hearing: date, length: int, urgent_used: bool, s
         closing = hearing - timedelta(days=length)
         last = closing - _ONE_DAY
         day_before = hearing - _ONE_DAY
-        steps.add(
-            f"{rule.label_fr} {_duration(length, 'days', 'fr')} francs avant l'audience ({rule.legal_basis}), à "
-            f"défaut d'ordonnance de clôture : ni le jour de l'audience ni celui de la clôture ne comptent, et les "
-            f"{_duration(length, 'days', 'fr')} qui précèdent l'audience, du {_fr(closing)} au {_fr(day_before)}, "
-            f"doivent rester entiers. L'instruction est donc close le {_fr(closing)} à 0 h (heure de Paris).",
-            f"{rule.label_en} {_duration(length, 'days', 'en')} clear before the hearing ({rule.legal_basis}), "
-            f"absent a closing order: neither the hearing day nor the closing day counts, and the "
-            f"{_duration(length, 'days', 'en')} before the hearing, {_en(closing)} to {_en(day_before)}, must stay "
-            f"whole. The investigation therefore closes on {_en(closing)} at 0:00 (Paris time).",
+        steps.say(
+            N_(
+                "{rule} {days} clear before the hearing ({basis}), absent a closing order: neither the hearing day "
+                "nor the closing day counts, and the {days} before the hearing, {closing} to {day_before}, must stay "
+                "whole. The investigation therefore closes on {closing} at 0:00 (Paris time)."
+            ),
+            rule=(rule.label_fr, rule.label_en),
+            days=_duration(length, "days"),
+            basis=rule.legal_basis,
+            closing=_day(closing),
+            day_before=_day(day_before),
         )
         result.nominal, result.last = closing, last
         result.due_at = datetime.combine(closing, time(0), tzinfo=PARIS)
-        result.closing_fr = (
-            f"Dernier jour pour produire : {_fr(last)}, avant minuit (heure de Paris) ; pas de "
-            "report pour un délai compté à rebours."
-        )
-        result.closing_en = (
-            f"Last day to file: {_en(last)}, before midnight Paris time; no rolling for a time limit counted backwards."
+        result.closing_fr, result.closing_en = _both(
+            N_("Last day to file: {day}, before midnight Paris time; no rolling for a time limit counted backwards."),
+            day=_day(last),
         )
         return
     latest = hearing - timedelta(days=length)
-    urgent_fr = ", en urgence" if urgent_used else ""
-    urgent_en = ", urgent case" if urgent_used else ""
-    steps.add(
-        f"{rule.label_fr} : {_duration(length, 'days', 'fr')} au moins avant l'audience ({rule.legal_basis}"
-        f"{urgent_fr}) : au plus tard le {_fr(latest)}.",
-        f"{rule.label_en}: at least {_duration(length, 'days', 'en')} before the hearing ({rule.legal_basis}"
-        f"{urgent_en}): on {_en(latest)} at the latest.",
+    if urgent_used:
+        msgid = N_("{rule}: at least {days} before the hearing ({basis}, urgent case): on {day} at the latest.")
+    else:
+        msgid = N_("{rule}: at least {days} before the hearing ({basis}): on {day} at the latest.")
+    steps.say(
+        msgid,
+        rule=(rule.label_fr, rule.label_en),
+        days=_duration(length, "days"),
+        basis=rule.legal_basis,
+        day=_day(latest),
     )
     result.nominal = result.last = latest
 
@@ -621,11 +723,11 @@ def _hours(rule: DeadlineRule, trigger_at: datetime | None, length: int, steps: 
             _("This time limit counts in hours: give the time of the starting event too."), field="trigger"
         )
     due = (trigger_at.astimezone(UTC) + timedelta(hours=length)).astimezone(PARIS)
-    steps.add(
-        f"Délai {_of(length, 'hours')} ({rule.legal_basis}), compté d'heure à heure, non franc : "
-        f"échéance le {format_datetime(due, 'fr')}.",
-        f"Time limit of {_duration(length, 'hours', 'en')} ({rule.legal_basis}), counted from hour to hour, not "
-        f"clear: ends on {format_datetime(due, 'en')}.",
+    steps.say(
+        N_("Time limit {duration} ({basis}), counted from hour to hour, not clear: ends on {due}."),
+        duration=_of(length, "hours"),
+        basis=rule.legal_basis,
+        due=(format_datetime(due, "fr"), format_datetime(due, "en")),
     )
     result.nominal = result.last = due.date()
     result.due_at = due

@@ -11,7 +11,7 @@ event and compute every hash again). So the chain's head — its position, its h
 - inside every backup (its ``app_state``, key ``history_anchor``) and every bundle (``bag-info.txt``).
 
 Each line is signed with this person's Ed25519 key when one is available (the bundle signing key, from
-``caseapp.bundle.keys.default_keystore``); a restore line not signed by that key does not excuse a rewind. Where
+``caseapp.identity.keys.default_keystore``); a restore line not signed by that key does not excuse a rewind. Where
 there is no key, anchors are written unsigned and ``audit verify`` says so.
 
 ``caseapp.store.history_check.verify_history`` checks the chain against every anchor of this case file and names
@@ -145,10 +145,10 @@ _signers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()  # k
 
 
 def load_signer(*, interactive: bool = True) -> Any | None:
-    """This person's signing key (``caseapp.bundle.signing.Signer``), or None when there is none. Not
+    """This person's signing key (``caseapp.identity.signing.Signer``), or None when there is none. Not
     ``interactive`` (closing): only when reading it cannot ask for a passphrase."""
     try:
-        from caseapp.bundle import keys, signing
+        from caseapp.identity import keys, signing
 
         store = keys.default_keystore()
         asks = False
@@ -359,7 +359,7 @@ def embed_in_backup(connection: sqlite3.Connection, name: str, place: str | None
 
 def read_backup(path: Path) -> Anchor | None:
     """The anchor a backup carries, or (older backups) its own head."""
-    from caseapp.store.backup import readonly_uri
+    from caseapp.store.files import readonly_uri
 
     try:
         with contextlib.closing(sqlite3.connect(readonly_uri(path), uri=True)) as connection:
@@ -378,7 +378,7 @@ def read_backup(path: Path) -> Anchor | None:
 
 def record_restore(folder: Path, target: Path, before: tuple[str | None, int, str] | None, name: str) -> None:
     """After a restore: the rewind it made, signed (the restore line excuses the events it abandoned)."""
-    from caseapp.store.backup import readonly_uri
+    from caseapp.store.files import readonly_uri
 
     with (
         contextlib.suppress(Exception),

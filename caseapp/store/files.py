@@ -140,6 +140,11 @@ def readable_name(name: str) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def readonly_uri(path: Path) -> str:
+    """An SQLite URI that opens ``path`` read-only, whatever characters the path holds ("#", "?", spaces…)."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 def fsync_folder(path: Path) -> None:
     """Make a rename or a new file in ``path`` durable (POSIX: fsync the folder). The one way CaseApp does it."""
     if os.name != "posix":

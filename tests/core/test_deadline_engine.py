@@ -20,7 +20,6 @@ from caseapp.domain import holidays_fr as hol
 from caseapp.domain.deadline_rules import (
     RULES,
     TRIGGERS,
-    implicit_rejection_birth,
     needs_verification,
     rules_for_trigger,
 )
@@ -30,6 +29,7 @@ from caseapp.domain.deadlines import (
     compute_deadline,
     compute_for_rule,
     implicit_decision_birth,
+    implicit_rejection_birth,
 )
 from caseapp.errors import InvalidInput
 from caseapp.i18n import current_language, set_language

@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from caseapp.bundle import TAKE_THEIRS, apply_import, inspect_bundle, signing
+from caseapp.bundle import TAKE_THEIRS, apply_import, inspect_bundle
 from caseapp.bundle import format as fmt
-from caseapp.bundle.keys import MemoryKeyStore, set_default_keystore
 from caseapp.casefile.core import Core, open_core
+from caseapp.identity import signing
+from caseapp.identity.keys import MemoryKeyStore, set_default_keystore
 from caseapp.services import access, cases, deadlines, evidence, filings, hearings, history, parties
 from caseapp.store import anchors, audit_chain
 from caseapp.store import models as m

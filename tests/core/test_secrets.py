@@ -16,9 +16,9 @@ from sqlalchemy.engine import make_url
 
 from caseapp import config
 from caseapp import secrets as secrets_module
-from caseapp.bundle.keys import set_default_keystore
 from caseapp.cli import main
 from caseapp.errors import InvalidInput
+from caseapp.identity.keys import set_default_keystore
 from caseapp.secrets import (
     PASSPHRASE_ENV,
     PASSPHRASE_FILE_ENV,
@@ -65,7 +65,8 @@ def test_without_a_keyring_secrets_last_for_the_session_and_it_says_so() -> None
     assert Secrets(NoKeyring()).get("db-password:x") is None  # gone with the session
 
 
-def test_settings_refuse_a_password(tmp_path: Path) -> None:
+def test_settings_refuse_a_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEAPP_CONFIG_DIR", str(tmp_path))  # the settings file, wherever the data folder is
     with pytest.raises(InvalidInput, match="must not contain the password"):
         save_settings(tmp_path, Settings(server_url=f"postgresql+psycopg://lawyer:{PASSWORD}@db.example/caseapp"))
     assert not (tmp_path / "settings.json").exists()
@@ -206,8 +207,8 @@ def test_without_keyring_nor_passphrase_secrets_last_the_session_and_it_says_so(
 def test_keys_survive_a_restart_and_own_bundles_come_back_trusted(
     no_system_keyring: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from caseapp.bundle.keys import SIGNING_KEY
-    from caseapp.bundle.signing import KEY_PREFIX
+    from caseapp.identity.keys import SIGNING_KEY
+    from caseapp.identity.signing import KEY_PREFIX
 
     monkeypatch.setenv(PASSPHRASE_ENV, "the laptop's passphrase")
     assert main(["keys", "show"]) == 0

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseapp.domain.fields import field_label
 from caseapp.errors import BundleError, Cancelled
 from caseapp.i18n import N_, _
+from caseapp.services.editing import field_label
 from ui import spacing, style
 from ui.context import AppContext
 from ui.formatting import short_datetime

@@ -8,8 +8,8 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-import caseapp
 from caseapp.i18n import _
+from caseapp.services.environment import version
 from ui.icons import app_icon
 
 
@@ -19,7 +19,7 @@ def about_text() -> str:
         "<p>Cases, hearings, deadlines and evidence for French administrative litigation.</p>"
         "<p>Free software under the GNU Affero General Public License, version 3 or later.</p>"
         "<p><small>Python {python} · Qt {qt} · PySide6 {pyside}</small></p>"
-    ).format(version=caseapp.__version__, python=platform.python_version(), qt=qVersion(), pyside=pyside_version)
+    ).format(version=version(), python=platform.python_version(), qt=qVersion(), pyside=pyside_version)
 
 
 def show_about(parent: QWidget | None) -> QMessageBox:

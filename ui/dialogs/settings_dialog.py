@@ -1,7 +1,11 @@
-"""Preferences: who is working (for the history), where the case file is, and the interface language."""
+"""Preferences: who is working (for the history), where the case file is, and the interface language.
+
+They are saved in the settings file the command line reads too (``caseapp.settings``): the dialog says where.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseapp.i18n import N_, _
+from caseapp.services.preferences import server_url_problem, settings_file
 from ui import spacing, style
 from ui.prompts import Prompts
 from ui.settings import Preferences
@@ -73,6 +78,12 @@ class SettingsDialog(QDialog):
         form.addRow(_("Server address"), self.url)
         form.addRow("", note)
         form.addRow(_("Language"), self.language)
+        where = QLabel(_("Saved in {path}, which the caseapp command reads too.").format(path=settings_file()), self)
+        where.setObjectName("settings_file")
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        style.set_muted_style(where)
+        form.addRow("", where)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -83,6 +94,23 @@ class SettingsDialog(QDialog):
         (self.server if prefs.server_url else self.local).setChecked(True)
         self.local.toggled.connect(self._mode_changed)
         self._mode_changed()
+
+    def accept(self) -> None:
+        """Refuse a server address with a password in it: the password belongs in the keyring, not in a file."""
+        problem = server_url_problem(self.url.text().strip()) if self.server.isChecked() else None
+        if problem:
+            self._prompts.inform(
+                self,
+                _("Settings"),
+                problem
+                + " "
+                + _(
+                    "Leave it out, and give it once with “caseapp db connect” in a terminal: it is kept in the keyring."
+                ),
+            )
+            self.url.setFocus()
+            return
+        super().accept()
 
     def _mode_changed(self) -> None:
         self.url.setEnabled(self.server.isChecked())

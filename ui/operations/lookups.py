@@ -14,8 +14,8 @@ from ui.operations.base import query
 if TYPE_CHECKING:
     import uuid
 
-    from caseapp.casefile.views import HearingView, OpinionView, SearchHit
     from caseapp.services.routes import RoutesView
+    from caseapp.services.views import HearingView, OpinionView, SearchHit
 
 
 def load_agenda(
@@ -38,7 +38,7 @@ def search(
     limit: int = 100,
 ) -> None:
     def work(core: Any) -> list[SearchHit]:
-        from caseapp.casefile import search as search_service
+        from caseapp.services import search as search_service
 
         return search_service.search(core, text, limit=limit)
 

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from caseapp.dates import ParsedWhen, Want, parse_when
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _, current_language
+from caseapp.services.dates import ParsedWhen, Want, parse_when
 from ui import spacing, style
 from ui.context import warm_up_date_parser
 from ui.formatting import editable_date, editable_datetime

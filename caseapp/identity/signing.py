@@ -29,9 +29,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from caseapp.bundle.keys import SIGNING_KEY, KeyStore
 from caseapp.errors import InvalidInput, NotFound, StorageError
 from caseapp.i18n import _
+from caseapp.identity.keys import SIGNING_KEY, KeyStore
 from caseapp.store.files import fsync_folder
 
 SIGNED_PREFIX = b"CaseApp bundle signature v1\n"
