@@ -7,3 +7,4 @@ from collections.abc import Callable
 
 Progress = Callable[[int, int], None]  # progress(done, total)
 CancelCheck = Callable[[], bool]  # True: stop as soon as it is safe
+Announce = Callable[[str], None]  # announce("Copying “x.pdf” (2 of 5)…"): what the work is doing now, in words

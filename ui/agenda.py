@@ -41,8 +41,8 @@ from ui.operations.lookups import load_agenda
 from ui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
-    from caseapp.casefile.views import CaseRow, Changes
     from caseapp.services.deadline_review import RecomputePreview
+    from caseapp.services.views import CaseRow, Changes
 
 HORIZONS = (
     (14, N_("Next 2 weeks")),

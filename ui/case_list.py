@@ -10,9 +10,9 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QToolButton, QVBoxLayout, QWidget
 
-from caseapp.casefile.views import CaseRow, Changes
 from caseapp.domain.enums import CaseStatus
 from caseapp.i18n import _
+from caseapp.services.views import CaseRow, Changes
 from ui import spacing, style
 from ui.context import AppContext
 from ui.dialogs.case_dialog import CaseDialog

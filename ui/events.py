@@ -18,10 +18,9 @@ class Events(QObject):
     # the interface language changed: windows rebuild themselves
     language_did_change = Signal(str)
 
-    def changed(self, kinds: set[str] | frozenset[str], case_id: uuid.UUID | None, initiator: object = None) -> None:
-        from caseapp.casefile.views import Changes  # the read models load with the case file, after the first paint
-
-        self.operation_did_execute.emit(Changes(frozenset(kinds), case_id), initiator)
+    def broadcast(self, changes: object, initiator: object = None) -> None:
+        """Say what an action changed (``caseapp.services.changes.Changes``, as its transactions reported it)."""
+        self.operation_did_execute.emit(changes, initiator)
 
     def open_case(self, case_id: uuid.UUID, tab: str = "overview", record_id: uuid.UUID | None = None) -> None:
         self.case_open_requested.emit(case_id, tab, record_id)

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseapp.casefile.views import Changes, HearingView, NoteView
 from caseapp.domain.enums import HearingStatus
 from caseapp.errors import CaseAppError, InvalidInput
 from caseapp.i18n import _
+from caseapp.services.views import Changes, HearingView, NoteView
 from ui import spacing, style
 from ui.actions import make_action
 from ui.context import AppContext, warm_up_date_parser

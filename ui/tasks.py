@@ -30,7 +30,7 @@ from ui.progress import Progress, ProgressWatcher
 if TYPE_CHECKING:
     import queue
 
-    from caseapp.casefile.core import Core
+    from caseapp.services.core import Core
 
 log = logging.getLogger("caseapp.ui.tasks")
 

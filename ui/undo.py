@@ -33,7 +33,6 @@ class RecordCommand(QUndoCommand):
         ctx: AppContext,
         text: str,
         *,
-        kinds: set[str],
         case_id: uuid.UUID | None,
         do: Work,
         undo: Work,
@@ -47,7 +46,6 @@ class RecordCommand(QUndoCommand):
         self._ctx = ctx
         self._record_id = record_id  # the one record both directions check the version of (None: several)
         self._deletes = {"do": do_deletes, "undo": undo_deletes}
-        self._kinds = kinds
         self._case_id = case_id
         self._do = do
         self._undo = undo
@@ -68,7 +66,6 @@ class RecordCommand(QUndoCommand):
         mutate(
             self._ctx,
             work,
-            kinds=self._kinds,
             case_id=self._case_id,
             on_success=on_done,
             on_failure=self._failed,
@@ -124,7 +121,6 @@ def save_create(
             RecordCommand(
                 ctx,
                 text,
-                kinds={kind.entity},
                 case_id=case_id,
                 do=create,
                 undo=delete,
@@ -138,7 +134,6 @@ def save_create(
     mutate(
         ctx,
         create,
-        kinds={kind.entity},
         case_id=case_id,
         owner=owner,
         on_success=created,
@@ -182,7 +177,6 @@ def save_edit(
             RecordCommand(
                 ctx,
                 text,
-                kinds={kind.entity},
                 case_id=case_id,
                 do=redo,
                 undo=undo,
@@ -195,7 +189,6 @@ def save_edit(
     mutate(
         ctx,
         apply(new, version),
-        kinds={kind.entity},
         case_id=case_id,
         owner=owner,
         on_success=saved,
@@ -235,13 +228,12 @@ def push_delete(
         def delete_at(version: int) -> Work:
             return lambda core: kind.delete(core, record_id, version)
 
-        mutate(ctx, delete, kinds={kind.entity}, case_id=case_id, on_success=on_done, retry=delete_at, deleting=True)
+        mutate(ctx, delete, case_id=case_id, on_success=on_done, retry=delete_at, deleting=True)
         return
     ctx.undo.push(
         RecordCommand(
             ctx,
             text,
-            kinds={kind.entity},
             case_id=case_id,
             do=delete,
             undo=restore,
@@ -280,24 +272,17 @@ def push_created(
         for view in views:
             remember_version(ctx, view.id, kind.restore(core, parent_id, view, snapshots.get(view.id, {})))
 
-    ctx.undo.push(
-        RecordCommand(
-            ctx, text, kinds={kind.entity}, case_id=case_id, do=restore_all, undo=delete_all, already_done=True
-        )
-    )
+    ctx.undo.push(RecordCommand(ctx, text, case_id=case_id, do=restore_all, undo=delete_all, already_done=True))
 
 
 def push_action(
     ctx: AppContext,
     text: str,
     *,
-    kinds: set[str],
     case_id: uuid.UUID | None,
     do: Work,
     undo: Work,
     on_done: Done | None = None,
 ) -> None:
     """Any other undoable change: ``do`` runs now (on the worker), ``undo`` reverses it."""
-    ctx.undo.push(
-        RecordCommand(ctx, text, kinds=kinds, case_id=case_id, do=do, undo=undo, already_done=False, on_done=on_done)
-    )
+    ctx.undo.push(RecordCommand(ctx, text, case_id=case_id, do=do, undo=undo, already_done=False, on_done=on_done))

@@ -4,8 +4,8 @@ and safe against hostile files. See ``format`` for what a bundle holds.
 - ``export_bundle(core, case_id, target, …) -> ExportReport``
 - ``inspect_bundle(core, path, …) -> ImportPreview`` (verifies everything, writes nothing)
 - ``apply_import(core, preview, choices=…, accept_unsigned=…) -> ImportReport`` (one transaction)
-- ``signing`` (keys, fingerprints, trusted colleagues), ``crypt`` (age encryption), ``keys`` (the keyring),
-  ``cli`` (the ``export``, ``import``, ``verify`` and ``keys`` commands)
+- ``crypt`` (age encryption); the keys, fingerprints and trusted colleagues are ``caseapp.identity``, the
+  commands ``caseapp.cli.bundles`` and the user actions ``caseapp.services.bundles``
 
 The names above are imported on first use, so that registering the commands costs nothing at start-up.
 """

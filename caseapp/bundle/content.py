@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Enum, Integer, String, Table, Uuid, or_, select
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Enum, Integer, String, Uuid, or_, select
 from sqlalchemy.orm import Session
 
 from caseapp.bundle import format as fmt
+from caseapp.bundle import layout
+from caseapp.bundle.layout import LINK_TABLES, table, tables
 from caseapp.dates import EARLIEST, LATEST, is_plausible
 from caseapp.errors import BundleError
 from caseapp.i18n import _
@@ -30,25 +32,6 @@ from caseapp.store import migrate
 from caseapp.store import models as m
 from caseapp.store.audit_chain import plain
 
-# Tables in the order their rows can be inserted (every reference points backwards).
-TABLES: tuple[str, ...] = (
-    "stored_files",
-    "parties",
-    "cases",
-    "case_tags",
-    "case_parties",
-    "filings",
-    "hearings",
-    "hearing_notes",
-    "opinions",
-    "opinion_cases",
-    "access_requests",
-    "access_request_steps",
-    "deadlines",
-    "evidence",
-    "audit_events",
-)
-LINK_TABLES = ("case_tags", "opinion_cases")  # no identifier of their own
 # Columns that describe a record in this database only, never sent: where an imported event came from (the
 # receiver marks the events it imports itself; see ``caseapp.bundle.history``).
 LOCAL_ONLY: dict[str, tuple[str, ...]] = {"audit_events": ("origin",)}
@@ -57,10 +40,6 @@ TEXT_LIMIT = 1_000_000
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 Row = dict[str, Any]
-
-
-def table(name: str) -> Table:
-    return m.Base.metadata.tables[name]
 
 
 # --- values ---------------------------------------------------------------------------------------------
@@ -244,40 +223,44 @@ def _select_in(session: Session, name: str, column: str, values: Iterable[Any], 
 
 
 def collect(session: Session, case_id: uuid.UUID) -> dict[str, list[Row]]:
-    """Every record of a case, read in one session (so one consistent state), as rows of Python values."""
-    t = table
-    rows: dict[str, list[Row]] = {}
-    rows["cases"] = _select(session, "cases", t("cases").c.id == case_id)
-    rows["case_tags"] = _select(session, "case_tags", t("case_tags").c.case_id == case_id, order="tag")
-    rows["case_parties"] = _select(session, "case_parties", t("case_parties").c.case_id == case_id)
-    rows["filings"] = _select(session, "filings", t("filings").c.case_id == case_id)
-    party_ids = [r["party_id"] for r in rows["case_parties"]] + [r["party_id"] for r in rows["filings"]]
-    rows["parties"] = _select_in(session, "parties", "id", party_ids)
-    rows["hearings"] = _select(session, "hearings", t("hearings").c.case_id == case_id)
-    rows["hearing_notes"] = _select_in(session, "hearing_notes", "hearing_id", [r["id"] for r in rows["hearings"]])
-    rows["opinion_cases"] = _select(
-        session, "opinion_cases", t("opinion_cases").c.case_id == case_id, order="opinion_id"
-    )
-    rows["opinions"] = _select_in(session, "opinions", "id", [r["opinion_id"] for r in rows["opinion_cases"]])
-    rows["access_requests"] = _select(session, "access_requests", t("access_requests").c.case_id == case_id)
-    request_ids = [r["id"] for r in rows["access_requests"]]
-    rows["access_request_steps"] = _select_in(session, "access_request_steps", "request_id", request_ids)
-    deadlines = t("deadlines")
-    condition = deadlines.c.case_id == case_id
-    if request_ids:
-        condition = or_(condition, deadlines.c.request_id.in_(request_ids))
-    rows["deadlines"] = _select(session, "deadlines", condition)
-    rows["evidence"] = _select(session, "evidence", t("evidence").c.case_id == case_id)
-    rows["stored_files"] = _select_in(session, "stored_files", "id", [r["file_id"] for r in rows["evidence"]])
+    """Every record of a case, read in one session (so one consistent state), as rows of Python values: the rows
+    owned by the case (found through their foreign keys, parents first), then the shared records they refer to."""
+    rows: dict[str, list[Row]] = {layout.CASES: _select(session, layout.CASES, table(layout.CASES).c.id == case_id)}
+    for name in layout.owned_tables()[1:]:
+        source = table(name)
+        conditions = [
+            source.c[ref.column].in_([row["id"] for row in rows[ref.target]])
+            for ref in layout.references(name)
+            if ref.target in rows and rows[ref.target] and "id" in table(ref.target).c
+        ]
+        rows[name] = _select(session, name, or_(*conditions), order=_order(name)) if conditions else []
+    for name in layout.shared_tables():
+        wanted = [
+            row[ref.column]
+            for owner in layout.owned_tables()
+            for ref in layout.references(owner)
+            if ref.target == name
+            for row in rows[owner]
+        ]
+        rows[name] = _select_in(session, name, "id", wanted)
     # The history: everything about the case, and what happened to the shared records it carries.
-    events = t("audit_events")
+    events = table("audit_events")
     history = {r["id"]: r for r in _select(session, "audit_events", events.c.case_id == case_id, order="seq")}
-    shared = [r["id"] for r in rows["parties"]] + [r["id"] for r in rows["opinions"]]
+    shared = [r["id"] for name in layout.shared_tables() for r in rows[name]]
     for chunk in _chunks(shared):
         for r in _select(session, "audit_events", events.c.case_id.is_(None), events.c.record_id.in_(chunk)):
             history[r["id"]] = r
     rows["audit_events"] = sorted(history.values(), key=lambda r: r["seq"])
-    return {name: rows[name] for name in TABLES}
+    return {name: rows[name] for name in tables()}
+
+
+def _order(name: str) -> str:
+    """How a table's rows are listed: by identifier, or for a link table by what it links to."""
+    source = table(name)
+    if "id" in source.c:
+        return "id"
+    keys = [column.name for column in source.primary_key.columns if column.name != "case_id"]
+    return keys[0] if keys else source.primary_key.columns.values()[0].name
 
 
 def build_case_json(
@@ -304,7 +287,7 @@ def build_case_json(
         "summary_pdf": fmt.SUMMARY_PDF if summary_pdf else None,
         "evidence_files": fmt.EVIDENCE_INCLUDED if evidence_included else fmt.EVIDENCE_OMITTED,
         "files": [{"sha256": sha, "size": size, "path": fmt.evidence_name(sha)} for sha, size in sorted(files.items())],
-        "records": {name: [encode_row(row) for row in rows[name]] for name in TABLES},
+        "records": {name: [encode_row(row) for row in rows[name]] for name in tables()},
     }
     return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8") + b"\n"
 
@@ -417,11 +400,11 @@ def parse_case_json(data: bytes, *, case_id: uuid.UUID) -> Content:
     records = document.get("records")
     if not isinstance(records, dict):
         raise _invalid(_("it has no records"))
-    unknown = sorted(set(records) - set(TABLES))
+    unknown = sorted(set(records) - set(tables()))
     if unknown:
         raise _invalid(_("it has kinds of records CaseApp does not know: {kinds}").format(kinds=", ".join(unknown)))
     older = schema != migrate.head_revision()
-    for name in TABLES:
+    for name in tables():
         items = records.get(name, [])
         if not isinstance(items, list):
             raise _invalid(_("“{table}” is not a list").format(table=name))
@@ -474,72 +457,65 @@ def _other_case(kind: str, record: Any) -> BundleError:
     return _invalid(_("the {kind} {id} belongs to another case").format(kind=kind, id=record))
 
 
+def _what(name: str) -> str:
+    """What a record of ``name`` is called, for people."""
+    from caseapp.casefile import kinds
+
+    kind = kinds.BY_TABLE.get(name)
+    return _(kind.label) if kind is not None else _(layout.LINK_LABELS.get(name, name))
+
+
 def check_references(content: Content) -> None:
-    """Every record belongs to the case, every reference points at a record in the bundle, no identifier twice."""
+    """Every record belongs to the case, every reference points at a record in the bundle, no identifier twice,
+    no unique key twice — all read from the models' keys and constraints."""
     rows = content.rows
     case_id = content.case_id
     seen: set[uuid.UUID] = set()
-    for name in TABLES:
+    for name in tables():
         if name in LINK_TABLES:
             continue
         for row in rows[name]:
             if row["id"] in seen:
                 raise _invalid(_("the identifier {id} is used twice").format(id=row["id"]))
             seen.add(row["id"])
-    if [row["id"] for row in rows["cases"]] != [case_id]:
+    if [row["id"] for row in rows[layout.CASES]] != [case_id]:
         raise _invalid(_("it must hold exactly the one case the bundle is about"))
-    if rows["cases"][0]["parent_id"] == case_id:
+    if rows[layout.CASES][0]["parent_id"] == case_id:
         raise _invalid(_("the case is its own parent"))
-    _unique(rows["case_tags"], ("case_id", "tag"), _("a tag"))
-    _unique(rows["opinion_cases"], ("opinion_id", "case_id"), _("an opinion link"))
-    _unique(rows["case_parties"], ("case_id", "party_id", "role"), _("a party role"))
-    _unique(rows["evidence"], ("case_id", "number"), _("an exhibit number"))
-    _unique(rows["audit_events"], ("seq",), _("a history position"))
-    parties, filings = content.ids("parties"), content.ids("filings")
-    hearings, opinions = content.ids("hearings"), content.ids("opinions")
-    requests, files = content.ids("access_requests"), content.ids("stored_files")
-    for row in rows["case_tags"]:
-        if row["case_id"] != case_id:
-            raise _other_case(_("tag"), row["tag"])
-    for row in rows["case_parties"]:
-        if row["case_id"] != case_id:
-            raise _other_case(_("party role"), row["id"])
-        if row["party_id"] not in parties:
-            raise _missing_reference(_("party role"), row["id"], _("party"), row["party_id"])
-    for name, kind in (("filings", _("filing")), ("hearings", _("hearing")), ("evidence", _("exhibit"))):
+    for name in tables():
+        for columns in layout.unique_keys(name):
+            what = _what(name) if name != "audit_events" else _("a history position")
+            _unique(rows[name], columns, what)
+    carried = {name: {row["id"] for row in rows[name]} for name in tables() if name not in LINK_TABLES}
+    owned = layout.owned_tables()
+    for name in owned[1:]:
+        refs = layout.references(name)
         for row in rows[name]:
-            if row["case_id"] != case_id:
-                raise _other_case(kind, row["id"])
-    for row in rows["access_requests"]:
-        if row["case_id"] != case_id:
-            raise _other_case(_("access request"), row["id"])
-    for row in rows["filings"]:
-        if row["party_id"] is not None and row["party_id"] not in parties:
-            raise _missing_reference(_("filing"), row["id"], _("party"), row["party_id"])
-    for row in rows["hearing_notes"]:
-        if row["hearing_id"] not in hearings:
-            raise _missing_reference(_("hearing note"), row["id"], _("hearing"), row["hearing_id"])
-    for row in rows["opinion_cases"]:
-        if row["case_id"] != case_id:
-            raise _other_case(_("opinion link"), row["opinion_id"])
-        if row["opinion_id"] not in opinions:
-            raise _missing_reference(_("opinion link"), row["case_id"], _("opinion"), row["opinion_id"])
-    for row in rows["access_request_steps"]:
-        if row["request_id"] not in requests:
-            raise _missing_reference(_("access request step"), row["id"], _("access request"), row["request_id"])
-    for row in rows["deadlines"]:
-        if row["request_id"] is not None and row["request_id"] not in requests:
-            raise _missing_reference(_("deadline"), row["id"], _("access request"), row["request_id"])
-        if row["case_id"] != case_id and not (row["case_id"] is None and row["request_id"] is not None):
-            raise _other_case(_("deadline"), row["id"])
+            label = row.get("id", row.get("tag", row.get("opinion_id")))
+            tied = False
+            for ref in refs:
+                target_value = row[ref.column]
+                if target_value is None:
+                    continue
+                if ref.target == layout.CASES:
+                    if target_value != case_id:
+                        raise _other_case(_what(name), label)
+                    tied = True
+                    continue
+                if ref.target not in carried or target_value not in carried[ref.target]:
+                    raise _missing_reference(_what(name), label, _what(ref.target), target_value)
+                tied = tied or ref.target in owned
+            if not tied:
+                raise _other_case(_what(name), label)
+    for name in layout.shared_tables():
+        for row in rows[name]:
+            for ref in layout.references(name):
+                if row[ref.column] is not None and row[ref.column] not in carried.get(ref.target, set()):
+                    raise _missing_reference(_what(name), row["id"], _what(ref.target), row[ref.column])
     stored = {row["id"]: row for row in rows["stored_files"]}
     for row in rows["evidence"]:
         if row["number"] < 1:
             raise _invalid(_("the exhibit {id} has a number below 1").format(id=row["id"]))
-        if row["filing_id"] is not None and row["filing_id"] not in filings:
-            raise _missing_reference(_("exhibit"), row["id"], _("filing"), row["filing_id"])
-        if row["file_id"] is not None and row["file_id"] not in files:
-            raise _missing_reference(_("exhibit"), row["id"], _("stored file"), row["file_id"])
     digests: set[str] = set()
     for row in stored.values():
         sha = row["sha256"]
@@ -553,10 +529,11 @@ def check_references(content: Content) -> None:
     unused = sorted(set(content.files) - digests)
     if unused:
         raise _invalid(_("the file {sha} belongs to no exhibit").format(sha=unused[0][:16]))
+    shared = {row["id"] for name in layout.shared_tables() for row in rows[name]}
     for row in rows["audit_events"]:
         if row["case_id"] not in (case_id, None):
             raise _other_case(_("history event"), row["id"])
-        if row["case_id"] is None and row["record_id"] not in parties | opinions:
+        if row["case_id"] is None and row["record_id"] not in shared:
             raise _other_case(_("history event"), row["id"])
 
 

@@ -29,9 +29,9 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from caseapp.bundle.keys import AGE_IDENTITY, KeyStore
 from caseapp.errors import BundleError, InvalidInput, StorageError
 from caseapp.i18n import _
+from caseapp.identity.keys import AGE_IDENTITY, KeyStore
 
 MAGIC = b"age-encryption.org/v1\n"
 ARMOR = b"-----BEGIN AGE ENCRYPTED FILE-----"

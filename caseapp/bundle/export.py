@@ -26,14 +26,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from caseapp import __version__
-from caseapp.bundle import content, crypt, signing, workspace
+from caseapp.bundle import content, crypt, workspace
 from caseapp.bundle import format as fmt
-from caseapp.bundle.keys import KeyStore, default_keystore
 from caseapp.casefile.core import Core
 from caseapp.casefile.uow import reading
 from caseapp.casefile.views import CaseDetail
 from caseapp.errors import BundleError, Cancelled, CaseAppError, InvalidInput, NotFound, StorageError
 from caseapp.i18n import _
+from caseapp.identity import signing
+from caseapp.identity.keys import KeyStore, default_keystore
 from caseapp.progress import CancelCheck, Progress
 from caseapp.store import anchors, migrate
 from caseapp.store import models as m

@@ -36,15 +36,16 @@ from datetime import datetime
 from pathlib import Path
 
 from caseapp.bundle import content as content_module
-from caseapp.bundle import crypt, history, merge, safety, signing, workspace
+from caseapp.bundle import crypt, history, merge, safety, workspace
 from caseapp.bundle import format as fmt
 from caseapp.bundle.export import Meter
-from caseapp.bundle.keys import KeyStore, default_keystore
 from caseapp.bundle.merge import Change, Plan
 from caseapp.casefile.core import Core
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.errors import BundleError, InvalidInput, StorageError
 from caseapp.i18n import _
+from caseapp.identity import signing
+from caseapp.identity.keys import KeyStore, default_keystore
 from caseapp.progress import CancelCheck, Progress
 from caseapp.store import anchors
 from caseapp.store import models as m
@@ -259,6 +260,9 @@ def inspect_bundle(
             sender_anchor=checked.anchor,
         )
     except BaseException:
+        from caseapp.logs import bundle_refused  # the reason a person was given, on one line; never the content
+
+        bundle_refused(path)
         workspace.remove(work)
         raise
 
@@ -689,7 +693,7 @@ def _mark_history(
     import_event.seal = sealed
     # What the import wrote (merge.write's own reckoning of it): inserted, replaced, taken back, renumbered.
     written: dict[str, set[uuid.UUID]] = {
-        name: {row["id"] for row in merge._taken(plan, choices, name)} for name in merge.RECORD_TABLES
+        name: {row["id"] for row in merge._taken(plan, choices, name)} for name in merge.record_tables()
     }
     for name, rows in merge._revived(plan, choices).items():
         written.setdefault(name, set()).update(row["id"] for row in rows)

@@ -32,15 +32,16 @@ them into the store (``new_files``) without changing any record.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from caseapp.bundle import history
-from caseapp.bundle.content import BOOKKEEPING, TABLES, Content, Row, encode, table
+from caseapp.bundle import history, layout
+from caseapp.bundle.content import BOOKKEEPING, Content, Row, encode, table
+from caseapp.casefile import kinds
 from caseapp.casefile.uow import UnitOfWork
 from caseapp.errors import BundleError, InvalidInput
 from caseapp.i18n import N_, _
@@ -52,18 +53,17 @@ TAKE_THEIRS = "theirs"
 ADD, UPDATE, CONFLICT, DELETE = "add", "update", "conflict", "delete"
 CHANGED_HERE, NEWER_HERE, NUMBER = "changed_here", "newer_here", "number"
 DELETED_HERE, DELETED_THERE, UNTRACED = "deleted_here", "deleted_there", "untraced"
-# Records that belong to one case and may be deleted by a colleague's bundle (parties and opinions are shared).
-DELETABLE = ("case_parties", "filings", "hearings", "hearing_notes", "access_requests", "access_request_steps",
-             "deadlines", "evidence")  # fmt: skip
 
 
-def _when(value: Any) -> str:
-    return encode(value)[:16].replace("T", " ") if value is not None else "—"
+def deletable() -> set[str]:
+    """Records that belong to one case, which a colleague's bundle may delete (shared ones never: parties,
+    opinions, stored files)."""
+    return {name for name in layout.owned_tables() if name in layout.record_tables() and name != layout.CASES}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """How one kind of record merges."""
+    """How one kind of record merges: read from its description (``caseapp.casefile.kinds``)."""
 
     label: str  # for people, marked with N_()
     entity: str | None  # its name in the history (to find local edits of it)
@@ -73,34 +73,26 @@ class Rule:
     immutable: bool = False
 
 
-RULES: dict[str, Rule] = {
-    "stored_files": Rule(N_("stored file"), None, lambda r: r["original_name"], immutable=True),
-    "parties": Rule(N_("party"), "party", lambda r: r["name"]),
-    "cases": Rule(N_("case"), "case", lambda r: r["title"]),
-    "case_parties": Rule(N_("party role"), "case_party", lambda r: encode(r["role"]), fixed=("case_id", "party_id")),
-    "filings": Rule(
-        N_("filing"),
-        "filing",
-        lambda r: f"{encode(r['kind'])} {_when(r['filed_on'])} {r['title'] or ''}".strip(),
-        fixed=("case_id",),
-    ),
-    "hearings": Rule(N_("hearing"), "hearing", lambda r: f"{_when(r['starts_at'])} UTC", fixed=("case_id",)),
-    "hearing_notes": Rule(N_("hearing note"), "note", lambda r: r["text"][:60], fixed=("hearing_id",)),
-    "opinions": Rule(N_("opinion"), "opinion", lambda r: r["title"]),
-    "access_requests": Rule(N_("access request"), "access_request", lambda r: r["administration"]),
-    "access_request_steps": Rule(
-        N_("access request step"),
-        "access_request",
-        lambda r: f"{encode(r['status'])} {_when(r['on'])}",
-        fixed=("request_id",),
-        owner="request_id",
-    ),
-    "deadlines": Rule(
-        N_("deadline"), "deadline", lambda r: f"{r['title']} ({_when(r['due_on'])})", fixed=("case_id", "request_id")
-    ),
-    "evidence": Rule(N_("exhibit"), "evidence", lambda r: f"n° {r['number']} — {r['title']}", fixed=("case_id",)),
-}
-RECORD_TABLES = tuple(name for name in TABLES if name in RULES)
+class _Rules(Mapping[str, Rule]):
+    """The merge rule of every kind of record, by table, as the kinds say it (a kind added later has its own)."""
+
+    def __getitem__(self, name: str) -> Rule:
+        kind = kinds.BY_TABLE[name]
+        rule = kind.bundle
+        return Rule(kind.label, kind.entity, kind.describe, rule.fixed, rule.owner, rule.immutable)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(layout.record_tables())
+
+    def __len__(self) -> int:
+        return len(layout.record_tables())
+
+
+RULES: Mapping[str, Rule] = _Rules()
+
+
+def record_tables() -> tuple[str, ...]:
+    return layout.record_tables()
 
 
 @dataclass(frozen=True)
@@ -213,13 +205,13 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
     rows = content.rows
     bundle_events = {row["id"] for row in rows["audit_events"]}
     local: dict[str, dict[uuid.UUID, Row]] = {
-        name: _local_rows(session, name, [row["id"] for row in rows[name]]) for name in RECORD_TABLES
+        name: _local_rows(session, name, [row["id"] for row in rows[name]]) for name in record_tables()
     }
     edits = _local_edits(session, content)
     known = _known_events(session, bundle_events)  # the bundle's events already here
     told = _bundle_edits(content)  # what the bundle's history says about each record
     _check_same_case(session, content, known)
-    absent = {name: [row["id"] for row in rows[name] if row["id"] not in local[name]] for name in RECORD_TABLES}
+    absent = {name: [row["id"] for row in rows[name] if row["id"] not in local[name]] for name in record_tables()}
     deleted_here = _deleted_here(session, [i for ids in absent.values() for i in ids])
     held: dict[uuid.UUID, str] = {}  # parents left deleted ("skip") or awaiting a choice ("conflict")
     case_row = dict(rows["cases"][0])
@@ -236,7 +228,7 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
             select(m.CaseParty.id, m.CaseParty.party_id, m.CaseParty.role).where(m.CaseParty.case_id == case_id)
         )
     }
-    for name in RECORD_TABLES:
+    for name in record_tables():
         rule = RULES[name]
         result.inserts[name] = []
         result.replaces[name] = []
@@ -438,15 +430,17 @@ def _check_same_case(session: Session, content: Content, known: set[uuid.UUID]) 
         )
 
 
-_TABLE_OF_ENTITY = {RULES[name].entity: name for name in DELETABLE if RULES[name].owner == "id"}
+def _table_of_entity(entity: str) -> str | None:
+    kind = kinds.BY_ENTITY.get(entity)
+    return kind.table if kind is not None and kind.table in deletable() and kind.bundle.owner == "id" else None
 
 
 def _plan_deletions(session: Session, content: Content, known: set[uuid.UUID], result: Plan) -> None:
     """Records the colleague deleted (a deletion event of the bundle not yet here, the record gone from it)."""
-    in_bundle = {row["id"] for name in RECORD_TABLES for row in content.rows[name]}
+    in_bundle = {row["id"] for name in record_tables() for row in content.rows[name]}
     bundle_events = {row["id"] for row in content.rows["audit_events"]}
     for event in content.rows["audit_events"]:
-        name = _TABLE_OF_ENTITY.get(event["entity"])
+        name = _table_of_entity(event["entity"])
         record_id = event["record_id"]
         if event["action"] != "delete" or name is None or event["id"] in known or record_id in in_bundle:
             continue
@@ -474,7 +468,7 @@ def _plan_deletions(session: Session, content: Content, known: set[uuid.UUID], r
 def _local_edits(session: Session, content: Content) -> dict[tuple[str | None, uuid.UUID], set[uuid.UUID]]:
     """For each record of the bundle, the local history events about it (to see local edits)."""
     owners: set[uuid.UUID] = set()
-    for name in RECORD_TABLES:
+    for name in record_tables():
         owner = RULES[name].owner
         owners.update(row[owner] for row in content.rows[name])
     events = m.AuditEvent
@@ -555,7 +549,7 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: dict[uuid.UU
     revived = _revived(result, choices)
     numbers = _final_numbers(result, choices)
     temporary = -1
-    for name in RECORD_TABLES:
+    for name in record_tables():
         source = table(name)
         inserted = {row["id"] for row in result.inserts[name]}
         inserts = [dict(row) for row in result.inserts[name]] + [dict(row) for row in revived.get(name, [])]
@@ -600,7 +594,7 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: dict[uuid.UU
     for row in result.new_events:
         uow.events.append(history.imported_event(row))
     _renumber_events(uow, result, numbers, written, content)
-    uow.kinds.update(RULES[name].entity or name for name in RECORD_TABLES if _taken(result, choices, name))
+    uow.kinds.update(RULES[name].entity or name for name in record_tables() if _taken(result, choices, name))
     _reindex(session, result, choices, numbers)
     return written
 
@@ -620,14 +614,6 @@ def _revived(result: Plan, choices: dict[uuid.UUID, str]) -> dict[str, list[Row]
     return rows
 
 
-_SEARCH_KINDS = {
-    "filings": "filing",
-    "hearing_notes": "note",
-    "access_requests": "access_request",
-    "evidence": "evidence",
-}
-
-
 def _remove(session: Session, result: Plan, choices: dict[uuid.UUID, str]) -> int:
     """Delete what the colleague deleted (children first; the database cascades to what hangs from them)."""
     doomed: dict[str, list[uuid.UUID]] = {name: list(ids) for name, ids in result.removes.items()}
@@ -635,29 +621,38 @@ def _remove(session: Session, result: Plan, choices: dict[uuid.UUID, str]) -> in
         if choices.get(record_id) == TAKE_THEIRS:
             doomed.setdefault(name, []).append(record_id)
     count = 0
-    for name in reversed(RECORD_TABLES):
+    for name in reversed(record_tables()):
         ids = doomed.get(name)
         if not ids:
             continue
         source = table(name)
-        if name == "hearings":  # their notes go with them: so do the notes' search entries
-            notes = m.HearingNote
-            hanging = [
-                i
-                for chunk in _chunks(ids)
-                for i in session.scalars(select(notes.id).where(notes.hearing_id.in_(chunk)))
-            ]
-            from caseapp.casefile.search import unindex
-
-            unindex(session, "note", hanging)
+        _unindex_with_children(session, name, ids)
         for chunk in _chunks(ids):
             session.execute(delete(source).where(source.c.id.in_(chunk)))
-        if name in _SEARCH_KINDS:
-            from caseapp.casefile.search import unindex
-
-            unindex(session, _SEARCH_KINDS[name], ids)
         count += len(ids)
     return count
+
+
+def _unindex_with_children(session: Session, name: str, ids: list[uuid.UUID]) -> None:
+    """Take out of the search index the records about to be deleted, and the indexed ones the database deletes
+    with them (a hearing's notes)."""
+    from caseapp.casefile.search import unindex
+
+    kind = kinds.BY_TABLE[name]
+    if kind.index is not None:
+        unindex(session, kind.entity, ids)
+    for child in kinds.KINDS:
+        if child.index is None or child.table == name:
+            continue
+        for ref in layout.references(child.table):
+            if ref.target == name:
+                column = table(child.table).c[ref.column]
+                hanging = [
+                    i
+                    for chunk in _chunks(ids)
+                    for i in session.scalars(select(table(child.table).c.id).where(column.in_(chunk)))
+                ]
+                unindex(session, child.entity, hanging)
 
 
 def _final_numbers(result: Plan, choices: dict[uuid.UUID, str]) -> dict[uuid.UUID, int]:
@@ -695,53 +690,40 @@ def _renumber_events(
 
 
 def _reindex(session: Session, result: Plan, choices: dict[uuid.UUID, str], numbers: dict[uuid.UUID, int]) -> None:
-    """Keep the search index in step with every record written — in bulk: records are read a few hundred at a
-    time, records new here need no lookup of an old entry, and nothing is flushed until the end (a case with tens
-    of thousands of notes is indexed in seconds, not minutes, so the write lock is held briefly)."""
+    """Keep the search index in step with every record written, by each kind's own indexing — in bulk: records are
+    read a few hundred at a time, records new here need no lookup of an old entry, nothing is flushed until the
+    end, and new notes (the bulk of a big case) get their entries straight from their rows, so a case with tens of
+    thousands of notes is indexed in seconds and the write lock is held briefly."""
     from caseapp.casefile.search import created_here
-    from caseapp.services import access, cases, evidence, filings, hearings, opinions
 
-    indexers: dict[str, tuple[type[m.Record], Callable[[Any, Any], None] | None]] = {
-        "cases": (m.Case, cases._index),
-        "filings": (m.Filing, filings._index),
-        "hearing_notes": (m.HearingNote, None),  # below: their case comes from their hearing
-        "opinions": (m.Opinion, opinions._index),
-        "access_requests": (m.AccessRequest, access._index),
-        "evidence": (m.Evidence, evidence._index),
-    }
     session.flush()
+    revived = _revived(result, choices)
     with session.no_autoflush:
-        hearing_case: dict[uuid.UUID, uuid.UUID] = {}
-        for name, (model, index) in indexers.items():
-            rows = _taken(result, choices, name) + _revived(result, choices).get(name, [])
+        for kind in kinds.KINDS:
+            if kind.index is None:
+                continue
+            name, model = kind.table, kind.model
+            rows = _taken(result, choices, name) + revived.get(name, [])
             ids = {row["id"] for row in rows}
             if name == "evidence":
                 ids |= set(numbers)
-            new = {row["id"] for row in result.inserts.get(name, [])} | {
-                row["id"] for row in _revived(result, choices).get(name, [])
-            }
-            if name == "hearing_notes":  # new notes, the bulk of a big case: entries straight from their rows
-                fresh = [row for row in rows if row["id"] in new]
-                for hearing_id in {row["hearing_id"] for row in fresh} - set(hearing_case):
-                    hearing_case[hearing_id] = session.scalar(
-                        select(m.Hearing.case_id).where(m.Hearing.id == hearing_id)
-                    )
-                entries = [hearings.note_search_entry(r["id"], hearing_case[r["hearing_id"]], r["text"]) for r in fresh]
-                for chunk in _chunks(entries, 2000):
-                    session.execute(insert(m.SearchEntry), chunk)
+            new = {row["id"] for row in result.inserts.get(name, [])} | {row["id"] for row in revived.get(name, [])}
+            if kind is kinds.NOTE:
+                _index_new_notes(session, [row for row in rows if row["id"] in new])
                 ids -= new
                 new = set()
             for record_id in new:
                 created_here(session, record_id)
             for chunk in _chunks(sorted(ids, key=str)):
-                for record in session.scalars(select(model).where(model.id.in_(chunk))):
-                    if index is not None:
-                        index(session, record)
-                        continue
-                    case_id = hearing_case.get(record.hearing_id)
-                    if case_id is None:
-                        case_id = hearing_case[record.hearing_id] = session.scalar(
-                            select(m.Hearing.case_id).where(m.Hearing.id == record.hearing_id)
-                        )
-                    hearings._index_note(session, record, case_id)
+                for record in session.scalars(select(model).where(model.id.in_(chunk))):  # type: ignore[attr-defined]
+                    kind.index(session, record)
     session.flush()
+
+
+def _index_new_notes(session: Session, fresh: list[Row]) -> None:
+    cases: dict[uuid.UUID, uuid.UUID | None] = {}
+    for hearing_id in {row["hearing_id"] for row in fresh}:
+        cases[hearing_id] = session.scalar(select(m.Hearing.case_id).where(m.Hearing.id == hearing_id))
+    entries = [kinds.note_search_entry(row["id"], cases[row["hearing_id"]], row["text"]) for row in fresh]
+    for chunk in _chunks(entries, 2000):
+        session.execute(insert(m.SearchEntry), chunk)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -199,20 +199,25 @@ def stored(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Form:
-    """The editable fields of one kind of record, with their converters."""
+    """The editable fields of one kind of record, with their converters (and, when the kind says so, the labels
+    that name them in messages)."""
 
     fields: Mapping[str, Converter]
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     def clean(self, values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+        from caseapp.domain.fields import labelled
+
         unknown = set(values) - set(self.fields)
         if unknown:
             raise InvalidInput(_("Unknown field: {names}.").format(names=", ".join(sorted(unknown))))
         cleaned: dict[str, Any] = {}
-        for name, convert in self.fields.items():
-            if name in values:
-                cleaned[name] = convert(values[name], name)
-            elif not partial:
-                cleaned[name] = convert(None, name)
+        with labelled(self.labels):
+            for name, convert in self.fields.items():
+                if name in values:
+                    cleaned[name] = convert(values[name], name)
+                elif not partial:
+                    cleaned[name] = convert(None, name)
         return cleaned
 
     def apply(self, record: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:

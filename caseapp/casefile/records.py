@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.casefile import fields as f
 from caseapp.casefile.core import Core
+from caseapp.casefile.kinds import RecordKind
 from caseapp.casefile.loaders import get_or_404
 from caseapp.casefile.search import created_here, unindex
 from caseapp.casefile.uow import UnitOfWork
@@ -28,15 +29,39 @@ Hook = Callable[[UnitOfWork, Any], None]
 
 @dataclass(frozen=True)
 class Kind:
-    entity: str  # the name in the history and in the search index
-    label: str  # for people, marked with N_()
-    model: type[m.Edited]
-    form: f.Form
-    describe: Callable[[Any], str]
-    case_of: Callable[[Session, Any], uuid.UUID | None] = lambda _s, record: getattr(record, "case_id", None)
-    index: Callable[[Session, Any], None] | None = None
-    checks: tuple[Hook, ...] = field(default=())  # run after values are set, before the flush
-    after: tuple[Hook, ...] = field(default=())  # run after the flush, inside the same transaction
+    """A kind of record (its ``description``, said once in ``caseapp.casefile.kinds``) with the business rules the
+    services attach to it: ``checks`` run after the values are set, before the flush; ``after`` runs after the
+    flush, inside the same transaction (deadlines follow their event, for instance)."""
+
+    description: RecordKind
+    checks: tuple[Hook, ...] = field(default=())
+    after: tuple[Hook, ...] = field(default=())
+
+    @property
+    def entity(self) -> str:
+        return self.description.entity
+
+    @property
+    def label(self) -> str:
+        return self.description.label
+
+    @property
+    def model(self) -> Any:
+        return self.description.model
+
+    @property
+    def form(self) -> f.Form:
+        return self.description.form
+
+    def describe(self, record: Any) -> str:
+        return self.description.describe(record)
+
+    def case_of(self, session: Session, record: Any) -> uuid.UUID | None:
+        return self.description.case_of(session, record)
+
+    @property
+    def index(self) -> Callable[[Session, Any], None] | None:
+        return self.description.index
 
 
 def require_case(session: Session, case_id: uuid.UUID | None) -> None:
@@ -53,56 +78,73 @@ def _run(uow: UnitOfWork, hooks: tuple[Hook, ...], record: Any) -> None:
 def create(
     core: Core, kind: Kind, values: dict[str, Any], *, record_id: uuid.UUID | None = None, **fixed: Any
 ) -> uuid.UUID:
-    """Validate and insert a record. ``record_id`` fixes its identifier (example data, bundles)."""
+    """Validate and insert a record, in its own transaction. ``record_id`` fixes its identifier (example data,
+    bundles, an undone deletion)."""
     cleaned = kind.form.clean(values)
     with UnitOfWork(core) as uow:
-        if "case_id" in fixed:
-            require_case(uow.session, fixed["case_id"])
-        record = kind.model(id=record_id or uuid.uuid4(), **fixed, **cleaned)
-        uow.session.add(record)
-        created_here(uow.session, record.id)
-        _run(uow, kind.checks, record)
-        uow.flush()
-        if kind.index:
-            kind.index(uow.session, record)
-        _run(uow, kind.after, record)
-        uow.audit(
-            "create",
-            kind.entity,
-            record.id,
-            _("{what} added: {description}").format(what=_(kind.label).capitalize(), description=kind.describe(record)),
-            case_id=kind.case_of(uow.session, record),
-            changes={k: f.stored(v) for k, v in (fixed | cleaned).items() if v is not None},
-        )
+        record_id = insert(uow, kind, cleaned, record_id=record_id, **fixed)
         uow.commit()
-        return record.id
+        return record_id
+
+
+def insert(
+    uow: UnitOfWork, kind: Kind, cleaned: dict[str, Any], *, record_id: uuid.UUID | None = None, **fixed: Any
+) -> uuid.UUID:
+    """Insert a record with values already cleaned by its form, inside a unit of work that may do more (an action
+    made of several records is still one transaction)."""
+    if "case_id" in fixed:
+        require_case(uow.session, fixed["case_id"])
+    record = kind.model(id=record_id or uuid.uuid4(), **fixed, **cleaned)
+    uow.session.add(record)
+    created_here(uow.session, record.id)
+    _run(uow, kind.checks, record)
+    uow.flush()
+    if kind.index:
+        kind.index(uow.session, record)
+    _run(uow, kind.after, record)
+    uow.audit(
+        "create",
+        kind.entity,
+        record.id,
+        _("{what} added: {description}").format(what=_(kind.label).capitalize(), description=kind.describe(record)),
+        case_id=kind.case_of(uow.session, record),
+        changes={k: f.stored(v) for k, v in (fixed | cleaned).items() if v is not None},
+    )
+    return record.id  # type: ignore[no-any-return]
 
 
 def update(
     core: Core, kind: Kind, record_id: uuid.UUID, values: dict[str, Any], *, expected_version: int | None
 ) -> uuid.UUID:
     with UnitOfWork(core) as uow:
-        record = get_or_404(uow.session, kind.model, record_id, kind.label)
-        f.check_version(record, expected_version, kind.label)
-        diff = kind.form.apply(record, values)
-        if diff:
-            _run(uow, kind.checks, record)
-            uow.flush()
-            if kind.index:
-                kind.index(uow.session, record)
-            _run(uow, kind.after, record)
-            uow.audit(
-                "update",
-                kind.entity,
-                record.id,
-                _("{what} edited: {description}").format(
-                    what=_(kind.label).capitalize(), description=kind.describe(record)
-                ),
-                case_id=kind.case_of(uow.session, record),
-                changes=diff,
-            )
+        if change(uow, kind, record_id, values, expected_version=expected_version):
             uow.commit()
-        return record.id
+        return record_id
+
+
+def change(
+    uow: UnitOfWork, kind: Kind, record_id: uuid.UUID, values: dict[str, Any], *, expected_version: int | None
+) -> bool:
+    """Edit a record inside a unit of work; False when nothing changed."""
+    record = get_or_404(uow.session, kind.model, record_id, kind.label)
+    f.check_version(record, expected_version, kind.label)
+    diff = kind.form.apply(record, values)
+    if not diff:
+        return False
+    _run(uow, kind.checks, record)
+    uow.flush()
+    if kind.index:
+        kind.index(uow.session, record)
+    _run(uow, kind.after, record)
+    uow.audit(
+        "update",
+        kind.entity,
+        record.id,
+        _("{what} edited: {description}").format(what=_(kind.label).capitalize(), description=kind.describe(record)),
+        case_id=kind.case_of(uow.session, record),
+        changes=diff,
+    )
+    return True
 
 
 def delete(

@@ -125,6 +125,9 @@ class UnitOfWork:
             self.session.rollback()
             raise storage_error(exc, self.core) from exc
         self._committed = True
+        from caseapp.casefile.changes import committed
+
+        committed(self.kinds, {event.case_id for event in self.events})
 
     def flush(self) -> None:
         try:

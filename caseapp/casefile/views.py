@@ -281,7 +281,9 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class Changes:
-    """What a mutating service changed, so screens know what to refresh (one flag per kind of data)."""
+    """What a mutating action changed, so screens know what to refresh: the kinds of records (as the history
+    names them: "case", "hearing", "note"…) and the cases concerned (``case_id`` when there is one)."""
 
     kinds: frozenset[str] = field(default_factory=frozenset)
     case_id: uuid.UUID | None = None
+    case_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)

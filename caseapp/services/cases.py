@@ -10,12 +10,13 @@ from sqlalchemy import String, cast, delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from caseapp.casefile import fields as f
+from caseapp.casefile import kinds
 from caseapp.casefile.core import Core
 from caseapp.casefile.loaders import case_detail, case_row, get_or_404
-from caseapp.casefile.search import created_here, index_record, unindex_case
+from caseapp.casefile.search import created_here, unindex_case
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import CaseDetail, CaseRow, Changes
-from caseapp.domain.enums import CaseStatus, CourtLevel, FilingKind, Matter, ParentRelation, Procedure
+from caseapp.domain.enums import CaseStatus, CourtLevel, FilingKind
 from caseapp.domain.routes import level_of_case
 from caseapp.errors import InvalidInput, NotFound
 from caseapp.i18n import N_, _
@@ -23,39 +24,8 @@ from caseapp.services.deadline_events import resync_case
 from caseapp.store import models as m
 from caseapp.store.engine import fold
 
-CASE_FORM = f.Form(
-    {
-        "title": f.text(300, required=True),
-        "reference": f.text(80),
-        "court": f.text(200),
-        "court_number": f.text(80),
-        "procedure": f.enum(Procedure, required=False),
-        "status": f.enum(CaseStatus),
-        "subject": f.long_text(),
-        "summary": f.long_text(),
-        "opened_on": f.day(),
-        "closed_on": f.day(),
-        "parent_id": f.reference(),
-        "parent_relation": f.enum(ParentRelation, required=False),
-        "matter": f.enum(Matter, required=False),
-    }
-)
+CASE_FORM = kinds.CASE.form
 TAG = re.compile(r"^[\w][\w .'’-]{0,59}$", re.UNICODE)
-
-
-def _index(session: Any, case: m.Case) -> None:
-    index_record(
-        session,
-        "case",
-        case.id,
-        case.id,
-        case.title,
-        case.reference,
-        case.court,
-        case.court_number,
-        case.subject,
-        case.summary,
-    )
 
 
 def _clean_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
@@ -104,7 +74,7 @@ def create_case(
         case.tags = [m.CaseTag(tag=t) for t in clean_tags]
         uow.session.add(case)
         created_here(uow.session, case.id)
-        _index(uow.session, case)
+        kinds.CASE.index(uow.session, case)
         uow.audit(
             "create",
             "case",
@@ -141,7 +111,7 @@ def update_case(
                 case.tags = [m.CaseTag(tag=t) for t in new_tags]
                 diff["tags"] = [old_tags, new_tags]
         if diff:
-            _index(uow.session, case)
+            kinds.CASE.index(uow.session, case)
             if {"court", "procedure"} & set(diff):
                 _follow_court(uow, case, old_level)
             if {"court", "procedure", "matter"} & set(diff):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from caseapp.casefile import fields as f
-from caseapp.casefile import records
+from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
 from caseapp.casefile.loaders import deadline_view, get_or_404
 from caseapp.casefile.uow import UnitOfWork, reading
@@ -19,21 +19,8 @@ from caseapp.errors import InvalidInput
 from caseapp.i18n import N_, _
 from caseapp.store import models as m
 
-DEADLINE_FORM = f.Form(
-    {
-        "title": f.text(300, required=True),
-        "due_on": f.day(required=True),
-        "legal_basis": f.text(200),
-        "status": f.enum(DeadlineStatus),
-    }
-)
-DEADLINE = records.Kind(
-    entity="deadline",
-    label=N_("deadline"),
-    model=m.Deadline,
-    form=DEADLINE_FORM,
-    describe=lambda d: f"{d.title} ({d.due_on.isoformat()})",
-)
+DEADLINE_FORM = kinds.DEADLINE.form
+DEADLINE = records.Kind(kinds.DEADLINE)
 
 
 def get_deadline(core: Core, deadline_id: uuid.UUID) -> DeadlineView:
@@ -88,21 +75,25 @@ def override_deadline(
     with UnitOfWork(core) as uow:
         deadline = get_or_404(uow.session, m.Deadline, deadline_id, N_("deadline"))
         f.check_version(deadline, expected_version, N_("deadline"))
-        old = deadline.due_on
-        if deadline.rule_id and not deadline.override_reason:
-            deadline.computed_due_on = old
-        deadline.due_on = day
-        deadline.override_reason = why
-        uow.audit(
-            "override",
-            "deadline",
-            deadline.id,
-            _("Deadline moved by hand: {title}").format(title=deadline.title),
-            case_id=deadline.case_id,
-            changes={"due_on": [old.isoformat(), day.isoformat()], "reason": why},
-        )
+        _override(uow, deadline, day, why)
         uow.commit()
     return get_deadline(core, deadline_id)
+
+
+def _override(uow: UnitOfWork, deadline: m.Deadline, day: date, why: str) -> None:
+    old = deadline.due_on
+    if deadline.rule_id and not deadline.override_reason:
+        deadline.computed_due_on = old
+    deadline.due_on = day
+    deadline.override_reason = why
+    uow.audit(
+        "override",
+        "deadline",
+        deadline.id,
+        _("Deadline moved by hand: {title}").format(title=deadline.title),
+        case_id=deadline.case_id,
+        changes={"due_on": [old.isoformat(), day.isoformat()], "reason": why},
+    )
 
 
 def clear_override(core: Core, deadline_id: uuid.UUID) -> DeadlineView:
@@ -111,20 +102,60 @@ def clear_override(core: Core, deadline_id: uuid.UUID) -> DeadlineView:
         deadline = get_or_404(uow.session, m.Deadline, deadline_id, N_("deadline"))
         if deadline.override_reason is None:
             return get_deadline(core, deadline_id)
-        if deadline.computed_due_on is None:
-            raise InvalidInput(_("This deadline was entered by hand: edit its date instead."))
-        old = deadline.due_on
-        deadline.due_on = deadline.computed_due_on
-        deadline.computed_due_on = None
-        deadline.override_reason = None
-        uow.audit(
-            "override",
-            "deadline",
-            deadline.id,
-            _("Deadline back to its computed date: {title}").format(title=deadline.title),
-            case_id=deadline.case_id,
-            changes={"due_on": [old.isoformat(), deadline.due_on.isoformat()]},
-        )
+        _clear(uow, deadline)
+        uow.commit()
+    return get_deadline(core, deadline_id)
+
+
+def _clear(uow: UnitOfWork, deadline: m.Deadline) -> None:
+    if deadline.computed_due_on is None:
+        raise InvalidInput(_("This deadline was entered by hand: edit its date instead."))
+    old = deadline.due_on
+    deadline.due_on = deadline.computed_due_on
+    deadline.computed_due_on = None
+    deadline.override_reason = None
+    uow.audit(
+        "override",
+        "deadline",
+        deadline.id,
+        _("Deadline back to its computed date: {title}").format(title=deadline.title),
+        case_id=deadline.case_id,
+        changes={"due_on": [old.isoformat(), deadline.due_on.isoformat()]},
+    )
+
+
+def edit_deadline(
+    core: Core,
+    deadline_id: uuid.UUID,
+    *,
+    expected_version: int | None = None,
+    override_reason: str | None = None,
+    **values: Any,
+) -> DeadlineView:
+    """What the deadline's dialog saves, in one transaction: a deadline a rule computed is moved by an override with
+    its reason (no reason: back to the computed date); one typed by hand is simply edited; other fields (its status,
+    a hand-made deadline's title) are edited alongside."""
+    with UnitOfWork(core) as uow:
+        deadline = get_or_404(uow.session, m.Deadline, deadline_id, N_("deadline"))
+        f.check_version(deadline, expected_version, N_("deadline"))
+        values.pop("rule_id", None)  # what rule a deadline follows is not edited
+        if deadline.rule_id and "due_on" in values:
+            due = values.pop("due_on")
+            why = f.text(2000)(override_reason, "override_reason")
+            day = f.day(required=True)(due, "due_on")
+            if why:
+                if day != deadline.due_on or why != deadline.override_reason:
+                    _override(uow, deadline, day, why)
+            elif deadline.override_reason is not None:
+                _clear(uow, deadline)
+            elif day != deadline.due_on:
+                raise InvalidInput(
+                    _("Give the reason for moving a computed deadline (it is kept in the history)."),
+                    field="override_reason",
+                )
+        if values:
+            uow.flush()
+            records.change(uow, DEADLINE, deadline_id, values, expected_version=None)
         uow.commit()
     return get_deadline(core, deadline_id)
 

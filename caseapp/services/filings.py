@@ -7,49 +7,18 @@ from typing import Any
 
 from sqlalchemy import select
 
-from caseapp.casefile import fields as f
-from caseapp.casefile import records
+from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
 from caseapp.casefile.loaders import filing_view, get_or_404
-from caseapp.casefile.search import index_record
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import FilingView
-from caseapp.domain.enums import CourtLevel, DecisionNature, FilingKind, Outcome, SilenceMeaning
+from caseapp.domain.enums import FilingKind
 from caseapp.errors import InvalidInput
 from caseapp.i18n import N_, _
 from caseapp.services.deadline_events import drop_for_trigger, sync_filing
 from caseapp.store import models as m
 
-FILING_FORM = f.Form(
-    {
-        "kind": f.enum(FilingKind),
-        "title": f.text(300),
-        "filed_on": f.day(),
-        "party_id": f.reference(),
-        "reference": f.text(120),
-        "outcome": f.enum(Outcome, required=False),
-        "notified_on": f.day(),
-        "received_on": f.day(),
-        "appeal_routes_stated": f.flag(),
-        "acknowledged": f.flag(),
-        "summary": f.long_text(),
-        "court_level": f.enum(CourtLevel, required=False),
-        "decision_nature": f.enum(DecisionNature, required=False),
-        "published": f.flag(),
-        "made_available_on": f.day(),
-        "consulted_on": f.day(),
-        "silence_means": f.enum(SilenceMeaning, required=False),
-        "progress_reported": f.flag(),
-        "court_set_on": f.day(),
-        "brief_announced": f.flag(),
-    }
-)
-
-
-def _describe(filing: m.Filing) -> str:
-    label = FilingKind(filing.kind).label("fr")
-    when = filing.filed_on.isoformat() if filing.filed_on else "—"
-    return f"{label} ({when})" + (f" — {filing.title}" if filing.title else "")
+FILING_FORM = kinds.FILING.form
 
 
 def _check(uow: UnitOfWork, filing: m.Filing) -> None:
@@ -100,20 +69,7 @@ def _check_decision(uow: UnitOfWork, filing: m.Filing, kind: FilingKind) -> None
         raise InvalidInput(_("A document cannot be consulted before it was made available."), field="consulted_on")
 
 
-def _index(session: Any, filing: m.Filing) -> None:
-    index_record(session, "filing", filing.id, filing.case_id, _describe(filing), filing.reference, filing.summary)
-
-
-FILING = records.Kind(
-    entity="filing",
-    label=N_("filing"),
-    model=m.Filing,
-    form=FILING_FORM,
-    describe=_describe,
-    index=_index,
-    checks=(_check,),
-    after=(sync_filing,),
-)
+FILING = records.Kind(kinds.FILING, checks=(_check,), after=(sync_filing,))
 
 
 def get_filing(core: Core, filing_id: uuid.UUID) -> FilingView:

@@ -9,11 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from caseapp.casefile import fields as f
-from caseapp.casefile import records
+from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
 from caseapp.casefile.loaders import get_or_404, hearing_view, note_view
-from caseapp.casefile.search import created_here, index_record, unindex
+from caseapp.casefile.search import created_here, unindex
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import HearingView, NoteView
 from caseapp.domain.enums import HearingKind, HearingStatus
@@ -22,60 +21,14 @@ from caseapp.i18n import N_, _
 from caseapp.services.deadline_events import drop_for_trigger, sync_hearing
 from caseapp.store import models as m
 
-HEARING_FORM = f.Form(
-    {
-        "starts_at": f.moment(),
-        "court": f.text(200),
-        "room": f.text(120),
-        "kind": f.enum(HearingKind),
-        "status": f.enum(HearingStatus),
-        "outcome": f.long_text(),
-        "urgent": f.flag(),
-    }
-)
-NOTE_FORM = f.Form({"text": f.text(20_000, required=True), "at": f.moment(required=False)})
+HEARING_FORM = kinds.HEARING.form
+NOTE_FORM = kinds.NOTE.form
 
 
-def _describe_hearing(hearing: m.Hearing) -> str:
-    return hearing.starts_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") + (
-        f" — {hearing.court}" if hearing.court else ""
-    )
+HEARING = records.Kind(kinds.HEARING, after=(sync_hearing,))
 
 
-HEARING = records.Kind(
-    entity="hearing",
-    label=N_("hearing"),
-    model=m.Hearing,
-    form=HEARING_FORM,
-    describe=_describe_hearing,
-    after=(sync_hearing,),
-)
-
-
-def _note_case(session: Any, note: m.HearingNote) -> uuid.UUID | None:
-    return session.scalar(select(m.Hearing.case_id).where(m.Hearing.id == note.hearing_id))
-
-
-def note_search_entry(note_id: uuid.UUID, case_id: uuid.UUID | None, text: str) -> dict[str, Any]:
-    """What the search index holds for a note (one place: indexing one note, and a bulk import)."""
-    return {"kind": "note", "record_id": note_id, "case_id": case_id, "title": text[:80], "body": text}
-
-
-def _index_note(session: Any, note: m.HearingNote, case_id: uuid.UUID | None = None) -> None:
-    """Index a note; ``case_id`` may be given when it is known (a bulk import), saving a query."""
-    entry = note_search_entry(note.id, case_id or _note_case(session, note), note.text)
-    index_record(session, "note", note.id, entry["case_id"], entry["title"], entry["body"])
-
-
-NOTE = records.Kind(
-    entity="note",
-    label=N_("hearing note"),
-    model=m.HearingNote,
-    form=NOTE_FORM,
-    describe=lambda note: note.text[:60],
-    case_of=_note_case,
-    index=_index_note,
-)
+NOTE = records.Kind(kinds.NOTE)
 
 
 def get_hearing(core: Core, hearing_id: uuid.UUID) -> HearingView:
@@ -121,24 +74,51 @@ def add_note(
     """Save one hearing note at once (committed before this returns). ``author`` defaults to who is working;
     undoing a deletion gives the note back its own."""
     values = NOTE_FORM.clean({"text": text, "at": at})
-    when = values["at"] or datetime.now(UTC)
     with UnitOfWork(core) as uow:
-        case_id = uow.session.scalar(select(m.Hearing.case_id).where(m.Hearing.id == hearing_id))
-        if case_id is None:
-            raise InvalidInput(_("The hearing does not exist (it may have been deleted)."), field="hearing_id")
-        note = m.HearingNote(
-            id=record_id or uuid.uuid4(),
-            hearing_id=hearing_id,
-            at=when,
-            author=(author or core.author)[:120],
-            text=values["text"],
-        )
-        uow.session.add(note)
-        created_here(uow.session, note.id)
-        index_record(uow.session, "note", note.id, case_id, note.text[:80], note.text)
-        uow.audit("create", "note", note.id, _("Hearing note: {text}").format(text=note.text[:60]), case_id=case_id)
+        note = _insert_note(uow, hearing_id, values["text"], values["at"], record_id, author)
         uow.commit()
         return note_view(note)
+
+
+def _insert_note(
+    uow: UnitOfWork,
+    hearing_id: uuid.UUID,
+    text: str,
+    at: datetime | None,
+    record_id: uuid.UUID | None,
+    author: str | None,
+) -> m.HearingNote:
+    case_id = uow.session.scalar(select(m.Hearing.case_id).where(m.Hearing.id == hearing_id))
+    if case_id is None:
+        raise InvalidInput(_("The hearing does not exist (it may have been deleted)."), field="hearing_id")
+    note = m.HearingNote(
+        id=record_id or uuid.uuid4(),
+        hearing_id=hearing_id,
+        at=at or datetime.now(UTC),
+        author=(author or uow.core.author)[:120],
+        text=text,
+    )
+    uow.session.add(note)
+    created_here(uow.session, note.id)
+    kinds.index_note(uow.session, note, case_id)
+    uow.audit("create", "note", note.id, _("Hearing note: {text}").format(text=note.text[:60]), case_id=case_id)
+    return note
+
+
+def restore_hearing(
+    core: Core, case_id: uuid.UUID, record_id: uuid.UUID, values: dict[str, Any], notes: list[Any]
+) -> HearingView:
+    """Bring back a deleted hearing with its own identifier and its notes (their identifiers, times and authors),
+    in one transaction (undo of a delete). ``notes``: objects with ``id``, ``text``, ``at`` and ``author``."""
+    cleaned = HEARING_FORM.clean(values)
+    with UnitOfWork(core) as uow:
+        records.insert(uow, HEARING, cleaned, record_id=record_id, case_id=case_id)
+        uow.flush()
+        for note in notes:
+            text = NOTE_FORM.clean({"text": note.text})["text"]
+            _insert_note(uow, record_id, text, note.at, note.id, getattr(note, "author", None))
+        uow.commit()
+    return get_hearing(core, record_id)
 
 
 def update_note(core: Core, note_id: uuid.UUID, text: str, *, expected_version: int | None = None) -> NoteView:

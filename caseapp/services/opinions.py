@@ -7,43 +7,19 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from caseapp.casefile import fields as f
-from caseapp.casefile import records
+from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
 from caseapp.casefile.loaders import get_or_404, opinion_view
-from caseapp.casefile.search import index_record
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import OpinionView
-from caseapp.domain.enums import Authority, Position
+from caseapp.domain.enums import Position
 from caseapp.i18n import N_, _
 from caseapp.store import models as m
 
-OPINION_FORM = f.Form(
-    {
-        "authority": f.enum(Authority),
-        "reference": f.text(120),
-        "title": f.text(300, required=True),
-        "issued_on": f.day(),
-        "position": f.enum(Position),
-        "summary": f.long_text(),
-    }
-)
+OPINION_FORM = kinds.OPINION.form
 
 
-def _index(session: Any, opinion: m.Opinion) -> None:
-    title = f"{Authority(opinion.authority).label('fr')} — {opinion.title}"
-    index_record(session, "opinion", opinion.id, None, title, opinion.reference, opinion.summary)
-
-
-OPINION = records.Kind(
-    entity="opinion",
-    label=N_("opinion"),
-    model=m.Opinion,
-    form=OPINION_FORM,
-    describe=lambda o: o.title,
-    case_of=lambda _s, _o: None,
-    index=_index,
-)
+OPINION = records.Kind(kinds.OPINION)
 
 
 def get_opinion(core: Core, opinion_id: uuid.UUID) -> OpinionView:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from caseapp.casefile import fields as f
-from caseapp.casefile import records
+from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
 from caseapp.casefile.loaders import get_or_404, party_view
 from caseapp.casefile.uow import UnitOfWork, reading
@@ -22,32 +22,11 @@ from caseapp.services.deadline_events import resync_case
 from caseapp.store import models as m
 from caseapp.store.engine import fold
 
-PARTY_FORM = f.Form(
-    {
-        "name": f.text(300, required=True),
-        "kind": f.enum(PartyKind),
-        "residence": f.enum(Residence),
-        "address": f.long_text(),
-        "email": f.text(200),
-    }
-)
-LINK_FORM = f.Form({"role": f.enum(PartyRole), "counsel": f.text(300), "counsel_contact": f.text(300)})
+PARTY_FORM = kinds.PARTY.form
+LINK_FORM = kinds.CASE_PARTY.form
 
-LINK = records.Kind(
-    entity="case_party",
-    label=N_("party"),
-    model=m.CaseParty,
-    form=LINK_FORM,
-    describe=lambda link: f"{link.role.value}",
-)
-PARTY = records.Kind(
-    entity="party",
-    label=N_("party"),
-    model=m.Party,
-    form=PARTY_FORM,
-    describe=lambda party: party.name,
-    case_of=lambda _session, _party: None,
-)
+LINK = records.Kind(kinds.CASE_PARTY)
+PARTY = records.Kind(kinds.PARTY)
 
 
 def _link_view(core: Core, link_id: uuid.UUID) -> PartyView:
@@ -131,6 +110,22 @@ def update_party_role(
 
 def update_party(core: Core, party_id: uuid.UUID, *, expected_version: int | None = None, **values: Any) -> None:
     records.update(core, PARTY, party_id, values, expected_version=expected_version)
+
+
+def edit_party(core: Core, link_id: uuid.UUID, *, expected_version: int | None = None, **values: Any) -> PartyView:
+    """What the party's dialog saves, in one transaction: the party itself (name, kind, residence… shared by every
+    case it is in) and its role in this case (role, counsel)."""
+    party_values = {k: v for k, v in values.items() if k in PARTY.form.fields}
+    link_values = {k: v for k, v in values.items() if k in LINK.form.fields}
+    with UnitOfWork(core) as uow:
+        link = get_or_404(uow.session, m.CaseParty, link_id, N_("party"))
+        f.check_version(link, expected_version, N_("party"))
+        if party_values:
+            records.change(uow, PARTY, link.party_id, party_values, expected_version=None)
+        if link_values:
+            records.change(uow, LINK, link_id, link_values, expected_version=None)
+        uow.commit()
+    return _link_view(core, link_id)
 
 
 def remove_party(core: Core, link_id: uuid.UUID, *, expected_version: int | None = None) -> uuid.UUID | None:

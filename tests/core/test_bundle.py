@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from caseapp.bundle import KEEP_MINE, TAKE_THEIRS, apply_import, export_bundle, inspect_bundle, signing
+from caseapp.bundle import KEEP_MINE, TAKE_THEIRS, apply_import, export_bundle, inspect_bundle
 from caseapp.bundle import format as fmt
-from caseapp.bundle.keys import MemoryKeyStore, set_default_keystore
 from caseapp.bundle.merge import CHANGED_HERE, NEWER_HERE, NUMBER
 from caseapp.casefile import search
 from caseapp.casefile.core import Core
 from caseapp.errors import BundleError, Cancelled, CaseAppError, InvalidInput
+from caseapp.identity import signing
+from caseapp.identity.keys import MemoryKeyStore, set_default_keystore
 from caseapp.services import evidence, filings, hearings, history
 from caseapp.store import models as m
 from tests.core import test_bundle_helpers as helpers
@@ -327,7 +328,7 @@ def read_bag(path: Path) -> tuple[str, dict[str, bytes]]:
 def test_keys_live_in_caseapps_secrets_store_and_say_when_it_forgets_them() -> None:
     from keyring.backends import fail
 
-    from caseapp.bundle.keys import SecretsKeyStore, default_keystore
+    from caseapp.identity.keys import SecretsKeyStore, default_keystore
     from caseapp.secrets import Secrets
 
     store = SecretsKeyStore(Secrets(backend=fail.Keyring()))
@@ -440,11 +441,11 @@ def test_progress_reaches_the_total(
 
 
 def run(argv: list[str], data_dir: Path) -> int:
-    from caseapp.bundle import cli
+    from caseapp.cli import bundles
 
     parser = argparse.ArgumentParser(prog="caseapp")
     parser.add_argument("--data-dir")
-    cli.register(parser.add_subparsers(dest="command"))
+    bundles.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["--data-dir", str(data_dir), *argv])
     try:
         return int(args.handler(args))
@@ -464,7 +465,7 @@ def test_cli_export_verify_import_and_keys(
     if core.db.dialect != "sqlite":
         pytest.skip("the command line opens the data folder's own database")
     alice_store, bob_store = MemoryKeyStore(), MemoryKeyStore()
-    monkeypatch.setattr("caseapp.bundle.keys._default", alice_store)
+    monkeypatch.setattr("caseapp.identity.keys._default", alice_store)
     card = tmp_path / "alice.pub"
     assert run(["keys", "show", "--export", str(card)], alice.data_dir) == 0
     path = tmp_path / "cli.casebundle"
@@ -570,10 +571,12 @@ def test_changes_made_here_after_the_preview_are_not_overwritten(
 
 
 def test_every_table_travels_in_bundles_or_is_rebuilt() -> None:
-    """A new table must be added to the bundle format (``content.TABLES`` and ``merge.RULES``) or here."""
-    from caseapp.bundle.content import TABLES
+    """A new table is a kind of record (``caseapp.casefile.kinds``: it then travels and merges), a link table, or
+    is said here to be rebuilt."""
+    from caseapp.bundle.content import tables
     from caseapp.bundle.merge import RULES
 
+    TABLES = tables()
     rebuilt = {"search_entries"}  # the search index, rebuilt from the records on import
     rebuilt |= {"app_state"}  # facts about one case file itself (which deadline rules it follows): never sent
     assert set(m.Base.metadata.tables) == set(TABLES) | rebuilt

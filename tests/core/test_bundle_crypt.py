@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from caseapp.bundle import apply_import, crypt, inspect_bundle
-from caseapp.bundle.keys import MemoryKeyStore
 from caseapp.casefile.core import Core
 from caseapp.errors import BundleError, InvalidInput
+from caseapp.identity.keys import MemoryKeyStore
 from tests.core import test_bundle_helpers as helpers
 from tests.core.test_bundle_helpers import Trace, case_records, export, read_entries
 

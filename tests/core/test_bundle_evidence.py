@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from caseapp.bundle import apply_import, export_bundle, inspect_bundle, merge, signing
+from caseapp.bundle import apply_import, export_bundle, inspect_bundle, merge
 from caseapp.bundle import format as fmt
-from caseapp.bundle.keys import MemoryKeyStore
 from caseapp.casefile.core import Core
 from caseapp.errors import BundleError, CaseAppError
+from caseapp.identity import signing
+from caseapp.identity.keys import MemoryKeyStore
 from caseapp.services import history
 from caseapp.services.evidence import verify_evidence
 from tests.core import test_bundle_helpers as helpers
@@ -177,14 +178,13 @@ def test_importing_it_brings_the_records_then_the_full_bundle_brings_the_files(
 
 
 def run(argv: list[str], data_dir: Path) -> int:
-    from caseapp import commands_safety
-    from caseapp.bundle import cli
+    from caseapp.cli import bundles, safety
 
     parser = argparse.ArgumentParser(prog="caseapp")
     parser.add_argument("--data-dir")
     sub = parser.add_subparsers(dest="command")
-    cli.register(sub)
-    commands_safety.register(sub)
+    bundles.register(sub)
+    safety.register(sub)
     args = parser.parse_args(["--data-dir", str(data_dir), *argv])
     try:
         return int(args.handler(args))
@@ -204,7 +204,7 @@ def test_cli_export_no_evidence_then_the_full_bundle_and_evidence_verify(
     if core.db.dialect != "sqlite":
         pytest.skip("the command line opens the data folder's own database")
     alice_store = MemoryKeyStore()
-    monkeypatch.setattr("caseapp.bundle.keys._default", alice_store)
+    monkeypatch.setattr("caseapp.identity.keys._default", alice_store)
     light, full = tmp_path / "light.casebundle", tmp_path / "full.casebundle"
     assert run(["export", str(case_id), "-o", str(light), "--no-pdf", "--sign", "--no-evidence"], alice.data_dir) == 0
     out = capsys.readouterr().out
@@ -212,7 +212,7 @@ def test_cli_export_no_evidence_then_the_full_bundle_and_evidence_verify(
     assert run(["export", str(case_id), "-o", str(full), "--no-pdf"], alice.data_dir) == 0
     assert "3 evidence files" in capsys.readouterr().out
 
-    monkeypatch.setattr("caseapp.bundle.keys._default", MemoryKeyStore())
+    monkeypatch.setattr("caseapp.identity.keys._default", MemoryKeyStore())
     trust_alice(core, alice_store)
     assert run(["verify", str(light)], core.data_dir) == 0
     assert "3 evidence files are not in this bundle; the exhibits arrive without them" in capsys.readouterr().out

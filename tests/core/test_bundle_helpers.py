@@ -25,10 +25,10 @@ from sqlalchemy import select
 from caseapp.bundle import content as bundle_content
 from caseapp.bundle import format as fmt
 from caseapp.bundle.export import export_bundle
-from caseapp.bundle.keys import MemoryKeyStore
 from caseapp.casefile.core import Core, open_core
 from caseapp.casefile.views import CaseDetail
 from caseapp.config import DB_FILE
+from caseapp.identity.keys import MemoryKeyStore
 from caseapp.services import evidence, hearings, opinions
 from caseapp.services.demo import demo_id, load_demo
 from caseapp.store import models as m
@@ -186,7 +186,7 @@ def case_records(core: Core, case: uuid.UUID) -> dict[str, list[dict[str, Any]]]
     """Every record of a case as JSON values; history events without their place in the local chain."""
     with core.db.reader() as session:
         rows = bundle_content.collect(session, case)
-    result = {name: [bundle_content.encode_row(r) for r in rows[name]] for name in bundle_content.TABLES}
+    result = {name: [bundle_content.encode_row(r) for r in rows[name]] for name in bundle_content.tables()}
     chain = ("seq", "prev_hash", "hash", "origin_hash")
     result["audit_events"] = [
         {k: v for k, v in row.items() if k not in chain} for row in result["audit_events"] if row["entity"] != "bundle"

@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 
 from caseapp.bundle import apply_import, inspect_bundle
 from caseapp.bundle import format as fmt
-from caseapp.bundle.keys import MemoryKeyStore
 from caseapp.bundle.safety import Limits
 from caseapp.casefile.core import Core
 from caseapp.config import DB_FILE
 from caseapp.errors import BundleError, CaseAppError
+from caseapp.identity.keys import MemoryKeyStore
 from caseapp.services import cases, evidence
 from caseapp.store.audit_chain import link_hash
 from tests.core import test_bundle_helpers as helpers
@@ -440,7 +440,7 @@ KILLED_IMPORT = """
 import sys, time
 from pathlib import Path
 from caseapp.bundle import apply_import, inspect_bundle
-from caseapp.bundle.keys import MemoryKeyStore
+from caseapp.identity.keys import MemoryKeyStore
 from caseapp.casefile.core import open_core
 
 folder, bundle, marker = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])

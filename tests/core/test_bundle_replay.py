@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from caseapp.bundle import KEEP_MINE, TAKE_THEIRS, apply_import, inspect_bundle, signing
-from caseapp.bundle.keys import MemoryKeyStore
+from caseapp.bundle import KEEP_MINE, TAKE_THEIRS, apply_import, inspect_bundle
 from caseapp.casefile import search
 from caseapp.casefile.core import Core
 from caseapp.errors import BundleError
+from caseapp.identity import signing
+from caseapp.identity.keys import MemoryKeyStore
 from caseapp.services import cases, hearings
 from caseapp.services.demo import demo_id
 from tests.core import test_bundle_helpers as helpers

@@ -23,10 +23,10 @@ import pytest
 
 from caseapp import outputs
 from caseapp.bundle import inspect_bundle
-from caseapp.bundle.keys import MemoryKeyStore
 from caseapp.casefile.core import Core
 from caseapp.dates import EARLIEST, LATEST, check_plausible, format_date, format_datetime, parse_when, to_paris
 from caseapp.errors import BundleError, InvalidInput, StorageError
+from caseapp.identity.keys import MemoryKeyStore
 from caseapp.services import cases, deadlines, evidence, hearings
 from caseapp.services.demo import demo_id, load_demo
 from caseapp.store import models as m
@@ -512,12 +512,12 @@ def test_a_path_too_long_gets_one_line(cli: Any) -> None:
 
 
 def test_an_unexpected_error_is_one_line_unless_debugging(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from caseapp import commands_deadlines
+    from caseapp.cli import deadlines
 
     def broken(_args: object) -> int:
         raise RuntimeError("boom\x1b[2J")
 
-    monkeypatch.setattr(commands_deadlines, "cmd_rules", broken)
+    monkeypatch.setattr(deadlines, "cmd_rules", broken)
     line = one_error_line(cli("rules"))
     assert "Something unexpected went wrong (RuntimeError: boom\\x1b[2J)" in line
     monkeypatch.setenv("CASEAPP_DEBUG", "1")
@@ -529,12 +529,12 @@ def test_an_unexpected_error_is_one_line_unless_debugging(cli: Any, monkeypatch:
 def test_ctrl_c_and_a_closed_pipe_stay_quiet(
     cli: Any, monkeypatch: pytest.MonkeyPatch, raised: type[BaseException], code: int
 ) -> None:
-    from caseapp import commands_deadlines
+    from caseapp.cli import deadlines
 
     def interrupted(_args: object) -> int:
         raise raised()
 
-    monkeypatch.setattr(commands_deadlines, "cmd_rules", interrupted)
+    monkeypatch.setattr(deadlines, "cmd_rules", interrupted)
     result = cli("rules")
     assert result.code == code and "Traceback" not in result.err
     assert result.err.strip() in ("", "Interrupted.")

@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from caseapp.casefile.views import CaseDetail
 from caseapp.i18n import _
+from caseapp.services.views import CaseDetail
 from ui import spacing
 from ui.actions import make_action
 from ui.context import AppContext

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
-from caseapp.casefile.views import CaseDetail
 from caseapp.domain.enums import CaseStatus, Procedure
 from caseapp.i18n import _
+from caseapp.services.views import CaseDetail
 from ui import spacing, style
 from ui.deadline_kinds import BIRTH, COURT, EXPECTED, born_on, date_kind_of, is_overdue, is_users_task
 from ui.formatting import long_date, long_datetime, paris_zone, today

@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QPlainTextEdit, QSplitter, QVBoxLayout, QWidget
 
-from caseapp.casefile.views import CaseDetail, HearingView, NoteView
 from caseapp.domain.enums import HearingKind, HearingStatus
 from caseapp.i18n import N_, _
+from caseapp.services.views import CaseDetail, HearingView, NoteView
 from ui import spacing, style
 from ui.actions import make_action
 from ui.case_view.base import RecordTab

@@ -7,8 +7,8 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from caseapp.casefile.views import AuditView, CaseDetail
 from caseapp.i18n import N_, _
+from caseapp.services.views import AuditView, CaseDetail
 from ui import spacing
 from ui.case_view.base import CaseTab
 from ui.context import AppContext

@@ -6,9 +6,9 @@ from typing import Any, ClassVar
 
 from PySide6.QtWidgets import QWidget
 
-from caseapp.casefile.views import CaseDetail, OpinionView
 from caseapp.domain.enums import Authority, Position
 from caseapp.i18n import N_, _
+from caseapp.services.views import CaseDetail, OpinionView
 from ui.actions import make_action
 from ui.case_view.base import RecordTab
 from ui.context import AppContext

@@ -9,9 +9,9 @@ import uuid
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from caseapp.casefile.views import CaseDetail
 from caseapp.domain.enums import CaseStatus, Matter, ParentRelation, Procedure
 from caseapp.i18n import _, current_language
+from caseapp.services.views import CaseDetail
 from ui import spacing, style
 from ui.case_view.base import CaseTab
 from ui.context import AppContext

@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from caseapp.casefile.views import CaseDetail, DeadlineView, FilingView, PartyView
 from caseapp.domain.enums import DeadlineStatus, FilingKind, Outcome, PartyKind, PartyRole
 from caseapp.i18n import N_, _, current_language
+from caseapp.services.views import CaseDetail, DeadlineView, FilingView, PartyView
 from ui import style
 from ui.actions import make_action
 from ui.case_view.base import RecordTab

@@ -23,7 +23,7 @@ from ui.context import AppContext
 from ui.operations import cases as case_ops
 
 if TYPE_CHECKING:
-    from caseapp.casefile.views import CaseDetail, Changes
+    from caseapp.services.views import CaseDetail, Changes
     from ui.case_view.base import CaseTab
     from ui.dialogs.case_dialog import CaseDialog
     from ui.dialogs.form import Values
@@ -202,7 +202,8 @@ class CaseView(QWidget):
     def _changed(self, changes: Changes, _initiator: object) -> None:
         if self.case is None:
             return
-        if changes.case_id is None or changes.case_id == self.case.id or "opinion" in changes.kinds:
+        concerned = self.case.id in changes.case_ids or changes.case_id == self.case.id
+        if concerned or not changes.case_ids or changes.kinds & {"opinion", "party"}:  # shared records show here
             self.reload()
 
     # -- the case itself ----------------------------------------------------------------------------------------

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from caseapp.casefile.views import AccessRequestView
 from caseapp.domain.enums import AccessStatus
 from caseapp.i18n import _
+from caseapp.services.views import AccessRequestView
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog, SaveFn, Values, from_state, long_text, text_or_none, tri_state
 from ui.formatting import today

@@ -6,9 +6,9 @@ import uuid
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from caseapp.casefile.views import CaseDetail
 from caseapp.domain.enums import CaseStatus, Matter, ParentRelation, Procedure
 from caseapp.i18n import _, current_language
+from caseapp.services.views import CaseDetail
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog, SaveFn, Values, long_text, text_or_none
 from ui.widgets.combos import EnumCombo, RecordCombo

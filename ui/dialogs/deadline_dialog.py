@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from caseapp.casefile.views import DeadlineView
 from caseapp.domain.enums import DeadlineStatus
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _, current_language
+from caseapp.services.views import DeadlineView
 from ui import style
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog, SaveFn, Values, text_or_none

@@ -7,8 +7,8 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from caseapp.casefile.views import EvidenceView
 from caseapp.i18n import _
+from caseapp.services.views import EvidenceView
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog, SaveFn, Values, long_text, text_or_none
 from ui.formatting import file_size

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from caseapp.casefile.views import CaseDetail, FilingView
 from caseapp.domain.enums import CourtLevel, DecisionNature, FilingKind, Outcome, Procedure, SilenceMeaning
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _
+from caseapp.services.views import CaseDetail, FilingView
 from ui import spacing
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog, SaveFn, Values, from_state, long_text, text_or_none, to_state, tri_state

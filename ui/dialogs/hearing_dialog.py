@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
-from caseapp.casefile.views import HearingView
 from caseapp.domain.enums import HearingKind, HearingStatus
 from caseapp.i18n import _
+from caseapp.services.views import HearingView
 from ui.context import AppContext
 from ui.dialogs.case_dialog import court_combo
 from ui.dialogs.form import FormDialog, SaveFn, Values, long_text, text_or_none

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from caseapp.casefile.views import OpinionView
 from caseapp.domain.enums import Authority, Position
 from caseapp.i18n import _
+from caseapp.services.views import OpinionView
 from ui import spacing
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog, SaveFn, Values, long_text, text_or_none

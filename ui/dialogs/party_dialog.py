@@ -7,9 +7,9 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-from caseapp.casefile.views import PartyView
 from caseapp.domain.enums import PartyKind, PartyRole, Residence
 from caseapp.i18n import _
+from caseapp.services.views import PartyView
 from ui.context import AppContext
 from ui.dialogs.form import FormDialog, SaveFn, Values, text_or_none
 from ui.widgets.combos import EnumCombo

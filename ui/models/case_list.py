@@ -9,9 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from caseapp.casefile.views import CaseRow
 from caseapp.domain.enums import CaseStatus, Procedure
 from caseapp.i18n import N_, _
+from caseapp.services.views import CaseRow
 from ui.formatting import short_date
 from ui.i18n import label
 from ui.models import ID_ROLE, RECORD_ROLE

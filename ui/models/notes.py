@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from caseapp.casefile.views import NoteView
+from caseapp.services.views import NoteView
 from ui.formatting import short_datetime, short_time
 from ui.models import ID_ROLE, RECORD_ROLE
 

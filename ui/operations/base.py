@@ -8,7 +8,7 @@ changed the record and when.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -49,7 +49,6 @@ def mutate(
     ctx: AppContext,
     work: Work,
     *,
-    kinds: Iterable[str],
     case_id: uuid.UUID | None,
     owner: QObject | None = None,
     on_success: Success | None = None,
@@ -61,19 +60,36 @@ def mutate(
     deleting: bool = False,
     on_reload: Callable[[], None] | None = None,
 ) -> None:
-    """Change something; the change is broadcast once it is committed, whether or not ``owner`` is still open.
+    """Change something; what the change's transactions committed (the kinds of records and the cases, as they
+    report it) is broadcast once it is done, whether or not ``owner`` is still open — never a list typed here.
 
     ``retry(version)``: the same change against the record's current version, offered when someone else changed
     the record in between (``deleting`` words the question for a deletion). If the person chooses "Reload",
     the screens refresh and ``on_reload`` runs (an edit dialog closes); if they close the question, the
     conflict goes to ``on_failure`` like any other refusal.
     """
-    kind_set = frozenset(kinds)
+    from caseapp.services.changes import Changed
+
+    seen = Changed()  # what the work's transactions committed, filled on the worker as they commit
+
+    def tracked(core: Any) -> Any:
+        from caseapp.services.changes import tracking
+
+        with tracking() as changed:
+            try:
+                return work(core)
+            finally:
+                seen.kinds |= changed.kinds
+                seen.case_ids |= changed.case_ids
+
+    def broadcast() -> None:
+        if seen:
+            ctx.events.broadcast(seen.as_changes(case_id), initiator)
 
     def succeeded(result: Any) -> None:
         if on_success is not None and _alive(owner):
             on_success(result)
-        ctx.events.changed(kind_set, case_id, initiator)
+        broadcast()
 
     def refuse(error: BaseException) -> None:
         if on_failure is not None and _alive(owner):
@@ -83,7 +99,7 @@ def mutate(
 
     def failed(error: BaseException) -> None:
         # a failed change may still have changed something (a batch that stopped half-way): refresh
-        ctx.events.changed(kind_set, case_id, initiator)
+        broadcast()
         if retry is None or not isinstance(error, Conflict) or error.current_version is None:
             refuse(error)
             return
@@ -92,7 +108,6 @@ def mutate(
             mutate(
                 ctx,
                 retry(error.current_version),
-                kinds=kind_set,
                 case_id=case_id,
                 owner=owner,
                 on_success=on_success,
@@ -104,13 +119,16 @@ def mutate(
                 deleting=deleting,
                 on_reload=on_reload,
             )
-        elif choice == RELOAD:
+        elif choice == RELOAD:  # show their version: every screen of the case reloads
+            from caseapp.services.changes import everything
+
+            ctx.events.broadcast(everything(case_id), initiator)
             if on_reload is not None and _alive(owner):
                 on_reload()
         else:
             refuse(error)
 
-    ctx.tasks.run(work, on_success=succeeded, on_failure=failed, progress=progress, parent=parent)
+    ctx.tasks.run(tracked, on_success=succeeded, on_failure=failed, progress=progress, parent=parent)
 
 
 def settle_conflict(ctx: AppContext, error: Conflict, *, parent: QWidget | None, deleting: bool) -> str:

@@ -15,7 +15,7 @@ from ui.operations.base import mutate, query
 if TYPE_CHECKING:
     import uuid
 
-    from caseapp.casefile.views import AuditView, CaseDetail, CaseRow
+    from caseapp.services.views import AuditView, CaseDetail, CaseRow
     from ui.models.case_list import CaseFilter
 
 
@@ -110,7 +110,6 @@ def delete_case(
     mutate(
         ctx,
         delete_at(case.version),
-        kinds={"case"},
         case_id=case.id,
         on_success=deleted,
         parent=parent,
@@ -128,7 +127,6 @@ def load_demo(ctx: AppContext, *, parent: QWidget | None, on_success: Callable[[
     mutate(
         ctx,
         work,
-        kinds={"case", "hearing", "deadline", "evidence", "opinion", "access_request"},
         case_id=None,
         on_success=on_success,
         parent=parent,

@@ -62,7 +62,6 @@ def apply(
     mutate(
         ctx,
         work,
-        kinds={"deadline"},
         case_id=None,
         owner=owner,
         parent=parent,

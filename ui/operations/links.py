@@ -37,7 +37,6 @@ def link_opinion(ctx: AppContext, opinion_id: uuid.UUID, case_id: uuid.UUID) -> 
     push_action(
         ctx,
         _("Link opinion"),
-        kinds={"opinion"},
         case_id=case_id,
         do=_link(opinion_id, case_id),
         undo=_unlink(opinion_id, case_id),
@@ -48,7 +47,6 @@ def unlink_opinion(ctx: AppContext, opinion_id: uuid.UUID, case_id: uuid.UUID) -
     push_action(
         ctx,
         _("Unlink opinion"),
-        kinds={"opinion"},
         case_id=case_id,
         do=_unlink(opinion_id, case_id),
         undo=_link(opinion_id, case_id),
@@ -78,7 +76,6 @@ def record_step(
     mutate(
         ctx,
         work,
-        kinds={"access_request", "deadline"},
         case_id=case_id,
         owner=owner,
         on_success=on_success,

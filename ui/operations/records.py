@@ -7,15 +7,13 @@ functions run on the database worker.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from caseapp.casefile.views import (
+from caseapp.i18n import N_
+from caseapp.services.views import (
     AccessRequestView,
     CaseDetail,
     DeadlineView,
@@ -26,10 +24,9 @@ from caseapp.casefile.views import (
     OpinionView,
     PartyView,
 )
-from caseapp.i18n import N_
 
 if TYPE_CHECKING:
-    from caseapp.casefile.core import Core
+    from caseapp.services.core import Core
 
 Values = dict[str, Any]
 
@@ -73,31 +70,15 @@ def _delete_case(core: Core, case_id: uuid.UUID, version: int | None) -> Any:
 
 
 def case_values(case: CaseDetail) -> Values:
-    return {
-        "title": case.title,
-        "reference": case.reference,
-        "court": case.court,
-        "court_number": case.court_number,
-        "procedure": case.procedure,
-        "status": case.status,
-        "subject": case.subject,
-        "summary": case.summary,
-        "opened_on": case.opened_on,
-        "closed_on": case.closed_on,
-        "parent_id": case.parent_id,
-        "parent_relation": case.parent_relation,
-        "tags": list(case.tags),
-        "matter": case.matter,
-    }
+    from caseapp.services.editing import values_of
+
+    return values_of("case", case) | {"tags": list(case.tags)}
 
 
 CASE = RecordKind("case", N_("case"), _create_case, _update_case, _delete_case, case_values)
 
 
 # -- parties ------------------------------------------------------------------------------------------------------
-
-PARTY_FIELDS = ("name", "kind", "residence")
-LINK_FIELDS = ("role", "counsel", "counsel_contact")
 
 
 def _add_party(core: Core, case_id: uuid.UUID | None, record_id: uuid.UUID | None, values: Values) -> PartyView:
@@ -110,11 +91,8 @@ def _add_party(core: Core, case_id: uuid.UUID | None, record_id: uuid.UUID | Non
 def _update_party(core: Core, link_id: uuid.UUID, values: Values, version: int | None) -> PartyView:
     from caseapp.services import parties
 
-    party_values = {k: v for k, v in values.items() if k in PARTY_FIELDS}
-    link_values = {k: v for k, v in values.items() if k in LINK_FIELDS}
-    if party_values:
-        parties.update_party(core, values["party_id"], **party_values)
-    return parties.update_party_role(core, link_id, expected_version=version, **link_values)
+    values = {k: v for k, v in values.items() if k != "party_id"}
+    return parties.edit_party(core, link_id, expected_version=version, **values)
 
 
 def _remove_party(core: Core, link_id: uuid.UUID, version: int | None) -> Any:
@@ -124,15 +102,9 @@ def _remove_party(core: Core, link_id: uuid.UUID, version: int | None) -> Any:
 
 
 def party_values(view: PartyView) -> Values:
-    return {
-        "party_id": view.party_id,
-        "name": view.name,
-        "kind": view.kind,
-        "residence": view.residence,
-        "role": view.role,
-        "counsel": view.counsel,
-        "counsel_contact": view.counsel_contact,
-    }
+    from caseapp.services.editing import values_of
+
+    return values_of("party", view, "party_id") | values_of("case_party", view)
 
 
 def _restore_party(core: Core, case_id: uuid.UUID | None, view: PartyView, _snap: Values) -> PartyView:
@@ -185,28 +157,9 @@ def _delete_filing(core: Core, filing_id: uuid.UUID, version: int | None) -> Any
 
 
 def filing_values(view: FilingView) -> Values:
-    return {
-        "kind": view.kind,
-        "title": view.title,
-        "filed_on": view.filed_on,
-        "party_id": view.party_id,
-        "reference": view.reference,
-        "outcome": view.outcome,
-        "notified_on": view.notified_on,
-        "received_on": view.received_on,
-        "appeal_routes_stated": view.appeal_routes_stated,
-        "acknowledged": view.acknowledged,
-        "summary": view.summary,
-        "court_level": view.court_level,
-        "decision_nature": view.decision_nature,
-        "published": view.published,
-        "made_available_on": view.made_available_on,
-        "consulted_on": view.consulted_on,
-        "silence_means": view.silence_means,
-        "progress_reported": view.progress_reported,
-        "court_set_on": view.court_set_on,
-        "brief_announced": view.brief_announced,
-    }
+    from caseapp.services.editing import values_of
+
+    return values_of("filing", view)
 
 
 def _restore_filing(core: Core, case_id: uuid.UUID | None, view: FilingView, _snap: Values) -> FilingView:
@@ -241,24 +194,16 @@ def _delete_hearing(core: Core, hearing_id: uuid.UUID, version: int | None) -> A
 
 
 def hearing_values(view: HearingView) -> Values:
-    return {
-        "starts_at": view.starts_at,
-        "court": view.court,
-        "room": view.room,
-        "kind": view.kind,
-        "status": view.status,
-        "outcome": view.outcome,
-        "urgent": view.urgent,
-    }
+    from caseapp.services.editing import values_of
+
+    return values_of("hearing", view)
 
 
 def _restore_hearing(core: Core, case_id: uuid.UUID | None, view: HearingView, _snap: Values) -> HearingView:
     from caseapp.services import hearings
 
-    _add_hearing(core, case_id, view.id, hearing_values(view))
-    for note in view.notes:
-        hearings.add_note(core, view.id, note.text, at=note.at, record_id=note.id)
-    return hearings.get_hearing(core, view.id)
+    assert case_id is not None
+    return hearings.restore_hearing(core, case_id, view.id, hearing_values(view), list(view.notes))
 
 
 HEARING = RecordKind(
@@ -286,7 +231,9 @@ def _delete_note(core: Core, note_id: uuid.UUID, version: int | None) -> Any:
 
 
 def note_values(view: NoteView) -> Values:
-    return {"text": view.text, "at": view.at}
+    from caseapp.services.editing import values_of
+
+    return values_of("note", view)
 
 
 def _restore_note(core: Core, hearing_id: uuid.UUID | None, view: NoteView, _snap: Values) -> NoteView:
@@ -308,23 +255,10 @@ def _add_deadline(core: Core, case_id: uuid.UUID | None, record_id: uuid.UUID | 
 
 def _update_deadline(core: Core, deadline_id: uuid.UUID, values: Values, version: int | None) -> DeadlineView:
     """A deadline computed by a rule is moved by an override with its reason (an empty reason goes back to the
-    computed date); a deadline typed by hand is simply edited."""
+    computed date); a deadline typed by hand is simply edited — one transaction either way."""
     from caseapp.services import deadlines
 
-    values = dict(values)
-    rule_id = values.pop("rule_id", None)
-    reason = values.pop("override_reason", None)
-    due = values.pop("due_on", None) if rule_id else None
-    view: DeadlineView | None = None
-    if rule_id and due is not None:
-        if reason:
-            view = deadlines.override_deadline(core, deadline_id, due, reason, expected_version=version)
-        else:
-            view = deadlines.clear_override(core, deadline_id)
-        version = view.version
-    if values:
-        view = deadlines.update_deadline(core, deadline_id, expected_version=version, **values)
-    return view or deadlines.get_deadline(core, deadline_id)
+    return deadlines.edit_deadline(core, deadline_id, expected_version=version, **values)
 
 
 def _delete_deadline(core: Core, deadline_id: uuid.UUID, version: int | None) -> Any:
@@ -334,21 +268,13 @@ def _delete_deadline(core: Core, deadline_id: uuid.UUID, version: int | None) ->
 
 
 def deadline_values(view: DeadlineView) -> Values:
-    return {
-        "title": view.title,
-        "due_on": view.due_on,
-        "legal_basis": view.legal_basis,
-        "status": view.status,
-        "rule_id": view.rule_id,
-        "override_reason": view.override_reason,
-    }
+    from caseapp.services.editing import values_of
 
-
-HAND_DEADLINE_FIELDS = ("title", "due_on", "legal_basis", "status")
+    return values_of("deadline", view, "rule_id", "override_reason")
 
 
 def _restore_deadline(core: Core, case_id: uuid.UUID | None, view: DeadlineView, _snap: Values) -> DeadlineView:
-    values = {k: v for k, v in deadline_values(view).items() if k in HAND_DEADLINE_FIELDS}
+    values = {k: v for k, v in deadline_values(view).items() if k not in ("rule_id", "override_reason")}
     return _add_deadline(core, case_id, view.id, values)
 
 
@@ -387,34 +313,21 @@ def _delete_evidence(core: Core, evidence_id: uuid.UUID, version: int | None) ->
 
 
 def evidence_values(view: EvidenceView) -> Values:
-    return {
-        "number": view.number,
-        "title": view.title,
-        "description": view.description,
-        "document_date": view.document_date,
-        "source": view.source,
-        "filing_id": view.filing_id,
-    }
+    from caseapp.services.editing import values_of
+
+    return values_of("evidence", view)
 
 
 def _evidence_snapshot(core: Core, view: EvidenceView) -> Values:
+    return {}  # the file stays in the store (it only grows): the exhibit's read model names it
+
+
+def _restore_evidence(core: Core, case_id: uuid.UUID | None, view: EvidenceView, _snap: Values) -> EvidenceView:
+    """The exhibit comes back with its number and its file (still in the store), in one transaction."""
     from caseapp.services import evidence
 
-    return {"path": evidence.file_path(core, view.id)} if view.file else {}
-
-
-def _restore_evidence(core: Core, case_id: uuid.UUID | None, view: EvidenceView, snap: Values) -> EvidenceView:
-    """The exhibit comes back with its number; its file (still in the store) is attached again under its name."""
-    from caseapp.services import evidence
-
-    restored = _add_evidence(core, case_id, view.id, evidence_values(view))
-    stored: Path | None = snap.get("path")
-    if view.file is None or stored is None or not stored.is_file():
-        return restored
-    with tempfile.TemporaryDirectory(prefix="caseapp-restore-") as folder:
-        copy = Path(folder) / view.file.original_name
-        shutil.copyfile(stored, copy)
-        return evidence.attach_file(core, view.id, copy)
+    assert case_id is not None
+    return evidence.restore_exhibit(core, case_id, view.id, evidence_values(view), view.file)
 
 
 EVIDENCE = RecordKind(
@@ -451,14 +364,9 @@ def _delete_opinion(core: Core, opinion_id: uuid.UUID, version: int | None) -> A
 
 
 def opinion_values(view: OpinionView) -> Values:
-    return {
-        "authority": view.authority,
-        "reference": view.reference,
-        "title": view.title,
-        "issued_on": view.issued_on,
-        "position": view.position,
-        "summary": view.summary,
-    }
+    from caseapp.services.editing import values_of
+
+    return values_of("opinion", view)
 
 
 def _restore_opinion(core: Core, _case: uuid.UUID | None, view: OpinionView, _snap: Values) -> OpinionView:
@@ -502,15 +410,9 @@ def _delete_request(core: Core, request_id: uuid.UUID, version: int | None) -> A
 
 
 def request_values(view: AccessRequestView) -> Values:
-    return {
-        "administration": view.administration,
-        "documents": view.documents,
-        "sent_on": view.sent_on,
-        "received_on": view.received_on,
-        "status": view.status,
-        "notes": view.notes,
-        "routes_informed": view.routes_informed,
-    }
+    from caseapp.services.editing import values_of
+
+    return {k: v for k, v in values_of("access_request", view).items() if k != "case_id"}
 
 
 def _restore_request(
@@ -518,10 +420,8 @@ def _restore_request(
 ) -> AccessRequestView:
     from caseapp.services import access
 
-    _add_request(core, view.case_id or case_id, view.id, request_values(view))
-    for step in sorted(view.steps, key=lambda s: s.on):
-        access.record_step(core, view.id, step.status, step.on, note=step.note)
-    return access.update_request(core, view.id, status=view.status)
+    values = request_values(view) | {"case_id": view.case_id or case_id}
+    return access.restore_request(core, view.id, values, list(view.steps))
 
 
 ACCESS = RecordKind(
