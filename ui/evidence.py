@@ -15,8 +15,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from caseapp.casefile.views import CaseDetail, EvidenceView
 from caseapp.i18n import N_, _
+from caseapp.services.views import CaseDetail, EvidenceView
 from ui.actions import make_action
 from ui.case_view.base import RecordTab
 from ui.context import AppContext
@@ -172,7 +172,7 @@ class EvidenceTab(RecordTab):
             self.table.select_id(result.added[-1].id)
         lines = [f"{name}: {why}" for name, why in result.refused]
         if result.cancelled:
-            lines.insert(0, _("Cancelled: {count} file(s) had been added before.").format(count=len(result.added)))
+            lines.insert(0, _("Cancelled: no exhibit was added."))
         if lines:
             self.ctx.prompts.inform(self, _("Adding exhibits"), "\n".join(lines))
         window = self.window()

@@ -1,13 +1,14 @@
 """Evidence (pièces): numbered exhibits of a case, with files whose integrity can be proved.
 
 Files are copied into the content-addressed store *before* the transaction (hashing can take long, and must
-not hold the database); if the transaction then fails, a file nobody else references is removed again.
+not hold the database). The store only grows: if the transaction then fails, the copy stays, unreferenced, and
+``caseapp evidence verify`` lists it (``caseapp evidence prune`` removes it on request).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,44 +16,19 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from caseapp.casefile import fields as f
-from caseapp.casefile import records
+from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
 from caseapp.casefile.loaders import evidence_view, get_or_404
-from caseapp.casefile.search import created_here, index_record
+from caseapp.casefile.search import created_here
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import EvidenceView
-from caseapp.errors import CaseAppError, InvalidInput
+from caseapp.errors import Cancelled, CaseAppError, InvalidInput
 from caseapp.i18n import N_, _
-from caseapp.progress import CancelCheck, Progress
+from caseapp.progress import Announce, CancelCheck, Progress
 from caseapp.store import models as m
 from caseapp.store.files import Intake
 
-EVIDENCE_FORM = f.Form(
-    {
-        "number": lambda value, name: _number(value, name),
-        "title": f.text(300, required=True),
-        "description": f.long_text(),
-        "document_date": f.day(),
-        "source": f.long_text(),
-        "filing_id": f.reference(),
-    }
-)
-
-
-def _number(value: Any, name: str) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(_("An exhibit number is a whole number, like 1, 2, 3."), field=name) from exc
-    if number < 1:
-        raise InvalidInput(_("Exhibit numbers start at 1."), field=name)
-    return number
-
-
-def _describe(item: m.Evidence) -> str:
-    return f"n° {item.number} — {item.title}"
+EVIDENCE_FORM = kinds.EVIDENCE.form
 
 
 def _check(uow: UnitOfWork, item: m.Evidence) -> None:
@@ -76,19 +52,7 @@ def _check(uow: UnitOfWork, item: m.Evidence) -> None:
             raise InvalidInput(_("That filing does not belong to this case."), field="filing_id")
 
 
-def _index(session: Any, item: m.Evidence) -> None:
-    index_record(session, "evidence", item.id, item.case_id, _describe(item), item.description, item.source)
-
-
-EVIDENCE = records.Kind(
-    entity="evidence",
-    label=N_("exhibit"),
-    model=m.Evidence,
-    form=EVIDENCE_FORM,
-    describe=_describe,
-    index=_index,
-    checks=(_check,),
-)
+EVIDENCE = records.Kind(kinds.EVIDENCE, checks=(_check,))
 
 
 def next_number(session: Any, case_id: uuid.UUID) -> int:
@@ -169,12 +133,12 @@ def _insert(uow: UnitOfWork, item: m.Evidence, summary: str, changes: dict[str, 
     uow.session.add(item)
     created_here(uow.session, item.id)
     uow.flush()
-    _index(uow.session, item)
+    kinds.EVIDENCE.index(uow.session, item)
     uow.audit(
         "create",
         "evidence",
         item.id,
-        summary.format(description=_describe(item)),
+        summary.format(description=kinds.describe_exhibit(item)),
         case_id=item.case_id,
         changes={"number": item.number, "title": item.title} | (changes or {}),
     )
@@ -226,6 +190,95 @@ def add_evidence_file(
     return get_evidence(core, evidence_id)
 
 
+@dataclass
+class IntakeResult:
+    """What taking in several files did: the exhibits added, the files refused (name, why), and whether the
+    person cancelled (then nothing was added)."""
+
+    added: list[EvidenceView] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    cancelled: bool = False
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def take_in_files(
+    core: Core,
+    case_id: uuid.UUID,
+    paths: list[Path],
+    *,
+    source: str | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+    announce: Announce | None = None,
+) -> IntakeResult:
+    """Take several files in as the case's next exhibits, numbered in the order given: one action.
+
+    Each file is hashed and copied into the evidence store first (that may take long and holds no database
+    lock); a file that cannot be read is refused with the reason and the others go on. Then every exhibit is
+    recorded in one transaction: all of them or, if anything fails or the person cancels, none (the store
+    only grows: copies nobody references are listed by ``caseapp evidence verify``). ``source``: the provenance
+    every exhibit carries (``access.take_in_documents`` says where documents obtained from a CADA request came from).
+    """
+    with reading(core) as session:
+        records.require_case(session, case_id)
+    result = IntakeResult()
+    taken: list[tuple[Intake, dict[str, Any]]] = []
+    total = sum(_size(Path(p)) for p in paths) or 1
+    before = 0
+    for number, path in enumerate(Path(p) for p in paths):
+        if announce is not None:
+            announce(
+                _("Hashing and copying “{name}” ({number} of {count})…").format(
+                    name=path.name, number=number + 1, count=len(paths)
+                )
+            )
+
+        def step(done: int, _total: int, base: int = before) -> None:
+            if progress is not None:
+                progress(base + done, total)
+
+        try:
+            values = {"title": path.stem} | ({"source": source} if source else {})
+            cleaned = EVIDENCE_FORM.clean(values)
+            taken.append((core.db.files.add_file(path, progress=step, cancelled=cancelled), cleaned))
+        except Cancelled:
+            return IntakeResult(refused=result.refused, cancelled=True)
+        except CaseAppError as exc:
+            result.refused.append((path.name, exc.message))
+        before += _size(path)
+        if progress is not None:
+            progress(before, total)
+    if cancelled is not None and cancelled():
+        return IntakeResult(refused=result.refused, cancelled=True)
+    if not taken:
+        return result
+    added: list[uuid.UUID] = []
+    with UnitOfWork(core) as uow:
+        for intake, cleaned in taken:
+            stored = _stored_file(uow, intake)
+            item = m.Evidence(id=uuid.uuid4(), case_id=case_id, file_id=stored.id, **cleaned)
+            _insert(
+                uow,
+                item,
+                _("Exhibit added: {description}"),
+                {"file": intake.original_name, "sha256": intake.sha256, "size": intake.size},
+            )
+            added.append(item.id)
+        uow.commit()
+    with reading(core) as session:
+        rows = session.scalars(
+            select(m.Evidence).options(selectinload(m.Evidence.file)).where(m.Evidence.id.in_(added))
+        ).all()
+        result.added = sorted((evidence_view(row) for row in rows), key=lambda view: view.number)
+    return result
+
+
 def attach_file(
     core: Core,
     evidence_id: uuid.UUID,
@@ -248,7 +301,7 @@ def attach_file(
             "update",
             "evidence",
             item.id,
-            _("File attached to exhibit: {description}").format(description=_describe(item)),
+            _("File attached to exhibit: {description}").format(description=kinds.describe_exhibit(item)),
             case_id=item.case_id,
             changes={"file": intake.original_name, "sha256": intake.sha256, "size": intake.size},
         )
@@ -322,7 +375,7 @@ def renumber_evidence(core: Core, case_id: uuid.UUID, order: list[uuid.UUID] | N
         for item in items:
             entity = uow.session.get(m.Evidence, item.id)
             assert entity is not None
-            _index(uow.session, entity)
+            kinds.EVIDENCE.index(uow.session, entity)
         uow.audit(
             "renumber",
             "evidence",
@@ -427,3 +480,39 @@ def prune_files(core: Core, digests: list[str]) -> list[str]:
     for digest in wanted:
         core.db.files.remove(digest)
     return wanted
+
+
+def restore_exhibit(
+    core: Core, case_id: uuid.UUID, record_id: uuid.UUID, values: dict[str, Any], file: Any | None = None
+) -> EvidenceView:
+    """Bring back a deleted exhibit with its own identifier and number, and its file — still in the store, which
+    only grows — in one transaction (undo of a delete). ``file``: the exhibit's file as it was read before
+    (``FileView``), or None. A file no longer in the store leaves the exhibit without one, said by the result."""
+    cleaned = EVIDENCE_FORM.clean(values)
+    with UnitOfWork(core) as uow:
+        records.insert(uow, EVIDENCE, cleaned, record_id=record_id, case_id=case_id)
+        if file is not None and core.db.files.has(file.sha256):
+            stored = m.StoredFile(
+                id=uuid.uuid4(),
+                sha256=file.sha256,
+                original_name=file.original_name,
+                size=file.size,
+                media_type=file.media_type,
+                added_by=file.added_by,
+                added_at=file.added_at,
+            )
+            uow.session.add(stored)
+            uow.flush()
+            item = uow.session.get(m.Evidence, record_id)
+            assert item is not None
+            item.file_id = stored.id
+            uow.audit(
+                "update",
+                "evidence",
+                record_id,
+                _("File attached to exhibit: {description}").format(description=kinds.describe_exhibit(item)),
+                case_id=case_id,
+                changes={"file": file.original_name, "sha256": file.sha256, "size": file.size},
+            )
+        uow.commit()
+    return get_evidence(core, record_id)

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from caseapp import cli
 from caseapp.casefile import views as v
 from caseapp.casefile.core import Core
+from caseapp.cli import documents
 from caseapp.errors import InvalidInput, StorageError
-from caseapp.reports import cli as reports_cli
 from caseapp.reports.telerecours import (
     MAX_NAME,
     ExhibitSetError,
@@ -277,11 +277,11 @@ def test_cli_errors_are_one_clear_line_and_exit_code_1(
 def test_hearing_resolver_by_full_id_and_prefix(core: Core) -> None:
     case = cases.create_case(core, title="Audiences")
     first = hearings.add_hearing(core, case.id, starts_at=FIXED)
-    assert reports_cli.resolve_hearing(core, str(first.id)) == first.id
-    assert reports_cli.resolve_hearing(core, str(first.id)[:6]) == first.id
-    assert reports_cli.resolve_hearing(core, str(first.id)[:13].upper()) == first.id
+    assert documents.resolve_hearing(core, str(first.id)) == first.id
+    assert documents.resolve_hearing(core, str(first.id)[:6]) == first.id
+    assert documents.resolve_hearing(core, str(first.id)[:13].upper()) == first.id
     with pytest.raises(InvalidInput):
-        reports_cli.resolve_hearing(core, "")
+        documents.resolve_hearing(core, "")
 
 
 def test_zip_entries_are_plain_ascii_names(core: Core, case_with_files: v.CaseDetail, out: Path) -> None:

@@ -109,8 +109,8 @@ def prepare_import(source: Path, target: Path, case_id: Any, bundle: Path) -> No
     """``target`` holds an older copy of the case, edited there too; ``bundle`` is the newer one from ``source``."""
     from caseapp.bundle.export import export_bundle
     from caseapp.bundle.importer import apply_import, inspect_bundle
-    from caseapp.bundle.keys import MemoryKeyStore
     from caseapp.casefile.core import open_core
+    from caseapp.identity.keys import MemoryKeyStore
     from caseapp.services import cases, hearings
 
     sender_keys = MemoryKeyStore()
@@ -149,7 +149,7 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from caseapp.bundle.keys import MemoryKeyStore, set_default_keystore
+    from caseapp.identity.keys import MemoryKeyStore, set_default_keystore
     from ui.context import Location, new_context
     from ui.i18n import QtTranslations, choose_language
     from ui.operations.documents import SUMMARY, DocumentRequest

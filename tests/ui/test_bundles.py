@@ -14,8 +14,8 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
-from caseapp.bundle.keys import MemoryKeyStore, set_default_keystore
 from caseapp.errors import BundleError
+from caseapp.identity.keys import MemoryKeyStore, set_default_keystore
 from caseapp.services import cases
 from tests.ui.conftest import FakePrompts, idle, until
 from tests.ui.test_documents import LYCEES, open_example

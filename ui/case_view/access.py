@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from caseapp.casefile.views import AccessRequestView, CaseDetail, StepView
 from caseapp.domain.enums import AccessStatus
 from caseapp.i18n import N_, _
+from caseapp.services.views import AccessRequestView, CaseDetail, StepView
 from ui import spacing, style
 from ui.actions import make_action
 from ui.case_view.base import RecordTab
@@ -21,6 +21,9 @@ from ui.i18n import label
 from ui.models.table import Column, RecordTableModel
 from ui.operations import links, records
 from ui.widgets.record_table import RecordTable
+
+if TYPE_CHECKING:
+    from caseapp.services.evidence import IntakeResult
 
 
 class AccessTab(RecordTab):
@@ -123,15 +126,13 @@ class AccessTab(RecordTab):
             return
         from ui.operations.evidence import take_in_files
 
-        take_in_files(
-            self.ctx,
-            self.case.id,
-            paths,
-            parent=self.window(),
-            from_request=request.id,
-            on_done=lambda result: self.ctx.events.open_case(
-                self.case.id if self.case else request.case_id,  # type: ignore[arg-type]
-                "evidence",
-                result.added[-1].id if result.added else None,
-            ),
-        )
+        def done(result: IntakeResult) -> None:
+            lines = [f"{name}: {why}" for name, why in result.refused]
+            if result.cancelled:
+                lines.insert(0, _("Cancelled: no exhibit was added."))
+            if lines:
+                self.ctx.prompts.inform(self, _("Adding exhibits"), "\n".join(lines))
+            if result.added:
+                self.ctx.events.open_case(result.added[-1].case_id, "evidence", result.added[-1].id)
+
+        take_in_files(self.ctx, self.case.id, paths, parent=self.window(), from_request=request.id, on_done=done)

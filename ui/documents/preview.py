@@ -77,7 +77,7 @@ class PrintPreviewWindow(QMainWindow):
         # what the platform does, replaceable by tests: the print dialog and the system viewer
         self.ask_printer: Callable[[QPrinter], bool] = lambda printer: ask_printer(printer, self, self.page_count)
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
-        self.setWindowTitle(_(ops.TITLES[request.kind]))
+        self.setWindowTitle(ops.title(request))
 
         self.pdf = QPdfDocument(self)
         self.view = QPdfView(self)
@@ -171,7 +171,7 @@ class PrintPreviewWindow(QMainWindow):
 
     def _sources_loaded(self, sources: Sources) -> None:
         self.sources = sources
-        self.setWindowTitle(f"{_(ops.TITLES[self.request.kind])} — {sources.detail.title}")
+        self.setWindowTitle(f"{ops.title(self.request)} — {sources.detail.title}")
         self._render()
 
     def _options_changed(self) -> None:

@@ -9,34 +9,22 @@ import stat
 import tempfile
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
-from caseapp.casefile.views import EvidenceView
-from caseapp.errors import Cancelled, CaseAppError
+from caseapp.errors import CaseAppError
 from caseapp.i18n import _
+from caseapp.services.views import EvidenceView
 from ui.context import AppContext
 from ui.operations import records
 from ui.operations.base import mutate, query
 from ui.progress import Progress
 from ui.undo import push_action, push_created
 
-
-@dataclass
-class IntakeResult:
-    added: list[EvidenceView] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
-    cancelled: bool = False
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+if TYPE_CHECKING:
+    from caseapp.services.evidence import IntakeResult
 
 
 def take_in_files(
@@ -48,51 +36,27 @@ def take_in_files(
     on_done: Callable[[IntakeResult], None],
     from_request: uuid.UUID | None = None,
 ) -> Progress:
-    """Hash and copy each file into the store as the case's next exhibit, in the background.
-
-    Each file is its own transaction: a cancel or a refused file leaves the others in place. The exhibits that
-    were added can be undone as one step. ``from_request``: the files are documents obtained through that CADA
-    request (their provenance says so).
-    """
+    """Take the files in as the case's next exhibits in the background (``caseapp.services.evidence``: one
+    transaction, all or none; unreadable files are refused with the reason). Undo removes them as one step."""
     progress = Progress(_("Adding exhibits…"))
+
+    def announce(text: str) -> None:
+        progress.label = text
 
     def work(core: Any) -> IntakeResult:
         from caseapp.services import access, evidence
 
-        result = IntakeResult()
-        total = sum(_size(p) for p in paths) or 1
-        before = 0
-        for number, path in enumerate(paths, start=1):
-            progress.label = _("Hashing and copying “{name}” ({number} of {count})…").format(
-                name=path.name, number=number, count=len(paths)
-            )
-
-            def step(done: int, _total: int, base: int = before) -> None:
-                progress(base + done, total)
-
-            try:
-                if from_request is not None:
-                    view = access.document_to_exhibit(
-                        core, from_request, path, case_id=case_id, progress=step, cancelled=progress.cancelled
-                    )
-                else:
-                    view = evidence.add_evidence_file(core, case_id, path, progress=step, cancelled=progress.cancelled)
-                result.added.append(view)
-            except Cancelled:
-                result.cancelled = True
-                break
-            except CaseAppError as exc:
-                result.refused.append((path.name, exc.message))
-            before += _size(path)
-            progress(before, total)
-        return result
+        steps: dict[str, Any] = {"progress": progress, "cancelled": progress.cancelled, "announce": announce}
+        if from_request is not None:
+            return access.take_in_documents(core, from_request, paths, case_id=case_id, **steps)
+        return evidence.take_in_files(core, case_id, paths, **steps)
 
     def done(result: IntakeResult) -> None:
         text = _("Add {count} exhibit(s)").format(count=len(result.added))
         push_created(ctx, records.EVIDENCE, parent_id=case_id, case_id=case_id, views=result.added, text=text)
         on_done(result)
 
-    mutate(ctx, work, kinds={"evidence"}, case_id=case_id, on_success=done, progress=progress, parent=parent)
+    mutate(ctx, work, case_id=case_id, on_success=done, progress=progress, parent=parent)
     return progress
 
 
@@ -131,7 +95,7 @@ def renumber(
 
         return evidence.renumber_evidence(core, case_id, old_order)
 
-    push_action(ctx, text, kinds={"evidence"}, case_id=case_id, do=do, undo=undo)
+    push_action(ctx, text, case_id=case_id, do=do, undo=undo)
 
 
 def readable_copy(store_path: Path, original_name: str, sha256: str) -> Path:
