@@ -165,7 +165,7 @@ def isolated_process_state(data: Path, cwd: Path) -> Iterator[None]:
     the language, the key store (in memory, never the system keyring), the umask, the working folder, stdin."""
     from keyring.backends.fail import Keyring as NoKeyring
 
-    from caseapp.bundle.keys import MemoryKeyStore, set_default_keystore
+    from caseapp.identity.keys import MemoryKeyStore, set_default_keystore
     from caseapp.secrets import Secrets, use_secrets
 
     umask = os.umask(0o022)

@@ -1,4 +1,5 @@
-"""Sub-commands that keep data safe: ``restore`` a backup and ``audit verify`` the history."""
+"""The commands that keep data safe: ``backup`` and ``restore`` the database, ``evidence verify`` and ``prune`` the
+evidence store, ``audit verify`` the history."""
 
 from __future__ import annotations
 
@@ -6,8 +7,37 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from caseapp.cli.common import open_core
+from caseapp.cli.output import emit_json
 from caseapp.errors import CaseAppError, StorageError
 from caseapp.i18n import _
+from caseapp.textsafe import for_terminal
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    import os
+
+    from caseapp.outputs import as_path, staged
+    from caseapp.store.backup import backup_sqlite, default_backup_path
+
+    core = open_core(args)
+    source = core.db.sqlite_path
+    if source is None:
+        raise StorageError(
+            _("Backups from CaseApp are for the local SQLite database; back up a server with its own tools.")
+        )
+    if args.path:
+        target = as_path(args.path)
+        if os.path.isdir(target):  # a folder (or a link to one): a new file in it
+            target = default_backup_path(target, in_backups=False)
+    else:
+        target = default_backup_path(core.data_dir)
+    # Written in a private folder beside the target, then renamed over it: never through a link or a device.
+    with staged(target) as staging:
+        backup_sqlite(source, staging)
+    size = target.stat().st_size
+    print(_("Backup written: {path} ({size} KB).").format(path=for_terminal(target), size=max(1, size // 1024)))
+    return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -47,7 +77,6 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     """Check the history: its chain, the records against the events that last described them, the imported
     events against the imports that brought them, and the chain against the anchors written outside the database
     (the anchor file, the backups, and the bundles or backups named with ``--against``)."""
-    from caseapp.cli import open_core
     from caseapp.store import anchors, history_check
 
     core = open_core(args)
@@ -97,7 +126,6 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
-    from caseapp.cli import emit_json, open_core
     from caseapp.services.cases import list_cases, resolve_case
     from caseapp.services.evidence import unreferenced_files, verify_evidence
 
@@ -145,7 +173,6 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence_prune(args: argparse.Namespace) -> int:
-    from caseapp.cli import open_core
     from caseapp.services.evidence import prune_files, unreferenced_files
 
     core = open_core(args)
@@ -161,7 +188,16 @@ def cmd_evidence_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def register_backup(sub: Any) -> None:
+    """``backup``: listed by ``caseapp --help`` with the database commands, before the documents."""
+    help_text = _("copy the database to a backup file")
+    backup = sub.add_parser("backup", help=help_text, description=help_text)
+    backup.set_defaults(handler=cmd_backup)
+    backup.add_argument("path", nargs="?", metavar="PATH", help=_("where to write it (default: the backups folder)"))
+
+
 def register(sub: Any) -> None:
+    """``evidence``, ``restore`` and ``audit``."""
     evidence = sub.add_parser("evidence", help=_("the evidence files"), description=_("the evidence files"))
     evidence.set_defaults(handler=lambda a: (evidence.print_help(), 2)[1])
     evidence_actions = evidence.add_subparsers(dest="evidence_command", metavar="ACTION")

@@ -1,7 +1,7 @@
-"""Sub-commands that write documents: ``summary``, ``bordereau``, ``hearing-sheet`` and ``telerecours``.
+"""The commands that write documents: ``summary``, ``bordereau``, ``hearing-sheet`` and ``telerecours``.
 
-``register(sub)`` adds them to the ``caseapp`` parser. ReportLab is imported only when one of them runs, so
-the other commands start as fast as before.
+``register(sub)`` adds them to the ``caseapp`` parser. ReportLab (and the output files' helpers) are imported only
+when one of them runs, so the other commands start as fast as before.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from caseapp.cli.common import open_core
 from caseapp.errors import InvalidInput, NotFound
 from caseapp.i18n import _
-from caseapp.outputs import as_path, staged
 from caseapp.textsafe import for_terminal
 
 if TYPE_CHECKING:
     from caseapp.casefile.core import Core
     from caseapp.casefile.views import CaseDetail
 
-LANGUAGES = ("fr", "en")
+LANGUAGES = ("fr", "en")  # as caseapp.services.documents.LANGUAGES (not imported: --help stays light)
 _HEX = re.compile(r"^[0-9a-fA-F-]+$")
 MIN_PREFIX = 6
 
@@ -84,7 +84,6 @@ def resolve_filing(detail: CaseDetail, ref: str) -> uuid.UUID:
 
 
 def _case(args: argparse.Namespace) -> tuple[Core, CaseDetail]:
-    from caseapp.cli import open_core
     from caseapp.services.cases import get_case, resolve_case
 
     core = open_core(args)
@@ -113,44 +112,49 @@ def _written(path: Path, pages: int) -> None:
     print(_("Written: {path} ({pages} pages).").format(path=path, pages=pages))
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
-    from caseapp.reports.summary import render_summary
+def _write_document(core: Core, request: Any, output: str) -> int:
+    from caseapp.outputs import as_path, staged
+    from caseapp.services import documents
 
-    _core, detail = _case(args)
-    with staged(args.output) as path:  # never through a link or a device: a private file renamed over the target
-        result = render_summary(detail, path, lang=args.lang, notes=not args.no_notes)
-    _written(as_path(args.output), result.pages)
+    made_from = documents.sources(core, request)
+    with staged(output) as path:  # never through a link or a device: a private file renamed over the target
+        result = documents.write(request, made_from, path)
+    _written(as_path(output), result.pages)
     return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from caseapp.services.documents import SUMMARY, DocumentRequest
+
+    core, detail = _case(args)
+    return _write_document(
+        core, DocumentRequest(SUMMARY, detail.id, lang=args.lang, notes=not args.no_notes), args.output
+    )
 
 
 def cmd_bordereau(args: argparse.Namespace) -> int:
-    from caseapp.reports.bordereau import render_bordereau
+    from caseapp.services.documents import BORDEREAU, DocumentRequest
 
-    _core, detail = _case(args)
+    core, detail = _case(args)
     filing_id = resolve_filing(detail, args.filing) if args.filing else None
-    with staged(args.output) as path:
-        result = render_bordereau(detail, path, filing_id=filing_id, lang=args.lang)
-    _written(as_path(args.output), result.pages)
-    return 0
+    return _write_document(
+        core, DocumentRequest(BORDEREAU, detail.id, filing_id=filing_id, lang=args.lang), args.output
+    )
 
 
 def cmd_hearing_sheet(args: argparse.Namespace) -> int:
-    from caseapp.cli import open_core
-    from caseapp.reports.hearing_sheet import render_hearing_sheet
-    from caseapp.services.cases import get_case
+    from caseapp.services.documents import HEARING_SHEET, DocumentRequest
     from caseapp.services.hearings import get_hearing
 
     core = open_core(args)
     hearing = get_hearing(core, resolve_hearing(core, args.hearing))
-    detail = get_case(core, hearing.case_id)
-    with staged(args.output) as path:
-        result = render_hearing_sheet(detail, hearing, path, lang=args.lang)
-    _written(as_path(args.output), result.pages)
-    return 0
+    request = DocumentRequest(HEARING_SHEET, hearing.case_id, hearing_id=hearing.id, lang=args.lang)
+    return _write_document(core, request, args.output)
 
 
 def cmd_telerecours(args: argparse.Namespace) -> int:
-    from caseapp.reports.telerecours import export_exhibit_set
+    from caseapp.outputs import as_path
+    from caseapp.services.documents import export_exhibit_set
 
     core, detail = _case(args)
     filing_id = resolve_filing(detail, args.filing) if args.filing else None
@@ -158,13 +162,7 @@ def cmd_telerecours(args: argparse.Namespace) -> int:
     if target.suffix.lower() != ".zip":
         target = check_output_folder(target)
     result = export_exhibit_set(
-        detail,
-        target,
-        files=core.db.files,
-        filing_id=filing_id,
-        force=args.force,
-        overwrite=args.overwrite,
-        lang=args.lang,
+        core, detail, target, filing_id=filing_id, force=args.force, overwrite=args.overwrite, lang=args.lang
     )
     for problem in result.problems:
         print(_("Warning: {message}").format(message=for_terminal(problem.message)))

@@ -1,4 +1,5 @@
-"""Sub-commands about time: ``deadline compute``, ``rules``, ``agenda``, ``ics`` and ``parse-date``."""
+"""The commands about time: ``deadline compute``, ``deadline routes``, ``deadline recompute``, ``rules``, ``agenda``,
+``ics`` and ``parse-date``."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from caseapp.cli.common import bounded_int, open_core
+from caseapp.cli.output import emit_json, table
 from caseapp.i18n import _, current_language
 
 AGENDA_DAYS = 3660  # ten years ahead: every time limit a case can run, far from the calendar's end
 
 
 def cmd_deadline_compute(args: argparse.Namespace) -> int:
-    from caseapp.cli import emit_json
     from caseapp.dates import format_date, format_datetime, parse_when
     from caseapp.domain.deadline_rules import get_rule
     from caseapp.domain.deadlines import compute_deadline
@@ -56,7 +58,6 @@ def cmd_deadline_compute(args: argparse.Namespace) -> int:
 
 def cmd_deadline_routes(args: argparse.Namespace) -> int:
     """What can be done against a court decision, before which court, by when."""
-    from caseapp.cli import emit_json
     from caseapp.dates import format_date, parse_date
     from caseapp.domain.deadline_rules import get_rule, needs_verification
     from caseapp.domain.enums import CourtLevel, DecisionNature, Matter
@@ -139,7 +140,6 @@ def cmd_deadline_routes(args: argparse.Namespace) -> int:
 
 def cmd_deadline_recompute(args: argparse.Namespace) -> int:
     """Show what recomputing every deadline would change; apply it with --yes."""
-    from caseapp.cli import emit_json, open_core
     from caseapp.dates import format_date
     from caseapp.services import deadline_review
     from caseapp.textsafe import for_terminal as shown
@@ -195,7 +195,6 @@ def cmd_deadline_recompute(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from caseapp.cli import emit_json
     from caseapp.domain.deadline_rules import RULES, needs_verification
 
     lang = current_language()
@@ -216,10 +215,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(rows)
         return 0
-    from caseapp.commands import _table
-
     units = {"months": _("months"), "days": _("days"), "hours": _("hours")}
-    _table(
+    table(
         [
             [
                 r["id"],
@@ -237,7 +234,6 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
-    from caseapp.cli import emit_json, open_core
     from caseapp.dates import format_date, format_time
     from caseapp.domain.date_words import date_phrase
     from caseapp.services.agenda import agenda
@@ -288,7 +284,6 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 
 
 def cmd_ics(args: argparse.Namespace) -> int:
-    from caseapp.cli import open_core
     from caseapp.outputs import check_output, staged
     from caseapp.services.ics import export_ics
     from caseapp.textsafe import for_terminal
@@ -304,7 +299,6 @@ def cmd_ics(args: argparse.Namespace) -> int:
 
 
 def cmd_parse_date(args: argparse.Namespace) -> int:
-    from caseapp.cli import emit_json
     from caseapp.dates import parse_when
 
     parsed = parse_when(args.text, want=args.want)
@@ -324,7 +318,6 @@ def cmd_parse_date(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from caseapp.cli import bounded_int
     from caseapp.domain.deadline_rules import RULES
     from caseapp.domain.deadlines import RESIDENCES
     from caseapp.domain.holidays_fr import SEATS

@@ -1,4 +1,4 @@
-"""The bundle sub-commands of ``caseapp``: ``export``, ``import``, ``verify`` and ``keys``.
+"""The bundle commands: ``export``, ``verify``, ``import`` and ``keys``.
 
 Passphrases come from ``CASEAPP_BUNDLE_PASSPHRASE``, from ``--passphrase-file``, or are asked for (hidden) when
 the command runs in a terminal; they are never taken on the command line, where other users could see them.
@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
+from caseapp.cli.common import open_core
 from caseapp.errors import BundleError, InvalidInput
 from caseapp.i18n import _
 from caseapp.textsafe import for_terminal
@@ -37,7 +38,7 @@ def _ask(question: str) -> bool:
 
 
 def _keystore() -> Any:
-    from caseapp.bundle.keys import default_keystore
+    from caseapp.identity.keys import default_keystore
 
     store = default_keystore()
     if store.warning:
@@ -76,7 +77,7 @@ def _identities(args: argparse.Namespace) -> list[str]:
 
 def _recipients(core: Any, values: list[str]) -> list[str]:
     """``age1…`` keys as they are; a trusted colleague's fingerprint or name gives their encryption key."""
-    from caseapp.bundle.signing import TrustedKeys, parse_fingerprint
+    from caseapp.identity.signing import TrustedKeys, parse_fingerprint
 
     trusted = TrustedKeys(core.data_dir).all()
     result: list[str] = []
@@ -100,9 +101,8 @@ def _recipients(core: Any, values: list[str]) -> list[str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from caseapp.bundle.export import export_bundle
-    from caseapp.cli import open_core
     from caseapp.outputs import check_output
+    from caseapp.services import bundles
     from caseapp.services.cases import resolve_case
 
     # The bundle writer makes its own temporary file and renames it over the target: the target itself
@@ -112,17 +112,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     case_id = resolve_case(core, args.case)
     passphrase = _passphrase(args, confirm=True) if args.encrypt_passphrase or args.passphrase_file else None
     recipients = _recipients(core, args.recipient or [])
-    report = export_bundle(
-        core,
-        case_id,
-        target,
+    options = bundles.ExportOptions(
         sign=args.sign,
-        encrypt_passphrase=passphrase,
-        recipients=recipients,
         include_pdf=not args.no_pdf,
+        passphrase=passphrase,
+        recipients=tuple(recipients),
         include_evidence=not args.no_evidence,
-        keystore=_keystore(),
     )
+    report = bundles.export(core, case_id, target, options, keystore=_keystore())
     print(
         _("Bundle written: {path} ({size} KB): {records} records, {files} evidence files.").format(
             path=shown(report.path), size=max(1, report.size // 1024), records=report.records, files=report.files
@@ -136,7 +133,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             ).format(count=report.files_omitted)
         )
     if report.signed_by:
-        from caseapp.bundle.signing import show_fingerprint
+        from caseapp.identity.signing import show_fingerprint
 
         print(_("Signed with your key {fingerprint}.").format(fingerprint=show_fingerprint(report.signed_by)))
     else:
@@ -149,15 +146,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _open_preview(core: Any, args: argparse.Namespace) -> Any:
-    from caseapp.bundle import crypt
-    from caseapp.bundle.importer import inspect_bundle
     from caseapp.outputs import as_path
+    from caseapp.services import bundles
 
     path = as_path(args.file)
     passphrase = None
-    if crypt.encryption_of(path) == crypt.PASSPHRASE:  # a regular file only: a pipe or a device is refused here
+    if bundles.encryption_of(path) == "passphrase":  # a regular file only: a pipe or a device is refused here
         passphrase = _passphrase(args, confirm=False)
-    return inspect_bundle(core, path, passphrase=passphrase, identities=_identities(args), keystore=_keystore())
+    return bundles.inspect(core, path, passphrase=passphrase, identities=_identities(args), keystore=_keystore())
 
 
 def print_preview(preview: Any) -> None:
@@ -208,7 +204,6 @@ def print_preview(preview: Any) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from caseapp.cli import open_core
 
     with _open_preview(open_core(args), args) as preview:
         print_preview(preview)
@@ -217,8 +212,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from caseapp.bundle import merge
-    from caseapp.bundle.importer import TRUSTED, apply_import
-    from caseapp.cli import open_core
+    from caseapp.bundle.importer import TRUSTED
+    from caseapp.services import bundles
 
     core = open_core(args)
     preview = _open_preview(core, args)
@@ -258,7 +253,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             if not _ask(_("Import?")):
                 print(_("Nothing was imported."))
                 return 1
-        report = apply_import(core, preview, choices=choices, accept_unsigned=accept)
+        report = bundles.apply(core, preview, choices=choices, accept_unsigned=accept)
     finally:
         preview.discard()
     if not report.changed:
@@ -287,9 +282,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_show(args: argparse.Namespace) -> int:
-    from caseapp.bundle import crypt, signing
-    from caseapp.bundle.keys import default_keystore
-    from caseapp.cli import open_core
+    from caseapp.bundle import crypt
+    from caseapp.identity import signing
+    from caseapp.identity.keys import default_keystore
 
     core = open_core(args)
     store = default_keystore()
@@ -313,8 +308,7 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
 
 def cmd_keys_trust(args: argparse.Namespace) -> int:
     """Trust a colleague's key, given as their public key file or as its fingerprint."""
-    from caseapp.bundle import signing
-    from caseapp.cli import open_core
+    from caseapp.identity import signing
     from caseapp.store.files import read_input
 
     core = open_core(args)
@@ -338,8 +332,7 @@ def cmd_keys_trust(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_list(args: argparse.Namespace) -> int:
-    from caseapp.bundle import signing
-    from caseapp.cli import open_core
+    from caseapp.identity import signing
 
     core = open_core(args)
     entries = signing.TrustedKeys(core.data_dir).all()
@@ -353,8 +346,7 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_forget(args: argparse.Namespace) -> int:
-    from caseapp.bundle import signing
-    from caseapp.cli import open_core
+    from caseapp.identity import signing
 
     core = open_core(args)
     entry = signing.TrustedKeys(core.data_dir).forget(signing.parse_fingerprint(args.fingerprint))

@@ -1,128 +1,18 @@
-"""The headless sub-commands of ``caseapp``: each parses its arguments, calls services, prints the result."""
+"""The database commands: ``db upgrade``, ``db connect``, ``db disconnect`` and ``db status``.
+
+``db connect`` puts CaseApp on a team's PostgreSQL server; its password never comes from the command line (other
+programs on the computer can read it, the shell keeps it): it is typed, or read from ``CASEAPP_DB_PASSWORD`` or a
+file, and kept in the system keyring or CaseApp's encrypted key file.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from caseapp.domain import enums
-from caseapp.errors import StorageError
-from caseapp.i18n import _, current_language
-from caseapp.textsafe import for_terminal as shown
-
-SEARCH_LIMIT = 10_000
-
-
-def _day(value: date | None) -> str:
-    if value is None:
-        return "—"
-    if current_language() != "fr":
-        return value.isoformat()
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # strftime pads no year below 1000
-
-
-def _moment(value: datetime) -> str:
-    """A stored moment in Paris time; one at the very edge of the calendar (stored by an older version) is
-    shown unconverted (``dates.to_paris``) rather than crash the display of the whole case."""
-    from caseapp.dates import to_paris
-
-    local = to_paris(value)
-    return f"{_day(local.date())} {local.hour:02d}:{local.minute:02d}"
-
-
-def _label(enum_cls: type[enums.LabelledEnum], value: str | None) -> str:
-    return enum_cls(value).label(current_language()) if value else "—"
-
-
-def _table(rows: list[list[str]], headers: list[str]) -> None:
-    rows = [[shown(cell) for cell in row] for row in rows]  # titles and names are data: never escape codes
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
-    widths[-1] = min(widths[-1], 70)
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip())
-    for row in rows:
-        cells = [str(c) if len(str(c)) <= w else str(c)[: w - 1] + "…" for c, w in zip(row, widths, strict=False)]
-        print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip())
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from caseapp.cli import open_core
-    from caseapp.services.demo import load_demo
-
-    core = open_core(args)
-    report = load_demo(core)
-    if report.total:
-        parts = ", ".join(f"{count} {_(kind)}" for kind, count in report.added.items())
-        print(_("Example data loaded: {parts}.").format(parts=parts))
-    else:
-        print(_("The example data is already there: nothing changed."))
-    return 0
-
-
-def cmd_cases(args: argparse.Namespace) -> int:
-    from caseapp.cli import emit_json, open_core
-    from caseapp.services.cases import list_cases
-
-    rows = list_cases(open_core(args), status=args.status, text=args.search, tag=args.tag)
-    if args.json:
-        emit_json(rows)
-        return 0
-    if not rows:
-        print(_("No cases. Run “caseapp demo” to load the example cases."))
-        return 0
-    _table(
-        [
-            [str(r.id)[:8], _label(enums.CaseStatus, r.status), r.court_number or "—", r.court or "—", r.title]
-            for r in rows
-        ],
-        [_("ID"), _("Status"), _("Number"), _("Court"), _("Title")],
-    )
-    return 0
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    from caseapp.cli import emit_json, open_core
-    from caseapp.services.cases import get_case, resolve_case
-
-    core = open_core(args)
-    detail = get_case(core, resolve_case(core, args.case))
-    if args.json:
-        emit_json(detail)
-        return 0
-    from caseapp.show import print_case
-
-    print_case(detail)
-    return 0
-
-
-def cmd_search(args: argparse.Namespace) -> int:
-    from caseapp.casefile.search import search
-    from caseapp.cli import emit_json, open_core
-
-    hits = search(open_core(args), args.text, limit=args.limit)
-    if args.json:
-        emit_json(hits)
-        return 0
-    if not hits:
-        print(_("Nothing found for “{text}”.").format(text=shown(args.text, limit=200)))
-        return 0
-    kinds = {
-        "case": _("case"),
-        "filing": _("filing"),
-        "note": _("note"),
-        "opinion": _("opinion"),
-        "evidence": _("exhibit"),
-        "access_request": _("CADA request"),
-    }
-    for hit in hits:
-        where = f" — {shown(hit.case_title)}" if hit.case_title and hit.kind != "case" else ""
-        print(f"[{kinds.get(hit.kind, hit.kind)}] {shown(hit.title)}{where}")
-        snippet = shown(" ".join(hit.snippet.split()))
-        if snippet:
-            print(f"    {snippet}")
-    return 0
+from caseapp.i18n import _
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -292,64 +182,9 @@ def cmd_db_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    import os
-
-    from caseapp.cli import open_core
-    from caseapp.outputs import as_path, staged
-    from caseapp.store.backup import backup_sqlite, default_backup_path
-
-    core = open_core(args)
-    source = core.db.sqlite_path
-    if source is None:
-        raise StorageError(
-            _("Backups from CaseApp are for the local SQLite database; back up a server with its own tools.")
-        )
-    if args.path:
-        target = as_path(args.path)
-        if os.path.isdir(target):  # a folder (or a link to one): a new file in it
-            target = default_backup_path(target, in_backups=False)
-    else:
-        target = default_backup_path(core.data_dir)
-    # Written in a private folder beside the target, then renamed over it: never through a link or a device.
-    with staged(target) as staging:
-        backup_sqlite(source, staging)
-    size = target.stat().st_size
-    print(_("Backup written: {path} ({size} KB).").format(path=shown(target), size=max(1, size // 1024)))
-    return 0
-
-
 def register(sub: Any) -> None:
-    from caseapp.cli import bounded_int
-
-    def add(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
-        parser.set_defaults(handler=handler)
-        return parser
-
-    add("demo", cmd_demo, _("load the example cases (running it again changes nothing)"))
-    cases = add("cases", cmd_cases, _("list cases"))
-    cases.add_argument("--status", choices=[s.value for s in enums.CaseStatus], help=_("only cases with this status"))
-    cases.add_argument(
-        "--search", metavar="TEXT", help=_("only cases whose title, reference, court or number contains TEXT")
-    )
-    cases.add_argument("--tag", help=_("only cases with this tag"))
-    cases.add_argument("--json", action="store_true", help=_("print JSON"))
-    show = add("show", cmd_show, _("show one case with everything in it"))
-    show.add_argument(
-        "case", metavar="CASE", help=_("a case identifier, a unique prefix of it (6+ characters) or its court number")
-    )
-    show.add_argument("--json", action="store_true", help=_("print JSON"))
-    search = add("search", cmd_search, _("search cases, filings, hearing notes, opinions and evidence"))
-    search.add_argument("text", metavar="TEXT")
-    search.add_argument(
-        "--limit",
-        type=bounded_int(1, SEARCH_LIMIT),
-        default=50,
-        help=_("at most this many results (default 50, at most {limit})").format(limit=SEARCH_LIMIT),
-    )
-    search.add_argument("--json", action="store_true", help=_("print JSON"))
-    db = add("db", lambda a: (print(_("Use “caseapp db upgrade”."), file=sys.stderr), 2)[1], _("database maintenance"))
+    db = sub.add_parser("db", help=_("database maintenance"), description=_("database maintenance"))
+    db.set_defaults(handler=lambda a: (print(_("Use “caseapp db upgrade”."), file=sys.stderr), 2)[1])
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
     upgrade = db_sub.add_parser("upgrade", help=_("bring the database schema up to date (after a backup)"))
     upgrade.set_defaults(handler=cmd_db_upgrade)
@@ -371,5 +206,3 @@ def register(sub: Any) -> None:
     connect.set_defaults(handler=cmd_db_connect)
     db_sub.add_parser("disconnect", help=_("go back to the local database")).set_defaults(handler=cmd_db_disconnect)
     db_sub.add_parser("status", help=_("which database is in use")).set_defaults(handler=cmd_db_status)
-    backup = add("backup", cmd_backup, _("copy the database to a backup file"))
-    backup.add_argument("path", nargs="?", metavar="PATH", help=_("where to write it (default: the backups folder)"))

@@ -1,0 +1,238 @@
+"""The case commands: ``demo``, ``cases``, ``show`` and ``search``.
+
+``caseapp show`` prints a case for a terminal, in the interface language: what the lawyer must look at comes first
+("Points to check"); a deadline whose date is not a last day to act says what it is ("Implicit decision born on …",
+the court's duty, the closing of the investigation).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from caseapp.cli.common import bounded_int, open_core
+from caseapp.cli.output import day, emit_json, label, moment, table
+from caseapp.domain import enums
+from caseapp.i18n import _, current_language
+from caseapp.textsafe import for_terminal as shown
+
+if TYPE_CHECKING:
+    from caseapp.casefile.views import CaseDetail, DeadlineView
+
+SEARCH_LIMIT = 10_000
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from caseapp.services.demo import load_demo
+
+    core = open_core(args)
+    report = load_demo(core)
+    if report.total:
+        parts = ", ".join(f"{count} {_(kind)}" for kind, count in report.added.items())
+        print(_("Example data loaded: {parts}.").format(parts=parts))
+    else:
+        print(_("The example data is already there: nothing changed."))
+    return 0
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    from caseapp.services.cases import list_cases
+
+    rows = list_cases(open_core(args), status=args.status, text=args.search, tag=args.tag)
+    if args.json:
+        emit_json(rows)
+        return 0
+    if not rows:
+        print(_("No cases. Run “caseapp demo” to load the example cases."))
+        return 0
+    table(
+        [
+            [str(r.id)[:8], label(enums.CaseStatus, r.status), r.court_number or "—", r.court or "—", r.title]
+            for r in rows
+        ],
+        [_("ID"), _("Status"), _("Number"), _("Court"), _("Title")],
+    )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from caseapp.services.cases import get_case, resolve_case
+
+    core = open_core(args)
+    detail = get_case(core, resolve_case(core, args.case))
+    if args.json:
+        emit_json(detail)
+        return 0
+    print_case(detail)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from caseapp.casefile.search import search
+
+    hits = search(open_core(args), args.text, limit=args.limit)
+    if args.json:
+        emit_json(hits)
+        return 0
+    if not hits:
+        print(_("Nothing found for “{text}”.").format(text=shown(args.text, limit=200)))
+        return 0
+    kinds = {
+        "case": _("case"),
+        "filing": _("filing"),
+        "note": _("note"),
+        "opinion": _("opinion"),
+        "evidence": _("exhibit"),
+        "access_request": _("CADA request"),
+    }
+    for hit in hits:
+        where = f" — {shown(hit.case_title)}" if hit.case_title and hit.kind != "case" else ""
+        print(f"[{kinds.get(hit.kind, hit.kind)}] {shown(hit.title)}{where}")
+        snippet = shown(" ".join(hit.snippet.split()))
+        if snippet:
+            print(f"    {snippet}")
+    return 0
+
+
+# --- one case, printed ----------------------------------------------------------------------------------------
+
+
+def deadline_text(deadline: DeadlineView, lang: str) -> str:
+    """A deadline's title, preceded by what its date is when it is not a last day to act."""
+    from caseapp.dates import format_date
+    from caseapp.domain.date_words import dated_title
+
+    when = format_date(deadline.due_on, lang)
+    title = shown(deadline.title)  # a deadline made by hand is named by its user
+    return dated_title(deadline.date_kind, deadline.rule_id, title, when, lang) or title
+
+
+def print_case(detail: CaseDetail) -> None:
+    lang = current_language()
+    print(shown(detail.title) + (f"  [{_('example')}]" if detail.example else ""))
+    print("=" * min(len(detail.title), 100))
+    rows = [
+        (_("Identifier"), str(detail.id)),
+        (_("Court"), shown(detail.court or "—")),
+        (_("Number"), shown(detail.court_number or "—")),
+        (_("Procedure"), label(enums.Procedure, detail.procedure)),
+        (_("Status"), label(enums.CaseStatus, detail.status)),
+        (_("Opened"), day(detail.opened_on)),
+    ]
+    if detail.reference:
+        rows.append((_("Reference"), shown(detail.reference)))
+    if detail.parent_title:
+        rows.append((label(enums.ParentRelation, detail.parent_relation), shown(detail.parent_title)))
+    if detail.tags:
+        rows.append((_("Tags"), shown(", ".join(detail.tags))))
+    if detail.next_hearing:
+        rows.append((_("Next hearing"), moment(detail.next_hearing.starts_at)))
+    if detail.next_deadline:
+        rows.append(
+            (_("Next deadline"), f"{day(detail.next_deadline.due_on)} — {deadline_text(detail.next_deadline, lang)}")
+        )
+    width = max(len(name) for name, _value in rows)
+    for name, value in rows:
+        print(f"{name.ljust(width)}  {value}")
+    if detail.checks:
+        print(f"\n{_('Points to check')}")
+        for check in detail.checks:
+            print(f"  ! {check.message(lang)}")
+    for heading, text in ((_("Subject"), detail.subject), (_("Summary"), detail.summary)):
+        if text:
+            print(f"\n{heading}\n  {shown(text, multiline=True)}")
+    for child in detail.children:
+        print(f"\n{_('Linked case')}: {shown(child.title)} ({shown(child.court_number or str(child.id)[:8])})")
+
+    def section(title: str, lines: list[str]) -> None:
+        if lines:
+            print(f"\n{title}")
+            for line in lines:
+                print(f"  {shown(line)}")
+
+    section(
+        _("Parties"),
+        [
+            f"{label(enums.PartyRole, p.role)}: {p.name}" + (f" — {_('counsel')}: {p.counsel}" if p.counsel else "")
+            for p in detail.parties
+        ],
+    )
+    section(
+        _("Filings and decisions"),
+        [
+            f"{day(f.filed_on)}  {label(enums.FilingKind, f.kind)}"
+            + (f" — {f.title}" if f.title else "")
+            + (f" [{label(enums.Outcome, f.outcome)}]" if f.outcome else "")
+            + (f" ({_('notified')} {day(f.notified_on)})" if f.notified_on else "")
+            for f in detail.filings
+        ],
+    )
+    hearing_lines: list[str] = []
+    for h in detail.hearings:
+        hearing_lines.append(
+            f"{moment(h.starts_at)}  {label(enums.HearingKind, h.kind)} — {label(enums.HearingStatus, h.status)}"
+            + (f" — {h.room}" if h.room else "")
+        )
+        hearing_lines += [f"    {moment(n.at)[-5:]}  {n.text}" for n in h.notes]
+    section(_("Hearings"), hearing_lines)
+    section(
+        _("Opinions"),
+        [
+            f"{day(o.issued_on)}  {label(enums.Authority, o.authority)} — {o.title} "
+            f"[{label(enums.Position, o.position)}]"
+            for o in detail.opinions
+        ],
+    )
+    section(
+        _("Evidence"),
+        [
+            f"{_('Exhibit')} {e.number}: {e.title} ({day(e.document_date)})"
+            + (f" — {e.file.original_name}, SHA-256 {e.file.sha256[:16]}…" if e.file else "")
+            for e in detail.evidence
+        ],
+    )
+    section(
+        _("CADA requests"),
+        [
+            f"{a.administration} — {label(enums.AccessStatus, a.status)} ({day(a.sent_on)})"
+            for a in detail.access_requests
+        ],
+    )
+    section(
+        _("Deadlines"),
+        [
+            f"{day(d.due_on)}  {deadline_text(d, lang)} — {label(enums.DeadlineStatus, d.status)}"
+            + (f" ({d.legal_basis})" if d.legal_basis else "")
+            for d in detail.deadlines
+        ],
+    )
+
+
+def register(sub: Any) -> None:
+    def add(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    add("demo", cmd_demo, _("load the example cases (running it again changes nothing)"))
+    cases = add("cases", cmd_cases, _("list cases"))
+    cases.add_argument("--status", choices=[s.value for s in enums.CaseStatus], help=_("only cases with this status"))
+    cases.add_argument(
+        "--search", metavar="TEXT", help=_("only cases whose title, reference, court or number contains TEXT")
+    )
+    cases.add_argument("--tag", help=_("only cases with this tag"))
+    cases.add_argument("--json", action="store_true", help=_("print JSON"))
+    show = add("show", cmd_show, _("show one case with everything in it"))
+    show.add_argument(
+        "case", metavar="CASE", help=_("a case identifier, a unique prefix of it (6+ characters) or its court number")
+    )
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    search = add("search", cmd_search, _("search cases, filings, hearing notes, opinions and evidence"))
+    search.add_argument("text", metavar="TEXT")
+    search.add_argument(
+        "--limit",
+        type=bounded_int(1, SEARCH_LIMIT),
+        default=50,
+        help=_("at most this many results (default 50, at most {limit})").format(limit=SEARCH_LIMIT),
+    )
+    search.add_argument("--json", action="store_true", help=_("print JSON"))
