@@ -1,4 +1,5 @@
-"""The commands that write documents: ``summary``, ``bordereau``, ``hearing-sheet`` and ``telerecours``.
+"""The commands that write documents: one per entry of ``services.documents.DOCUMENTS`` (``summary``,
+``bordereau``, ``hearing-sheet``), and ``telerecours``.
 
 ``register(sub)`` adds them to the ``caseapp`` parser. ReportLab (and the output files' helpers) are imported only
 when one of them runs, so the other commands start as fast as before.
@@ -123,32 +124,26 @@ def _write_document(core: Core, request: Any, output: str) -> int:
     return 0
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
-    from caseapp.services.documents import SUMMARY, DocumentRequest
-
-    core, detail = _case(args)
-    return _write_document(
-        core, DocumentRequest(SUMMARY, detail.id, lang=args.lang, notes=not args.no_notes), args.output
-    )
-
-
-def cmd_bordereau(args: argparse.Namespace) -> int:
-    from caseapp.services.documents import BORDEREAU, DocumentRequest
-
-    core, detail = _case(args)
-    filing_id = resolve_filing(detail, args.filing) if args.filing else None
-    return _write_document(
-        core, DocumentRequest(BORDEREAU, detail.id, filing_id=filing_id, lang=args.lang), args.output
-    )
-
-
-def cmd_hearing_sheet(args: argparse.Namespace) -> int:
-    from caseapp.services.documents import HEARING_SHEET, DocumentRequest
+def cmd_document(args: argparse.Namespace) -> int:
+    """Write one of ``services.documents.DOCUMENTS`` (which one: ``args.document``)."""
+    from caseapp.services.documents import DOCUMENTS, DocumentRequest
     from caseapp.services.hearings import get_hearing
 
-    core = open_core(args)
-    hearing = get_hearing(core, resolve_hearing(core, args.hearing))
-    request = DocumentRequest(HEARING_SHEET, hearing.case_id, hearing_id=hearing.id, lang=args.lang)
+    kind = DOCUMENTS[args.document]
+    if kind.per_hearing:
+        core = open_core(args)
+        hearing = get_hearing(core, resolve_hearing(core, args.hearing))
+        request = DocumentRequest(kind.key, hearing.case_id, hearing_id=hearing.id, lang=args.lang)
+    else:
+        core, detail = _case(args)
+        filing = getattr(args, "filing", None)
+        request = DocumentRequest(
+            kind.key,
+            detail.id,
+            filing_id=resolve_filing(detail, filing) if filing else None,
+            lang=args.lang,
+            notes=not getattr(args, "no_notes", False),
+        )
     return _write_document(core, request, args.output)
 
 
@@ -190,23 +185,24 @@ def register(sub: Any) -> None:
             "--lang", choices=LANGUAGES, default="fr", help=_("language of the document (default: fr, French)")
         )
 
-    summary = add("summary", cmd_summary, _("write the summary of a case as PDF"))
-    summary.add_argument("case", metavar="CASE", help=case_help)
-    common(summary, output="FILE")
-    summary.add_argument("--no-notes", action="store_true", help=_("leave the hearing notes out"))
+    from caseapp.services.documents import DOCUMENTS
 
-    bordereau = add("bordereau", cmd_bordereau, _("write the list of exhibits (bordereau de pièces) as PDF"))
-    bordereau.add_argument("case", metavar="CASE", help=case_help)
-    common(bordereau, output="FILE")
-    bordereau.add_argument(
-        "--filing", metavar="ID", help=_("only the exhibits of this filing (identifier or 6+ first characters)")
-    )
-
-    sheet = add("hearing-sheet", cmd_hearing_sheet, _("write the sheet of a hearing as PDF"))
-    sheet.add_argument(
-        "hearing", metavar="HEARING", help=_("a hearing identifier or a unique prefix of it (6+ characters)")
-    )
-    common(sheet, output="FILE")
+    for kind in DOCUMENTS.values():
+        parser = add(kind.command, cmd_document, _(kind.help))
+        parser.set_defaults(document=kind.key)
+        if kind.per_hearing:
+            parser.add_argument(
+                "hearing", metavar="HEARING", help=_("a hearing identifier or a unique prefix of it (6+ characters)")
+            )
+        else:
+            parser.add_argument("case", metavar="CASE", help=case_help)
+        common(parser, output="FILE")
+        if kind.by_filing:
+            parser.add_argument(
+                "--filing", metavar="ID", help=_("only the exhibits of this filing (identifier or 6+ first characters)")
+            )
+        if kind.notes_optional:
+            parser.add_argument("--no-notes", action="store_true", help=_("leave the hearing notes out"))
 
     telerecours = add(
         "telerecours",

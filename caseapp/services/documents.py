@@ -68,7 +68,14 @@ class DocumentKind:
     title: str  # N_(): translated where shown
     stems: dict[str, str]  # language → file name stem
     render: Renderer
-    per_hearing: bool = False
+    command: str  # the ``caseapp`` sub-command that writes it
+    help: str  # N_(): the sub-command's help
+    menu: str  # N_(): the window's menu entry (File menu and case header)
+    icon: str = "document"  # a name in ``resources/icons``
+    shortcut: str = ""  # a name in ``ui/shortcuts.py`` (none when empty)
+    per_hearing: bool = False  # about one hearing: the CLI takes a HEARING, the window the chosen hearing
+    by_filing: bool = False  # may be limited to the exhibits of one filing (``--filing``)
+    notes_optional: bool = False  # the hearing notes may be left out (``--no-notes``)
 
 
 def _summary(request: DocumentRequest, sources: Sources, target: Path, progress: Any, cancelled: Any) -> Any:
@@ -100,18 +107,38 @@ def _hearing_sheet(request: DocumentRequest, sources: Sources, target: Path, pro
 DOCUMENTS: dict[str, DocumentKind] = {
     kind.key: kind
     for kind in (
-        DocumentKind(SUMMARY, N_("Case summary"), {"fr": "Synthese", "en": "Case summary"}, _summary),
+        DocumentKind(
+            SUMMARY,
+            N_("Case summary"),
+            {"fr": "Synthese", "en": "Case summary"},
+            _summary,
+            command="summary",
+            help=N_("write the summary of a case as PDF"),
+            menu=N_("Case summary…"),
+            shortcut="case_summary",
+            notes_optional=True,
+        ),
         DocumentKind(
             BORDEREAU,
             N_("Exhibit list (bordereau)"),
             {"fr": "Bordereau de pieces", "en": "List of exhibits"},
             _bordereau,
+            command="bordereau",
+            help=N_("write the list of exhibits (bordereau de pièces) as PDF"),
+            menu=N_("Exhibit list (bordereau)…"),
+            shortcut="bordereau",
+            by_filing=True,
         ),
         DocumentKind(
             HEARING_SHEET,
             N_("Hearing sheet"),
             {"fr": "Fiche d'audience", "en": "Hearing sheet"},
             _hearing_sheet,
+            command="hearing-sheet",
+            help=N_("write the sheet of a hearing as PDF"),
+            menu=N_("Hearing sheet…"),
+            icon="hearing",
+            shortcut="hearing_sheet",
             per_hearing=True,
         ),
     )
