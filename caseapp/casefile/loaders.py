@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -15,21 +18,22 @@ from caseapp.errors import NotFound
 from caseapp.i18n import _, current_language
 from caseapp.store import models as m
 
+V = TypeVar("V")
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def filled(view: type[V], record: Any, **given: Any) -> V:
+    """A read model whose fields are the record's same-named attributes (an enum gives its value), except those
+    ``given``: a column added to a model and to its read model needs nothing here."""
+    names = [item.name for item in dataclasses.fields(view) if item.name not in given]  # type: ignore[arg-type]
+    return view(**given, **{name: _plain(getattr(record, name)) for name in names if hasattr(record, name)})
+
 
 def case_row(case: m.Case, tags: tuple[str, ...] = ()) -> views.CaseRow:
-    return views.CaseRow(
-        id=case.id,
-        title=case.title,
-        reference=case.reference,
-        court=case.court,
-        court_number=case.court_number,
-        procedure=case.procedure.value if case.procedure else None,
-        status=case.status.value,
-        opened_on=case.opened_on,
-        updated_at=case.updated_at,
-        example=case.example,
-        tags=tags,
-    )
+    return filled(views.CaseRow, case, tags=tags)
 
 
 def party_view(link: m.CaseParty) -> views.PartyView:
@@ -48,70 +52,24 @@ def party_view(link: m.CaseParty) -> views.PartyView:
 
 
 def filing_view(filing: m.Filing, party_names: dict[uuid.UUID, str]) -> views.FilingView:
-    return views.FilingView(
-        id=filing.id,
-        case_id=filing.case_id,
-        kind=filing.kind.value,
+    return filled(
+        views.FilingView,
+        filing,
         is_decision=FilingKind(filing.kind).is_decision,
-        title=filing.title,
-        filed_on=filing.filed_on,
-        party_id=filing.party_id,
         party_name=party_names.get(filing.party_id) if filing.party_id else None,
-        reference=filing.reference,
-        outcome=filing.outcome.value if filing.outcome else None,
-        notified_on=filing.notified_on,
-        received_on=filing.received_on,
-        appeal_routes_stated=filing.appeal_routes_stated,
-        acknowledged=filing.acknowledged,
-        summary=filing.summary,
-        version=filing.version,
-        court_level=filing.court_level.value if filing.court_level else None,
-        decision_nature=filing.decision_nature.value if filing.decision_nature else None,
-        published=filing.published,
-        made_available_on=filing.made_available_on,
-        consulted_on=filing.consulted_on,
-        silence_means=filing.silence_means.value if filing.silence_means else None,
-        progress_reported=filing.progress_reported,
-        court_set_on=filing.court_set_on,
-        brief_announced=filing.brief_announced,
     )
 
 
 def note_view(note: m.HearingNote) -> views.NoteView:
-    return views.NoteView(
-        id=note.id, hearing_id=note.hearing_id, at=note.at, author=note.author, text=note.text, version=note.version
-    )
+    return filled(views.NoteView, note)
 
 
 def hearing_view(hearing: m.Hearing, notes: tuple[views.NoteView, ...] = ()) -> views.HearingView:
-    return views.HearingView(
-        id=hearing.id,
-        case_id=hearing.case_id,
-        starts_at=hearing.starts_at,
-        court=hearing.court,
-        room=hearing.room,
-        kind=hearing.kind.value,
-        status=hearing.status.value,
-        outcome=hearing.outcome,
-        urgent=hearing.urgent,
-        version=hearing.version,
-        notes=notes,
-    )
+    return filled(views.HearingView, hearing, notes=notes)
 
 
 def opinion_view(opinion: m.Opinion, case_ids: tuple[uuid.UUID, ...]) -> views.OpinionView:
-    return views.OpinionView(
-        id=opinion.id,
-        authority=opinion.authority.value,
-        reference=opinion.reference,
-        title=opinion.title,
-        issued_on=opinion.issued_on,
-        position=opinion.position.value,
-        summary=opinion.summary,
-        example=opinion.example,
-        case_ids=case_ids,
-        version=opinion.version,
-    )
+    return filled(views.OpinionView, opinion, case_ids=case_ids)
 
 
 def file_view(stored: m.StoredFile | None) -> views.FileView | None:
@@ -129,34 +87,13 @@ def file_view(stored: m.StoredFile | None) -> views.FileView | None:
 
 
 def evidence_view(item: m.Evidence) -> views.EvidenceView:
-    return views.EvidenceView(
-        id=item.id,
-        case_id=item.case_id,
-        number=item.number,
-        title=item.title,
-        description=item.description,
-        document_date=item.document_date,
-        source=item.source,
-        filing_id=item.filing_id,
-        file=file_view(item.file),
-        example=item.example,
-        version=item.version,
-    )
+    return filled(views.EvidenceView, item, file=file_view(item.file))
 
 
 def access_view(request: m.AccessRequest, steps: list[m.AccessRequestStep]) -> views.AccessRequestView:
-    return views.AccessRequestView(
-        id=request.id,
-        case_id=request.case_id,
-        administration=request.administration,
-        documents=request.documents,
-        sent_on=request.sent_on,
-        received_on=request.received_on,
-        status=request.status.value,
-        notes=request.notes,
-        example=request.example,
-        version=request.version,
-        routes_informed=request.routes_informed,
+    return filled(
+        views.AccessRequestView,
+        request,
         steps=tuple(
             views.StepView(id=s.id, status=s.status.value, on=s.on, note=s.note)
             for s in sorted(steps, key=lambda s: (s.on, s.created_at))
@@ -173,27 +110,7 @@ def deadline_view(deadline: m.Deadline) -> views.DeadlineView:
         rule = RULES.get(deadline.rule_id)
         title = rule.label(current_language()) if rule else title
         date_kind = rule.date_kind if rule else date_kind
-    return views.DeadlineView(
-        id=deadline.id,
-        case_id=deadline.case_id,
-        request_id=deadline.request_id,
-        due_on=deadline.due_on,
-        arguable_on=deadline.arguable_on,
-        title=title,
-        rule_id=deadline.rule_id,
-        legal_basis=deadline.legal_basis,
-        status=deadline.status.value,
-        trigger_kind=deadline.trigger_kind,
-        trigger_id=deadline.trigger_id,
-        trigger_on=deadline.trigger_on,
-        explanation_fr=deadline.explanation_fr,
-        explanation_en=deadline.explanation_en,
-        flags=tuple(deadline.flags or ()),
-        override_reason=deadline.override_reason,
-        computed_due_on=deadline.computed_due_on,
-        version=deadline.version,
-        date_kind=date_kind,
-    )
+    return filled(views.DeadlineView, deadline, title=title, date_kind=date_kind, flags=tuple(deadline.flags or ()))
 
 
 def event_origin(event: m.AuditEvent) -> views.EventOrigin | None:
@@ -243,18 +160,22 @@ def get_or_404(session: Session, model: type[m.Record], record_id: uuid.UUID, wh
 
 # The two lists that grow with a case (hundreds of notes, a thousand exhibits) are read as plain rows, not ORM
 # objects: building and tracking an entity per row was two thirds of opening a big case.
-NOTE_COLUMNS = (m.HearingNote.id, m.HearingNote.hearing_id, m.HearingNote.at, m.HearingNote.author,
-                m.HearingNote.text, m.HearingNote.version)  # fmt: skip
-EVIDENCE_COLUMNS = (m.Evidence.number, m.Evidence.title, m.Evidence.description, m.Evidence.document_date,
-                    m.Evidence.source, m.Evidence.filing_id)  # fmt: skip
-EVIDENCE_TAIL = (m.Evidence.example, m.Evidence.version)
-FILE_COLUMNS = (m.StoredFile.id, m.StoredFile.sha256, m.StoredFile.original_name, m.StoredFile.size,
-                m.StoredFile.media_type, m.StoredFile.added_by, m.StoredFile.added_at)  # fmt: skip
+# The columns are those of the read models, in their order.
+def _columns(model: type[m.Base], view: type, *, leave: tuple[str, ...] = ()) -> tuple[Any, ...]:
+    return tuple(getattr(model, item.name) for item in dataclasses.fields(view) if item.name not in leave)
+
+
+NOTE_COLUMNS = _columns(m.HearingNote, views.NoteView)
+EVIDENCE_LEFT = ("id", "case_id", "file")  # the id comes first in the query; the case and file are given
+EVIDENCE_FIELDS = tuple(item.name for item in dataclasses.fields(views.EvidenceView) if item.name not in EVIDENCE_LEFT)
+EVIDENCE_COLUMNS = _columns(m.Evidence, views.EvidenceView, leave=EVIDENCE_LEFT)
+FILE_COLUMNS = _columns(m.StoredFile, views.FileView)
 
 
 def hearings_with_notes(session: Session, case_id: uuid.UUID) -> tuple[views.HearingView, ...]:
-    hearings = session.scalars(select(m.Hearing).where(m.Hearing.case_id == case_id).order_by(m.Hearing.starts_at))
-    hearings = list(hearings)
+    hearings = list(
+        session.scalars(select(m.Hearing).where(m.Hearing.case_id == case_id).order_by(m.Hearing.starts_at))
+    )
     notes: dict[uuid.UUID, list[views.NoteView]] = defaultdict(list)
     if hearings:
         for row in session.execute(
@@ -271,14 +192,15 @@ def case_evidence(session: Session, case_id: uuid.UUID) -> tuple[views.EvidenceV
     result = []
     width = 1 + len(EVIDENCE_COLUMNS)
     for row in session.execute(
-        select(m.Evidence.id, *EVIDENCE_COLUMNS, *EVIDENCE_TAIL, *FILE_COLUMNS)
+        select(m.Evidence.id, *EVIDENCE_COLUMNS, *FILE_COLUMNS)
         .outerjoin(m.StoredFile, m.StoredFile.id == m.Evidence.file_id)
         .where(m.Evidence.case_id == case_id)
         .order_by(m.Evidence.number)
     ):
-        stored = row[width + 2 :]
+        stored = row[width:]
         file = views.FileView(*stored) if stored[0] is not None else None
-        result.append(views.EvidenceView(row[0], case_id, *row[1:width], file, *row[width : width + 2]))
+        own = {name: _plain(item) for name, item in zip(EVIDENCE_FIELDS, row[1:width], strict=True)}
+        result.append(views.EvidenceView(id=row[0], case_id=case_id, file=file, **own))
     return tuple(result)
 
 

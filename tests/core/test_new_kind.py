@@ -135,3 +135,37 @@ def test_a_kind_described_once_travels_everywhere(tmp_path: Path) -> None:
         [sys.executable, "-c", PROBE, str(tmp_path)], capture_output=True, text=True, env=env, cwd=ROOT, check=False
     )
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout + result.stderr
+
+
+def test_a_column_added_to_a_read_model_is_filled_without_touching_the_loaders() -> None:
+    """The loaders fill a read model from the record's same-named columns: adding ``interpreter`` to hearings
+    is the model, the migration, the kind's field and the view's field — the loader needs nothing."""
+    import dataclasses
+    import uuid
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from caseapp.casefile import loaders, views
+    from caseapp.domain.enums import HearingKind, HearingStatus
+
+    @dataclasses.dataclass(frozen=True)
+    class HearingWithInterpreter(views.HearingView):
+        interpreter: str | None = None
+
+    record = SimpleNamespace(
+        id=uuid.uuid4(),
+        case_id=uuid.uuid4(),
+        starts_at=datetime(2026, 12, 8, 9, 30, tzinfo=UTC),
+        court="Tribunal administratif de Marseille",
+        room="Salle 2",
+        kind=HearingKind.URGENT,
+        status=HearingStatus.SCHEDULED,
+        outcome=None,
+        urgent=True,
+        version=3,
+        interpreter="Mme Rossi",
+    )
+    view = loaders.filled(HearingWithInterpreter, record, notes=())
+    assert view.interpreter == "Mme Rossi"
+    assert view.kind == HearingKind.URGENT.value and view.status == HearingStatus.SCHEDULED.value
+    assert view.room == "Salle 2" and view.version == 3
