@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -34,38 +34,45 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("caseapp.ui.tasks")
 
-Work = Callable[["Core"], Any]
-Success = Callable[[Any], None]
+T = TypeVar("T")
+Work = Callable[["Core"], T]  # ``Work[T]``: a function of the open core, run on the worker; bare ``Work``: any result
+Success = Callable[[T], None]  # ``Success[T]``: what gets a ``Work[T]``'s result, on the GUI thread
 Failure = Callable[[BaseException], None]
+Opener = Callable[[], "Core"]
 
 
 class CoreUnavailable(StorageError):
     """The case file is not open (opening it failed); jobs waiting for it are dropped quietly."""
 
 
-class Job:
-    """One piece of work and what to do with its outcome (a plain class: see ``ui.context.AppContext``)."""
+class Job(Generic[T]):
+    """One piece of work and what to do with its outcome (a plain class: see ``ui.context.AppContext``). A job
+    that opens the case file has an ``opener`` instead of work."""
 
-    __slots__ = ("error", "on_failure", "on_success", "opens_core", "owner", "result", "watcher", "work")
+    __slots__ = ("error", "on_failure", "on_success", "opener", "owner", "result", "watcher", "work")
 
     def __init__(
         self,
-        work: Work,
-        on_success: Success | None = None,
+        work: Work[T] | None,
+        on_success: Success[T] | None = None,
         on_failure: Failure | None = None,
         owner: QObject | None = None,
         watcher: ProgressWatcher | None = None,
         *,
-        opens_core: bool = False,
+        opener: Opener | None = None,
     ) -> None:
         self.work = work
         self.on_success = on_success
         self.on_failure = on_failure
         self.owner = owner
         self.watcher = watcher
-        self.result: Any = None
+        self.result: Any = None  # the work's T once it has run
         self.error: BaseException | None = None
-        self.opens_core = opens_core
+        self.opener = opener
+
+    @property
+    def opens_core(self) -> bool:
+        return self.opener is not None
 
 
 class TaskManager(QObject):
@@ -76,7 +83,7 @@ class TaskManager(QObject):
     def __init__(self, default_failure: Failure, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._default_failure = default_failure
-        self._queue: queue.Queue[Job | None] | None = None
+        self._queue: queue.Queue[Job[Any] | None] | None = None
         self._thread: threading.Thread | None = None
         self._core: Core | None = None
         self._pending = 0
@@ -108,16 +115,17 @@ class TaskManager(QObject):
     def ready(self) -> bool:
         return self._core is not None
 
-    def open_core(self, opener: Callable[[], Core]) -> None:
+    def open_core(self, opener: Opener) -> None:
         """Open (or re-open) the case file on the worker; ``core_did_open`` or ``core_did_fail`` follows."""
 
-        def work(_core: Any) -> Core:
+        def reopen() -> Core:
             if self._core is not None:
                 self._core.close()
                 self._core = None
             return opener()
 
-        self._submit(Job(work=work, opens_core=True))
+        job: Job[Core] = Job(None, opener=reopen)
+        self._submit(job)
 
     # -- running work -------------------------------------------------------------------------------------------
 
@@ -127,9 +135,9 @@ class TaskManager(QObject):
 
     def run(
         self,
-        work: Work,
+        work: Work[T],
         *,
-        on_success: Success | None = None,
+        on_success: Success[T] | None = None,
         on_failure: Failure | None = None,
         owner: QObject | None = None,
         progress: Progress | None = None,
@@ -141,9 +149,9 @@ class TaskManager(QObject):
 
     def run_in_pool(
         self,
-        work: Callable[[], Any],
+        work: Callable[[], T],
         *,
-        on_success: Success | None = None,
+        on_success: Success[T] | None = None,
         on_failure: Failure | None = None,
         owner: QObject | None = None,
         progress: Progress | None = None,
@@ -151,7 +159,7 @@ class TaskManager(QObject):
     ) -> None:
         """Run ``work()`` (no database: it gets no core) on a pool thread; callbacks as for ``run``."""
         watcher = ProgressWatcher(progress, parent) if progress is not None else None
-        job = Job(lambda _core: work(), on_success, on_failure, owner, watcher)
+        job = Job(None, on_success, on_failure, owner, watcher)  # its work runs here, not on the worker
         self._start()
         self._pending += 1
 
@@ -164,7 +172,7 @@ class TaskManager(QObject):
 
         QThreadPool.globalInstance().start(runnable)
 
-    def _submit(self, job: Job) -> None:
+    def _submit(self, job: Job[Any]) -> None:
         self._start()
         assert self._queue is not None
         self._pending += 1
@@ -177,18 +185,19 @@ class TaskManager(QObject):
             if job is None:
                 break
             try:
-                if job.opens_core:
-                    self._core = job.work(None)
+                if job.opener is not None:
+                    self._core = job.opener()
                     job.result = self._core
                 elif self._core is None:
                     raise CoreUnavailable(_("The case file is not open."))
                 else:
+                    assert job.work is not None
                     job.result = job.work(self._core)
             except BaseException as exc:  # everything reaches the GUI thread, nothing dies here
                 job.error = exc
             self.job_did_finish.emit(job)
 
-    def _deliver(self, job: Job) -> None:
+    def _deliver(self, job: Job[Any]) -> None:
         self._pending -= 1
         if job.watcher is not None and shiboken6.isValid(job.watcher):
             job.watcher.finish()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QDialog, QWidget
@@ -23,6 +23,9 @@ from ui.context import AppContext
 from ui.operations.base import Retry, mutate, remember_version
 from ui.operations.records import RecordKind, Values, changed_values
 from ui.tasks import Failure, Work
+
+if TYPE_CHECKING:
+    from caseapp.services.core import Core
 
 Done = Callable[[Any], None]
 
@@ -82,7 +85,7 @@ class RecordCommand(QUndoCommand):
         versions = self._ctx.versions
 
         def against(version: int) -> Work:
-            def run(core: Any) -> Any:
+            def run(core: Core) -> Any:
                 versions[record_id] = version
                 return work(core)
 
@@ -110,10 +113,10 @@ def save_create(
     """Create a record now (errors go to ``on_failure``, e.g. the dialog) and make it undoable."""
     record_id = uuid.uuid4()
 
-    def create(core: Any) -> Any:
+    def create(core: Core) -> Any:
         return remember_version(ctx, record_id, kind.create(core, parent_id, record_id, values))
 
-    def delete(core: Any) -> Any:
+    def delete(core: Core) -> Any:
         return kind.delete(core, record_id, ctx.versions.get(record_id))
 
     def created(view: Any) -> None:
@@ -166,10 +169,10 @@ def save_edit(
     def apply(values: Values, expected: int | None) -> Work:
         return lambda core: remember_version(ctx, record_id, kind.update(core, record_id, values, expected))
 
-    def redo(core: Any) -> Any:
+    def redo(core: Core) -> Any:
         return apply(new, ctx.versions.get(record_id))(core)
 
-    def undo(core: Any) -> Any:
+    def undo(core: Core) -> Any:
         return apply(old, ctx.versions.get(record_id))(core)
 
     def saved(view: Any) -> None:
@@ -214,12 +217,12 @@ def push_delete(
     ctx.versions.setdefault(record_id, view.version)
     snapshot: Values = {}
 
-    def delete(core: Any) -> Any:
+    def delete(core: Core) -> Any:
         if kind.snapshot is not None:
             snapshot.update(kind.snapshot(core, view))
         return kind.delete(core, record_id, ctx.versions.get(record_id))
 
-    def restore(core: Any) -> Any:
+    def restore(core: Core) -> Any:
         assert kind.restore is not None
         return remember_version(ctx, record_id, kind.restore(core, parent_id, view, snapshot))
 
@@ -261,13 +264,13 @@ def push_created(
     for view in views:
         ctx.versions.setdefault(view.id, view.version)
 
-    def delete_all(core: Any) -> None:
+    def delete_all(core: Core) -> None:
         for view in views:
             if kind.snapshot is not None:
                 snapshots[view.id] = kind.snapshot(core, view)
             kind.delete(core, view.id, ctx.versions.get(view.id))
 
-    def restore_all(core: Any) -> None:
+    def restore_all(core: Core) -> None:
         assert kind.restore is not None
         for view in views:
             remember_version(ctx, view.id, kind.restore(core, parent_id, view, snapshots.get(view.id, {})))

@@ -166,7 +166,8 @@ def test_the_first_frame_is_the_window_alone_and_its_page_follows_at_once(tmp_pa
         "        then()\n"
         "        def later():\n"
         "            menus = [a.text() for a in window.menuBar().actions()]\n"
-        "            print(window.findChild(QWidget, 'agenda_page') is not None, len(menus), flush=True)\n"
+        "            documents = 'case_summary' in [a.objectName() for a in window.file_menu.actions()]\n"
+        "            print(window.findChild(QWidget, 'agenda_page') is not None, len(menus), documents, flush=True)\n"
         "            QApplication.instance().quit()\n"
         "        QTimer.singleShot(300, later)\n"
         "    original(window, painted)\n"
@@ -182,7 +183,7 @@ def test_the_first_frame_is_the_window_alone_and_its_page_follows_at_once(tmp_pa
     loaded = set(modules.split(","))
     assert "ui.main_window" in loaded
     assert at_paint == "False False"  # no Qt namespace yet, no page yet
-    assert after == "True 5"  # the agenda page, and the five menus were there from the first frame
+    assert after == "True 5 True"  # the agenda page, the five menus (there from the first frame), the documents
     for later in (
         "ui.agenda",
         "ui.case_view.view",
@@ -196,6 +197,7 @@ def test_the_first_frame_is_the_window_alone_and_its_page_follows_at_once(tmp_pa
         "ui.dialogs.settings_dialog",
         "ui.single_instance",
         "caseapp.casefile.views",
+        "caseapp.services.documents",  # the documents' menu entries are made right after the first frame
         "caseapp.dates",
         "caseapp.domain.enums",
     ):

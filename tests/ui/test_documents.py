@@ -47,6 +47,35 @@ def pages_of(path: Path) -> int:
     return count
 
 
+def test_the_document_entries_follow_the_registry_then_the_telerecours_set(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    from caseapp.i18n import _
+    from caseapp.services.documents import DOCUMENTS
+
+    keys = list(DOCUMENTS)
+    assert window.document_actions == [*(window.document_action[key] for key in keys), window.telerecours_action]
+    assert [a.text() for a in window.document_actions[:-1]] == [_(DOCUMENTS[key].menu) for key in keys]
+    assert (window.summary_action, window.bordereau_action, window.hearing_sheet_action) == (
+        window.document_action["summary"],
+        window.document_action["bordereau"],
+        window.document_action["hearing_sheet"],
+    )
+    entries = [a for a in window.file_menu.actions() if not a.isSeparator()]
+    first = entries.index(window.document_actions[0])
+    assert entries[first : first + len(keys) + 2] == [*window.document_actions, window.export_bundle_action]
+    assert not any(a.isEnabled() for a in window.document_actions)  # no case open
+
+    bare = cases.create_case(ctx.core, title="Sans audience")
+    window.open_case(bare.id)
+    until(qtbot, lambda: window.case_view.case is not None and window.case_view.case.id == bare.id)
+    per_hearing = {window.document_action[key] for key in keys if DOCUMENTS[key].per_hearing}
+    assert per_hearing == {window.hearing_sheet_action}
+    assert [a.isEnabled() for a in window.document_actions] == [a not in per_hearing for a in window.document_actions]
+    open_example(qtbot, window, ctx, LYCEES)  # it has hearings
+    assert all(a.isEnabled() for a in window.document_actions)
+
+
 def test_the_summary_preview_shows_its_pages_saves_a_pdf_and_prints_the_same_pages(
     qtbot: QtBot, window: MainWindow, ctx: AppContext, prompts: FakePrompts, tmp_path: Path
 ) -> None:

@@ -9,7 +9,7 @@ changed the record and when.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject
@@ -24,7 +24,10 @@ from ui.tasks import Failure, Success, Work
 if TYPE_CHECKING:
     import uuid
 
-Retry = Callable[[int], Work]  # the same change, checked against this version instead
+    from caseapp.services.core import Core
+
+T = TypeVar("T")
+Retry = Callable[[int], Work[T]]  # the same change, checked against this version instead
 
 
 def _alive(obj: QObject | None) -> bool:
@@ -33,9 +36,9 @@ def _alive(obj: QObject | None) -> bool:
 
 def query(
     ctx: AppContext,
-    work: Work,
+    work: Work[T],
     *,
-    on_success: Success,
+    on_success: Success[T],
     owner: QObject | None = None,
     on_failure: Failure | None = None,
     progress: Progress | None = None,
@@ -47,16 +50,16 @@ def query(
 
 def mutate(
     ctx: AppContext,
-    work: Work,
+    work: Work[T],
     *,
     case_id: uuid.UUID | None,
     owner: QObject | None = None,
-    on_success: Success | None = None,
+    on_success: Success[T] | None = None,
     on_failure: Failure | None = None,
     initiator: object = None,
     progress: Progress | None = None,
     parent: QWidget | None = None,
-    retry: Retry | None = None,
+    retry: Retry[T] | None = None,
     deleting: bool = False,
     on_reload: Callable[[], None] | None = None,
 ) -> None:
@@ -72,7 +75,7 @@ def mutate(
 
     seen = Changed()  # what the work's transactions committed, filled on the worker as they commit
 
-    def tracked(core: Any) -> Any:
+    def tracked(core: Core) -> T:
         from caseapp.services.changes import tracking
 
         with tracking() as changed:
@@ -86,7 +89,7 @@ def mutate(
         if seen:
             ctx.events.broadcast(seen.as_changes(case_id), initiator)
 
-    def succeeded(result: Any) -> None:
+    def succeeded(result: T) -> None:
         if on_success is not None and _alive(owner):
             on_success(result)
         broadcast()
@@ -147,6 +150,6 @@ def remember_version(ctx: AppContext, record_id: object, view: Any) -> Any:
     return view
 
 
-def bound(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Work:
+def bound(fn: Callable[..., T], *args: Any, **kwargs: Any) -> Work[T]:
     """``fn(core, *args, **kwargs)`` as a work function."""
     return lambda core: fn(core, *args, **kwargs)

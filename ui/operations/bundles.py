@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -21,6 +21,9 @@ from caseapp.services.bundles import BUNDLE_SUFFIX, Colleague, ExportOptions, Ke
 from ui.context import AppContext
 from ui.operations.base import mutate, query
 from ui.progress import Progress
+
+if TYPE_CHECKING:
+    from caseapp.services.core import Core
 
 __all__ = [
     "BUNDLE_SUFFIX",
@@ -70,7 +73,7 @@ def trust(
 ) -> None:
     """Trust a colleague's key, given by its fingerprint or by their public card file."""
 
-    def work(core: Any) -> KeyInfo:
+    def work(core: Core) -> KeyInfo:
         return service.trust(core, fingerprint=fingerprint, card_file=card_file, name=name)
 
     query(ctx, work, on_success=on_success, on_failure=on_failure, owner=owner)
@@ -95,7 +98,7 @@ def export(
 ) -> Progress:
     progress = Progress(_("Writing the case bundle…"))
 
-    def work(core: Any) -> Any:
+    def work(core: Core) -> Any:
         return service.export(core, case_id, target, options, progress=progress, cancelled=progress.cancelled)
 
     query(ctx, work, on_success=on_success, on_failure=on_failure, progress=progress, parent=parent, owner=parent)
@@ -131,7 +134,7 @@ def open_bundle(
     Nothing is written but a private staging folder (``discard`` removes it)."""
     progress = Progress(_("Checking the bundle…"))
 
-    def work(core: Any) -> Any:
+    def work(core: Core) -> Any:
         return service.inspect(core, path, passphrase=passphrase, progress=progress, cancelled=progress.cancelled)
 
     query(ctx, work, on_success=on_success, on_failure=on_failure, progress=progress, parent=parent, owner=owner)
@@ -152,7 +155,7 @@ def apply(
     edit by edit)."""
     progress = Progress(_("Importing the case bundle…"))
 
-    def work(core: Any) -> Any:
+    def work(core: Core) -> Any:
         return service.apply(
             core,
             preview,

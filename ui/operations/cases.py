@@ -15,6 +15,7 @@ from ui.operations.base import mutate, query
 if TYPE_CHECKING:
     import uuid
 
+    from caseapp.services.core import Core
     from caseapp.services.views import AuditView, CaseDetail, CaseRow
     from ui.models.case_list import CaseFilter
 
@@ -27,7 +28,7 @@ def load_case(
     on_success: Callable[[CaseDetail], None],
     on_failure: Callable[[BaseException], None] | None = None,
 ) -> None:
-    def work(core: Any) -> CaseDetail:
+    def work(core: Core) -> CaseDetail:
         from caseapp.services import cases
 
         return cases.get_case(core, case_id)
@@ -45,7 +46,7 @@ def case_page(
     on_success: Callable[[list[CaseRow]], None],
     on_failure: Callable[[BaseException], None],
 ) -> None:
-    def work(core: Any) -> list[CaseRow]:
+    def work(core: Core) -> list[CaseRow]:
         from caseapp.services import cases
 
         return cases.list_cases(
@@ -56,7 +57,7 @@ def case_page(
 
 
 def count_cases(ctx: AppContext, *, owner: QObject, on_success: Callable[[int], None]) -> None:
-    def work(core: Any) -> int:
+    def work(core: Core) -> int:
         from caseapp.services import cases
 
         return cases.count_cases(core)
@@ -69,7 +70,7 @@ def parent_choices(
 ) -> None:
     """The most recently changed cases, to choose the case a new one follows (an appeal, a référé…)."""
 
-    def work(core: Any) -> list[tuple[uuid.UUID, str]]:
+    def work(core: Core) -> list[tuple[uuid.UUID, str]]:
         from caseapp.services import cases
 
         rows = cases.list_cases(core, limit=limit)
@@ -81,7 +82,7 @@ def parent_choices(
 def case_history(
     ctx: AppContext, case_id: uuid.UUID, *, owner: QObject, on_success: Callable[[list[AuditView]], None]
 ) -> None:
-    def work(core: Any) -> list[AuditView]:
+    def work(core: Core) -> list[AuditView]:
         from caseapp.services import history
 
         return history.case_history(core, case_id)
@@ -95,7 +96,7 @@ def delete_case(
     """Deleting a whole case cannot be undone from the undo history (it takes everything in it with it)."""
 
     def delete_at(version: int) -> Any:
-        def work(core: Any) -> Any:
+        def work(core: Core) -> Any:
             from caseapp.services import cases
 
             return cases.delete_case(core, case.id, expected_version=version)
@@ -119,7 +120,7 @@ def delete_case(
 
 
 def load_demo(ctx: AppContext, *, parent: QWidget | None, on_success: Callable[[Any], None]) -> None:
-    def work(core: Any) -> Any:
+    def work(core: Core) -> Any:
         from caseapp.services import demo
 
         return demo.load_demo(core)
@@ -143,7 +144,7 @@ def login_name() -> str:
 def set_author(ctx: AppContext, name: str) -> None:
     """Who is working, for the history of every change from now on (an empty name = the login name)."""
 
-    def work(core: Any) -> None:
+    def work(core: Core) -> None:
         core.author = name.strip() or login_name()
 
     query(ctx, work, on_success=lambda _result: None)

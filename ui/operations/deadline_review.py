@@ -4,7 +4,7 @@ approved (``caseapp.services.deadline_review``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -13,11 +13,12 @@ from ui.context import AppContext
 from ui.operations.base import mutate, query
 
 if TYPE_CHECKING:
+    from caseapp.services.core import Core
     from caseapp.services.deadline_review import RecomputePreview
 
 
 def rules_changed(ctx: AppContext, *, owner: QObject, on_success: Callable[[bool], None]) -> None:
-    def work(core: Any) -> bool:
+    def work(core: Core) -> bool:
         from caseapp.services import deadline_review
 
         return deadline_review.rules_changed(core)
@@ -34,7 +35,7 @@ def preview(
 ) -> None:
     """What recomputing every deadline would add, change and remove (nothing is written)."""
 
-    def work(core: Any) -> RecomputePreview:
+    def work(core: Core) -> RecomputePreview:
         from caseapp.services import deadline_review
 
         return deadline_review.preview_recompute(core)
@@ -54,7 +55,7 @@ def apply(
     """Recompute as previewed (``Conflict`` if the result is no longer the one approved); every screen showing
     deadlines refreshes."""
 
-    def work(core: Any) -> RecomputePreview:
+    def work(core: Core) -> RecomputePreview:
         from caseapp.services import deadline_review
 
         return deadline_review.apply_recompute(core, token)

@@ -24,6 +24,7 @@ from ui.progress import Progress
 from ui.undo import push_action, push_created
 
 if TYPE_CHECKING:
+    from caseapp.services.core import Core
     from caseapp.services.evidence import IntakeResult
 
 
@@ -43,7 +44,7 @@ def take_in_files(
     def announce(text: str) -> None:
         progress.label = text
 
-    def work(core: Any) -> IntakeResult:
+    def work(core: Core) -> IntakeResult:
         from caseapp.services import access, evidence
 
         steps: dict[str, Any] = {"progress": progress, "cancelled": progress.cancelled, "announce": announce}
@@ -66,7 +67,7 @@ def verify(
     """Re-hash every stored file of the case; the result says plainly which ones no longer match."""
     progress = Progress(_("Checking the exhibits' files…"))
 
-    def work(core: Any) -> list[Any]:
+    def work(core: Core) -> list[Any]:
         from caseapp.services import evidence
 
         return evidence.verify_evidence(core, case_id, progress=progress, cancelled=progress.cancelled)
@@ -85,12 +86,12 @@ def renumber(
 ) -> None:
     """Number the exhibits 1, 2, 3… in ``new_order`` (None: close the gaps); undo puts the old order back."""
 
-    def do(core: Any) -> Any:
+    def do(core: Core) -> Any:
         from caseapp.services import evidence
 
         return evidence.renumber_evidence(core, case_id, new_order)
 
-    def undo(core: Any) -> Any:
+    def undo(core: Core) -> Any:
         from caseapp.services import evidence
 
         return evidence.renumber_evidence(core, case_id, old_order)
@@ -115,7 +116,7 @@ def readable_copy(store_path: Path, original_name: str, sha256: str) -> Path:
 def prepare_to_open(
     ctx: AppContext, item: EvidenceView, *, parent: QWidget | None, on_success: Callable[[Path | None], None]
 ) -> None:
-    def work(core: Any) -> Path | None:
+    def work(core: Core) -> Path | None:
         from caseapp.services import evidence
 
         path = evidence.file_path(core, item.id)
@@ -129,7 +130,7 @@ def prepare_to_open(
 
 
 def stored_path(ctx: AppContext, evidence_id: uuid.UUID, *, owner: QWidget, on_success: Callable[[Any], None]) -> None:
-    def work(core: Any) -> Path | None:
+    def work(core: Core) -> Path | None:
         from caseapp.services import evidence
 
         return evidence.file_path(core, evidence_id)

@@ -5,18 +5,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
 from caseapp.i18n import _
 from ui.context import AppContext
 from ui.operations.base import mutate
+from ui.tasks import Work
 from ui.undo import push_action
 
+if TYPE_CHECKING:
+    from caseapp.services.core import Core
 
-def _link(opinion_id: uuid.UUID, case_id: uuid.UUID) -> Callable[[Any], Any]:
-    def work(core: Any) -> Any:
+
+def _link(opinion_id: uuid.UUID, case_id: uuid.UUID) -> Work:
+    def work(core: Core) -> Any:
         from caseapp.services import opinions
 
         return opinions.link_opinion(core, opinion_id, case_id)
@@ -24,8 +28,8 @@ def _link(opinion_id: uuid.UUID, case_id: uuid.UUID) -> Callable[[Any], Any]:
     return work
 
 
-def _unlink(opinion_id: uuid.UUID, case_id: uuid.UUID) -> Callable[[Any], Any]:
-    def work(core: Any) -> Any:
+def _unlink(opinion_id: uuid.UUID, case_id: uuid.UUID) -> Work:
+    def work(core: Core) -> Any:
         from caseapp.services import opinions
 
         return opinions.unlink_opinion(core, opinion_id, case_id)
@@ -68,7 +72,7 @@ def record_step(
     on: date = values["on"]
     note: str | None = values.get("note")
 
-    def work(core: Any) -> Any:
+    def work(core: Core) -> Any:
         from caseapp.services import access
 
         return access.record_step(core, request_id, status, on, note=note)

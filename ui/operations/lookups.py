@@ -14,6 +14,7 @@ from ui.operations.base import query
 if TYPE_CHECKING:
     import uuid
 
+    from caseapp.services.core import Core
     from caseapp.services.routes import RoutesView
     from caseapp.services.views import HearingView, OpinionView, SearchHit
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 def load_agenda(
     ctx: AppContext, days: int, *, overdue_days: int = 90, owner: QObject, on_success: Callable[[Any], None]
 ) -> None:
-    def work(core: Any) -> Any:
+    def work(core: Core) -> Any:
         from caseapp.services import agenda
 
         return agenda.agenda(core, days=days, overdue_days=overdue_days)
@@ -37,7 +38,7 @@ def search(
     on_success: Callable[[list[SearchHit]], None],
     limit: int = 100,
 ) -> None:
-    def work(core: Any) -> list[SearchHit]:
+    def work(core: Core) -> list[SearchHit]:
         from caseapp.services import search as search_service
 
         return search_service.search(core, text, limit=limit)
@@ -48,7 +49,7 @@ def search(
 def known_parties(
     ctx: AppContext, *, owner: QObject, on_success: Callable[[list[tuple[uuid.UUID, str]]], None]
 ) -> None:
-    def work(core: Any) -> list[tuple[uuid.UUID, str]]:
+    def work(core: Core) -> list[tuple[uuid.UUID, str]]:
         from caseapp.services import parties
 
         return [(party_id, name) for party_id, name in parties.known_parties(core)]
@@ -57,7 +58,7 @@ def known_parties(
 
 
 def all_opinions(ctx: AppContext, *, owner: QObject, on_success: Callable[[list[OpinionView]], None]) -> None:
-    def work(core: Any) -> list[OpinionView]:
+    def work(core: Core) -> list[OpinionView]:
         from caseapp.services import opinions
 
         return opinions.list_opinions(core)
@@ -68,7 +69,7 @@ def all_opinions(ctx: AppContext, *, owner: QObject, on_success: Callable[[list[
 def opinion_cases(
     ctx: AppContext, opinion_id: uuid.UUID, *, owner: QObject, on_success: Callable[[tuple[uuid.UUID, ...]], None]
 ) -> None:
-    def work(core: Any) -> tuple[uuid.UUID, ...]:
+    def work(core: Core) -> tuple[uuid.UUID, ...]:
         from caseapp.services import opinions
 
         return opinions.get_opinion(core, opinion_id).case_ids
@@ -84,7 +85,7 @@ def load_hearing(
     on_success: Callable[[HearingView], None],
     on_failure: Callable[[BaseException], None] | None = None,
 ) -> None:
-    def work(core: Any) -> HearingView:
+    def work(core: Core) -> HearingView:
         from caseapp.services import hearings
 
         return hearings.get_hearing(core, hearing_id)
@@ -103,7 +104,7 @@ def decision_routes(
 ) -> None:
     """What can be done against a decision as it is being typed (its kind, court, nature and dates)."""
 
-    def work(core: Any) -> RoutesView:
+    def work(core: Core) -> RoutesView:
         from caseapp.services import routes
 
         return routes.decision_routes(core, case_id, **values)

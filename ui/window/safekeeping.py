@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from caseapp.services.core import Core
     from ui.backups_dialog import BackupsDialog
     from ui.context import AppContext
+    from ui.main_window import MainWindow
 
 
 def restoring_opener(ctx: AppContext, backup: Path, done: dict[str, Any]) -> Callable[[], Core]:
@@ -36,22 +37,22 @@ def restoring_opener(ctx: AppContext, backup: Path, done: dict[str, Any]) -> Cal
 class Safekeeping(QObject):
     """Installs the backup actions in a window's File menu and says what an opening could not do."""
 
-    def __init__(self, window: Any, ctx: AppContext) -> None:
+    def __init__(self, window: MainWindow, ctx: AppContext) -> None:
         super().__init__(window)
         self.window = window
         self.ctx = ctx
         self.dialog: BackupsDialog | None = None
         self._restored: dict[str, Any] = {}
         local = not ctx.location.url
-        self.back_up_action = window._action(_("Back up now"), self.back_up, icon_name="save", name="back_up")
-        self.restore_action = window._action(_("Restore a backup…"), self.choose_backup, name="restore_backup")
+        self.back_up_action = window.new_action(_("Back up now"), self.back_up, icon_name="save", name="back_up")
+        self.restore_action = window.new_action(_("Restore a backup…"), self.choose_backup, name="restore_backup")
         for action in (self.back_up_action, self.restore_action):
             action.setEnabled(local)
             window.file_menu.insertAction(window.recompute_action, action)
         ctx.tasks.core_did_open.connect(self._opened)
 
     def back_up(self) -> None:
-        def work(core: Any) -> Path:
+        def work(core: Core) -> Path:
             from caseapp.services import safekeeping
 
             return safekeeping.back_up(core)
