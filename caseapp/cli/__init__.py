@@ -3,11 +3,11 @@
 Exit codes: 0 success, 1 a user error (one line on stderr), 2 bad usage.
 
 One module per group of commands, each with its ``register(sub)``: ``cases`` (demo, cases, show, search),
-``database`` (db), ``safety`` (backup, evidence, restore, audit), ``documents`` (summary, bordereau, hearing-sheet,
-telerecours), ``deadlines`` (deadline, rules, agenda, ics, parse-date) and ``bundles`` (export, verify, import,
-keys); what they share is in ``common`` (the case file a command opens, the parser, the checks of arguments) and
-``output`` (JSON, tables, terminal-safe text). The command line sits on top: nothing below it imports it, and none
-of its modules imports this one.
+``editing`` (set, note add), ``database`` (db), ``safety`` (backup, evidence, restore, audit), ``documents``
+(summary, bordereau, hearing-sheet, telerecours), ``deadlines`` (deadline, rules, agenda, ics, parse-date) and
+``bundles`` (export, verify, import, keys); what they share is in ``common`` (the case file a command opens, the
+parser, the checks of arguments, how a hearing is named) and ``output`` (JSON, tables, terminal-safe text). The
+command line sits on top: nothing below it imports it, and none of its modules imports this one.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class _VersionAction(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     # The groups of commands are imported here, never for ``--version`` or for the window.
-    from caseapp.cli import bundles, cases, database, deadlines, documents, safety
+    from caseapp.cli import bundles, cases, database, deadlines, documents, editing, safety
     from caseapp.cli.common import ArgumentParser
 
     parser = ArgumentParser(
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in (  # in the order ``caseapp --help`` lists them
         cases.register,  # demo, cases, show, search
+        editing.register,  # set, note add
         database.register,  # db upgrade, connect, disconnect, status
         safety.register_backup,  # backup
         documents.register,  # summary, bordereau, hearing-sheet, telerecours

@@ -1,5 +1,5 @@
-"""What every group of commands shares: the case file a command opens, the argument parser and the checks of
-hostile arguments (numbers, paths, text that is not UTF-8)."""
+"""What every group of commands shares: the case file a command opens, the argument parser, the checks of
+hostile arguments (numbers, paths, text that is not UTF-8) and how a hearing is named on the command line."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ import argparse
 import contextlib
 import re
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from caseapp.i18n import _
 from caseapp.textsafe import for_terminal
+
+if TYPE_CHECKING:
+    from caseapp.casefile.core import Core
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -20,6 +24,8 @@ Handler = Callable[[argparse.Namespace], int]
 # lone surrogates and is given back to the system as the same bytes). Every other argument is text.
 PATH_ARGUMENTS = frozenset({"data_dir", "path", "output", "file", "passphrase_file", "identity", "export", "key"})
 _SURROGATES = re.compile("[\ud800-\udfff]")
+HEX = re.compile(r"^[0-9a-fA-F-]+$")  # an identifier or a prefix of it, dashes allowed
+MIN_PREFIX = 6  # the fewest characters of an identifier that name a record
 
 _opened: list[Any] = []  # the cores a command opened, closed when it ends
 
@@ -47,8 +53,15 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse, with its error messages made safe for a terminal (it quotes an unrecognised argument as typed,
     escape sequences included); the sub-command parsers inherit it."""
 
+    epilog_from: Callable[[], str] | None = None  # an epilog worked out only when the help is shown
+
     def error(self, message: str) -> NoReturn:
         super().error(for_terminal(message, limit=400))
+
+    def format_help(self) -> str:
+        if self.epilog_from is not None:  # e.g. a list read from modules too heavy to load for every command
+            self.epilog = self.epilog_from()
+        return super().format_help()
 
 
 def bounded_int(low: int, high: int) -> Callable[[str], int]:
@@ -89,3 +102,46 @@ def check_arguments(args: argparse.Namespace) -> None:
                         name=name.replace("_", "-").upper(), value=for_terminal(item, limit=80)
                     )
                 )
+
+
+def resolve_hearing(core: Core, ref: str) -> uuid.UUID:
+    """Find a hearing by its UUID or by a unique prefix of it (at least 6 characters)."""
+    from sqlalchemy import String, cast, func, select
+
+    from caseapp.casefile.uow import reading
+    from caseapp.errors import InvalidInput, NotFound
+    from caseapp.store import models as m
+
+    ref = ref.strip()
+    if not ref:
+        raise InvalidInput(_("Say which hearing: give its identifier."))
+    with reading(core) as session:
+        try:
+            full: uuid.UUID | None = uuid.UUID(ref)
+        except ValueError:
+            full = None
+        if full is not None:
+            if session.get(m.Hearing, full) is None:
+                raise NotFound(_("No hearing with the identifier {id}.").format(id=ref))
+            return full
+        prefix = ref.replace("-", "").lower()
+        if not HEX.match(ref) or len(prefix) < MIN_PREFIX:
+            raise InvalidInput(
+                _("“{ref}” is not a hearing identifier: give the identifier or its first 6 characters or more.").format(
+                    ref=ref
+                )
+            )
+        matches = list(
+            session.scalars(
+                select(m.Hearing.id)
+                .where(func.replace(cast(m.Hearing.id, String), "-", "").like(prefix + "%"))
+                .limit(2)
+            )
+        )
+    if len(matches) > 1:
+        raise InvalidInput(
+            _("“{ref}” matches several hearings: give more characters of the identifier.").format(ref=ref)
+        )
+    if not matches:
+        raise NotFound(_("No hearing matches “{ref}”.").format(ref=ref))
+    return matches[0]

@@ -8,12 +8,11 @@ when one of them runs, so the other commands start as fast as before.
 from __future__ import annotations
 
 import argparse
-import re
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from caseapp.cli.common import open_core
+from caseapp.cli.common import HEX, MIN_PREFIX, open_core, resolve_hearing
 from caseapp.errors import InvalidInput, NotFound
 from caseapp.i18n import _
 from caseapp.textsafe import for_terminal
@@ -23,56 +22,12 @@ if TYPE_CHECKING:
     from caseapp.casefile.views import CaseDetail
 
 LANGUAGES = ("fr", "en")  # as caseapp.services.documents.LANGUAGES (not imported: --help stays light)
-_HEX = re.compile(r"^[0-9a-fA-F-]+$")
-MIN_PREFIX = 6
-
-
-def resolve_hearing(core: Core, ref: str) -> uuid.UUID:
-    """Find a hearing by its UUID or by a unique prefix of it (at least 6 characters)."""
-    from sqlalchemy import String, cast, func, select
-
-    from caseapp.casefile.uow import reading
-    from caseapp.store import models as m
-
-    ref = ref.strip()
-    if not ref:
-        raise InvalidInput(_("Say which hearing: give its identifier."))
-    with reading(core) as session:
-        try:
-            full: uuid.UUID | None = uuid.UUID(ref)
-        except ValueError:
-            full = None
-        if full is not None:
-            if session.get(m.Hearing, full) is None:
-                raise NotFound(_("No hearing with the identifier {id}.").format(id=ref))
-            return full
-        prefix = ref.replace("-", "").lower()
-        if not _HEX.match(ref) or len(prefix) < MIN_PREFIX:
-            raise InvalidInput(
-                _("“{ref}” is not a hearing identifier: give the identifier or its first 6 characters or more.").format(
-                    ref=ref
-                )
-            )
-        matches = list(
-            session.scalars(
-                select(m.Hearing.id)
-                .where(func.replace(cast(m.Hearing.id, String), "-", "").like(prefix + "%"))
-                .limit(2)
-            )
-        )
-    if len(matches) > 1:
-        raise InvalidInput(
-            _("“{ref}” matches several hearings: give more characters of the identifier.").format(ref=ref)
-        )
-    if not matches:
-        raise NotFound(_("No hearing matches “{ref}”.").format(ref=ref))
-    return matches[0]
 
 
 def resolve_filing(detail: CaseDetail, ref: str) -> uuid.UUID:
     """Find one of the case's filings by its UUID or a unique prefix of it (at least 6 characters)."""
     wanted = ref.strip().replace("-", "").lower()
-    if len(wanted) < MIN_PREFIX or not _HEX.match(ref.strip()):
+    if len(wanted) < MIN_PREFIX or not HEX.match(ref.strip()):
         raise InvalidInput(_("Give the filing's identifier or its first 6 characters or more."))
     matches = [f.id for f in detail.filings if f.id.hex.startswith(wanted)]
     if len(matches) > 1:
