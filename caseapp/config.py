@@ -207,7 +207,9 @@ def _libpq_has_a_password() -> bool:
         return Path(passfile).expanduser().is_file()
     if os.name == "nt":
         appdata = os.environ.get("APPDATA")
-        return bool(appdata) and (Path(appdata) / "postgresql" / "pgpass.conf").is_file()
+        if not appdata:
+            return False
+        return (Path(appdata) / "postgresql" / "pgpass.conf").is_file()
     return (Path.home() / ".pgpass").is_file()
 
 

@@ -146,8 +146,8 @@ def _encrypted_file_class() -> type:
     from keyrings.cryptfile.cryptfile import CryptFileKeyring
     from keyrings.cryptfile.escape import escape
 
-    class EncryptedFileKeyring(CryptFileKeyring):  # type: ignore[misc]
-        priority = 0  # type: ignore[assignment]  # never chosen by keyring itself: CaseApp opens it explicitly
+    class EncryptedFileKeyring(CryptFileKeyring):
+        priority = 0  # never chosen by keyring itself: CaseApp opens it explicitly
 
         def _read(self) -> configparser.RawConfigParser:
             config = configparser.RawConfigParser()
@@ -375,7 +375,7 @@ class Secrets:
         if backend is None:
             return None
         try:
-            value = backend.get_password(SERVICE, name)
+            value: str | None = backend.get_password(SERVICE, name)
         except ValueError as exc:  # an entry that does not decrypt: altered, or written with another passphrase
             raise StorageError(
                 _("The secret “{name}” in CaseApp's encrypted key file cannot be decrypted.").format(name=name)

@@ -75,7 +75,7 @@ def _decode_value(column: Column[Any], value: Any) -> Any:
     if isinstance(kind, Enum):
         parsed = _text(value)
         try:
-            return kind.enum_class(parsed) if kind.enum_class else parsed  # type: ignore[misc]
+            return kind.enum_class(parsed) if kind.enum_class else parsed
         except ValueError as exc:
             raise _Bad(_("“{value}” is not one of the allowed values").format(value=parsed[:40])) from exc
     if isinstance(kind, Uuid):

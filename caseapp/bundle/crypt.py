@@ -122,9 +122,10 @@ def load_identity(store: KeyStore) -> object | None:
     if not stored:
         return None
     try:
-        return x25519.Identity.from_str(stored)
+        identity: object = x25519.Identity.from_str(stored)
     except Exception as exc:  # pyrage raises its own IdentityError
         raise StorageError(_("The bundle decryption key kept in the keyring is damaged.")) from exc
+    return identity
 
 
 def ensure_identity(store: KeyStore) -> object:

@@ -703,11 +703,13 @@ def _mark_history(
     uow.session.flush()
     for name, ids in written.items():
         model = audit_chain.TABLE_MODELS.get(name)
-        wanted = sorted(ids, key=str) if model is not None else []
+        if model is None:
+            continue
+        wanted = sorted(ids, key=str)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             fresh = uow.session.scalars(
-                select(model).where(model.id.in_(chunk)).execution_options(populate_existing=True)  # type: ignore[attr-defined]
+                select(model).where(model.id.in_(chunk)).execution_options(populate_existing=True)
             )
             uow.cover(fresh)
     uow.cover((), [(audit_chain.TABLE_MODELS[name], i) for name, i in gone if name in audit_chain.TABLE_MODELS])

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from caseapp.domain.enums import LabelledEnum
 from caseapp.domain.fields import field_label
@@ -42,7 +42,10 @@ def _check_characters(value: str, name: str) -> None:
         )
 
 
-def _plausible(value: Any, name: str) -> Any:
+D = TypeVar("D", bound=date)  # a date or a datetime
+
+
+def _plausible(value: D, name: str) -> D:
     from caseapp.dates import check_plausible
 
     try:
@@ -114,16 +117,12 @@ def parse_day(value: str, name: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         pass
+    from caseapp.dates import parse_date
+
     try:
-        from caseapp.dates import parse_date
-    except ImportError:  # pragma: no cover - the dates module ships with the core
-        parse_date = None
-    if parse_date is not None:
-        try:
-            return parse_date(value)
-        except InvalidInput as exc:
-            raise InvalidInput(exc.message, field=name) from exc
-    raise InvalidInput(_("“{value}” is not a date (use YYYY-MM-DD).").format(value=value), field=name)
+        return parse_date(value)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field=name) from exc
 
 
 def moment(*, required: bool = True) -> Converter:
@@ -136,10 +135,8 @@ def moment(*, required: bool = True) -> Converter:
             if value.tzinfo is None:
                 raise InvalidInput(_("The {field} needs a time zone.").format(field=field_label(name)), field=name)
             return _plausible(value, name)
-        try:
-            from caseapp.dates import parse_datetime
-        except ImportError:  # pragma: no cover
-            parse_datetime = None
+        from caseapp.dates import parse_datetime
+
         stripped = str(value).strip()
         _check_characters(stripped, name)
         try:
@@ -148,8 +145,6 @@ def moment(*, required: bool = True) -> Converter:
                 return _plausible(parsed, name)
         except ValueError:
             pass
-        if parse_datetime is None:
-            raise InvalidInput(_("“{value}” is not a date and time.").format(value=stripped), field=name)
         try:
             return parse_datetime(stripped)
         except InvalidInput as exc:

@@ -82,7 +82,7 @@ class RecordKind:
 # --- cases -------------------------------------------------------------------------------------------------------
 
 
-def _index_case(session: Session, case: m.Case) -> None:
+def index_case(session: Session, case: m.Case) -> None:
     index_record(
         session, "case", case.id, case.id, case.title, case.reference, case.court, case.court_number, case.subject,
         case.summary,
@@ -111,7 +111,7 @@ CASE = RecordKind(
     },
     describe=lambda case: value(case, "title"),
     case_of=lambda _s, case: case.id,
-    index=_index_case,
+    index=index_case,
 )
 
 # --- parties and their roles in a case ---------------------------------------------------------------------------
@@ -381,7 +381,7 @@ def describe_exhibit(item: Any) -> str:
     return f"n° {value(item, 'number')} — {value(item, 'title')}"
 
 
-def _index_exhibit(session: Session, item: m.Evidence) -> None:
+def index_exhibit(session: Session, item: m.Evidence) -> None:
     index_record(session, "evidence", item.id, item.case_id, describe_exhibit(item), item.description, item.source)
 
 
@@ -399,7 +399,7 @@ EVIDENCE = RecordKind(
         "filing_id": Field(f.reference(), N_("filing")),
     },
     describe=describe_exhibit,
-    index=_index_exhibit,
+    index=index_exhibit,
     bundle=BundleRule(fixed=("case_id",)),
 )
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from caseapp.casefile import fields as f
+from caseapp.casefile import loaders
 from caseapp.casefile.core import Core
 from caseapp.casefile.kinds import RecordKind
-from caseapp.casefile.loaders import get_or_404
 from caseapp.casefile.search import created_here, unindex
 from caseapp.casefile.uow import UnitOfWork
 from caseapp.errors import InvalidInput
@@ -25,6 +25,14 @@ from caseapp.i18n import _
 from caseapp.store import models as m
 
 Hook = Callable[[UnitOfWork, Any], None]
+R = TypeVar("R", bound=m.Record)
+
+
+def get_or_404(session: Session, model: type[R], record_id: uuid.UUID, what: str) -> R:
+    """The record of ``model`` with this id, or ``NotFound`` (``loaders.get_or_404``, typed by the model asked for)."""
+    record = loaders.get_or_404(session, model, record_id, what)
+    assert isinstance(record, model)  # the session returns an instance of the model asked for
+    return record
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def _search_sqlite(
         scope = "AND e.case_id = :case_id"
         params["case_id"] = case_id.hex
     statement = text(sql.format(scope=scope))
-    rows = session.execute(statement, params | {"query": "{title} : " + query}).all()
+    rows = list(session.execute(statement, params | {"query": "{title} : " + query}))
     if len(rows) < limit:
         seen = {row[1] for row in rows}
         more = session.execute(statement, params | {"query": query}).all()

@@ -198,7 +198,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from caseapp.domain.deadline_rules import RULES, needs_verification
 
     lang = current_language()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": rule.id,
             "label": rule.label(lang),

@@ -111,7 +111,7 @@ def terminal_safe_output() -> Iterator[None]:
     """While a command runs, everything it prints goes through ``textsafe``: the commands quote data through
     ``for_terminal`` themselves (one-line values keep to one line), and this catches whatever one forgot."""
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _TerminalSafe(sys.stdout), _TerminalSafe(sys.stderr)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _TerminalSafe(sys.stdout), _TerminalSafe(sys.stderr)
     try:
         yield
     finally:
@@ -121,7 +121,7 @@ def terminal_safe_output() -> Iterator[None]:
 def silence_stdout() -> None:
     """After a closed pipe, point stdout at the null device, so that the interpreter's last flush does not
     complain about the pipe in its turn."""
-    if sys.stdout is not sys.__stdout__:
+    if sys.stdout is not sys.__stdout__ or sys.stdout is None:
         return
     with contextlib.suppress(OSError, ValueError, AttributeError):
         null = os.open(os.devnull, os.O_WRONLY)

@@ -594,6 +594,8 @@ def _local_extension(last: date, seat: str, steps: _Steps, result: _Result) -> N
     if not hol.local_only_holiday(last, seat):
         return
     extension = hol.next_working_day(last, seat, include_local=True)
+    holiday = hol.holiday_info(last, seat)
+    assert holiday is not None  # a local holiday is a holiday
     seat_info = hol.SEATS[seat]
     flag = _flag(
         "local_holiday_extension",
@@ -602,7 +604,7 @@ def _local_extension(last: date, seat: str, steps: _Steps, result: _Result) -> N
             "Meet {day}; possible extension to {extension}."
         ),
         day=_day(last),
-        holiday=(hol.holiday_name(last, seat, "fr"), hol.holiday_name(last, seat, "en")),
+        holiday=(holiday.name("fr"), holiday.name("en")),
         seat=(seat_info.name_fr, seat_info.name_en),
         extension=_day(extension),
     )

@@ -8,6 +8,7 @@ their French is in the catalogue (``resources/locale/fr/LC_MESSAGES/domain.po``)
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 from caseapp.domain.fields import field_label
 from caseapp.errors import InvalidInput
@@ -27,7 +28,7 @@ class LabelledEnum(StrEnum):
         return translate(english, lang, context)
 
     @classmethod
-    def parse(cls, value: str | LabelledEnum, *, field: str | None = None) -> LabelledEnum:
+    def parse(cls, value: str | LabelledEnum, *, field: str | None = None) -> Self:
         """Accept a value, a member name or a label in either language; refuse anything else plainly."""
         if isinstance(value, cls):
             return value

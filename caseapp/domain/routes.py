@@ -113,16 +113,16 @@ def routes_for(
 ) -> tuple[Route, ...]:
     """The routes against a decision of ``nature`` given by a court of ``level`` (``InvalidInput`` if that court
     gives no such decision). An empty ``matter`` is the general one."""
-    level = CourtLevel.parse(level, field="court_level")  # type: ignore[assignment]
-    nature = DecisionNature.parse(nature, field="decision_nature")  # type: ignore[assignment]
-    matter = Matter.parse(matter, field="matter") if matter else Matter.GENERAL  # type: ignore[assignment]
-    found = MATRIX.get((level, nature, matter)) or MATRIX.get((level, nature, None))  # type: ignore[arg-type]
+    court = CourtLevel.parse(level, field="court_level")
+    given = DecisionNature.parse(nature, field="decision_nature")
+    area = Matter.parse(matter, field="matter") if matter else Matter.GENERAL
+    found = MATRIX.get((court, given, area)) or MATRIX.get((court, given, None))
     if found is None:
         raise InvalidInput(
             _("A {court} does not give a decision of that nature ({nature}). Possible: {allowed}.").format(
-                court=level.label("fr"),  # type: ignore[union-attr]
-                nature=nature.label("fr"),  # type: ignore[union-attr]
-                allowed=", ".join(n.label("fr") for n in NATURES[level]),  # type: ignore[index]
+                court=court.label("fr"),
+                nature=given.label("fr"),
+                allowed=", ".join(n.label("fr") for n in NATURES[court]),
             ),
             field="decision_nature",
         )

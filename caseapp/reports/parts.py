@@ -132,8 +132,10 @@ def is_refere_hearing(detail: CaseDetail, hearing: HearingView) -> bool:
 
 
 def _urgent_refere_case(detail: CaseDetail) -> bool:
+    if not detail.procedure:
+        return False
     try:
-        return bool(detail.procedure) and Procedure(detail.procedure).is_urgent_refere
+        return Procedure(detail.procedure).is_urgent_refere
     except ValueError:
         return False
 

@@ -93,7 +93,7 @@ class Para(Paragraph):
             width, lines = self._laid_out
             if width == availWidth and lines is getattr(self, "blPara", None):
                 return self.width, self.height
-        size = super().wrap(availWidth, availHeight)
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._laid_out = (availWidth, self.blPara)
         return size
 

@@ -110,7 +110,7 @@ def agenda(
         items: list[AgendaItem] = []
         for h in hearings:
             case = cases.get(h.case_id)
-            view = hearing_view(h)
+            hearing = hearing_view(h)
             items.append(
                 AgendaItem(
                     kind="hearing",
@@ -121,25 +121,25 @@ def agenda(
                     case_title=case.title if case else None,
                     court_number=case.court_number if case else None,
                     title=h.room or h.court or "",
-                    hearing=view,
+                    hearing=hearing,
                     date_kind="hearing",
                 )
             )
         for d in deadlines:
             case = cases.get(d.case_id) if d.case_id else None
-            view = deadline_view(d)
+            deadline = deadline_view(d)
             items.append(
                 AgendaItem(
                     kind="deadline",
                     day=d.due_on,
                     at=None,
-                    overdue=is_overdue(view.date_kind, d.due_on, today),
+                    overdue=is_overdue(deadline.date_kind, d.due_on, today),
                     case_id=d.case_id,
                     case_title=case.title if case else None,
                     court_number=case.court_number if case else None,
-                    title=view.title,  # a rule's deadline named in the reader's language
-                    deadline=view,
-                    date_kind=view.date_kind,
+                    title=deadline.title,  # a rule's deadline named in the reader's language
+                    deadline=deadline,
+                    date_kind=deadline.date_kind,
                 )
             )
         items.sort(key=lambda i: (not i.overdue, i.day, i.at or datetime.combine(i.day, time.max, PARIS)))

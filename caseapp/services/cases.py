@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 from caseapp.casefile import fields as f
 from caseapp.casefile import kinds
 from caseapp.casefile.core import Core
-from caseapp.casefile.loaders import case_detail, case_row, get_or_404
+from caseapp.casefile.loaders import case_detail, case_row
+from caseapp.casefile.records import get_or_404
 from caseapp.casefile.search import created_here, unindex_case
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import CaseDetail, CaseRow, Changes
@@ -74,7 +75,7 @@ def create_case(
         case.tags = [m.CaseTag(tag=t) for t in clean_tags]
         uow.session.add(case)
         created_here(uow.session, case.id)
-        kinds.CASE.index(uow.session, case)
+        kinds.index_case(uow.session, case)
         uow.audit(
             "create",
             "case",
@@ -111,7 +112,7 @@ def update_case(
                 case.tags = [m.CaseTag(tag=t) for t in new_tags]
                 diff["tags"] = [old_tags, new_tags]
         if diff:
-            kinds.CASE.index(uow.session, case)
+            kinds.index_case(uow.session, case)
             if {"court", "procedure"} & set(diff):
                 _follow_court(uow, case, old_level)
             if {"court", "procedure", "matter"} & set(diff):

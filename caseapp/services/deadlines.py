@@ -11,7 +11,8 @@ from sqlalchemy import select
 from caseapp.casefile import fields as f
 from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
-from caseapp.casefile.loaders import deadline_view, get_or_404
+from caseapp.casefile.loaders import deadline_view
+from caseapp.casefile.records import get_or_404
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import DeadlineView
 from caseapp.domain.enums import DeadlineStatus

@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 from caseapp.casefile import fields as f
 from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
-from caseapp.casefile.loaders import evidence_view, get_or_404
+from caseapp.casefile.loaders import evidence_view
+from caseapp.casefile.records import get_or_404
 from caseapp.casefile.search import created_here
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import EvidenceView
@@ -133,7 +134,7 @@ def _insert(uow: UnitOfWork, item: m.Evidence, summary: str, changes: dict[str, 
     uow.session.add(item)
     created_here(uow.session, item.id)
     uow.flush()
-    kinds.EVIDENCE.index(uow.session, item)
+    kinds.index_exhibit(uow.session, item)
     uow.audit(
         "create",
         "evidence",
@@ -375,7 +376,7 @@ def renumber_evidence(core: Core, case_id: uuid.UUID, order: list[uuid.UUID] | N
         for item in items:
             entity = uow.session.get(m.Evidence, item.id)
             assert entity is not None
-            kinds.EVIDENCE.index(uow.session, entity)
+            kinds.index_exhibit(uow.session, entity)
         uow.audit(
             "renumber",
             "evidence",

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
-from caseapp.casefile.loaders import filing_view, get_or_404
+from caseapp.casefile.loaders import filing_view
+from caseapp.casefile.records import get_or_404
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import FilingView
 from caseapp.domain.enums import FilingKind

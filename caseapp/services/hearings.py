@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
-from caseapp.casefile.loaders import get_or_404, hearing_view, note_view
+from caseapp.casefile.loaders import hearing_view, note_view
+from caseapp.casefile.records import get_or_404
 from caseapp.casefile.search import created_here, unindex
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import HearingView, NoteView

@@ -9,7 +9,8 @@ from sqlalchemy import delete, insert, select
 
 from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
-from caseapp.casefile.loaders import get_or_404, opinion_view
+from caseapp.casefile.loaders import opinion_view
+from caseapp.casefile.records import get_or_404
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import OpinionView
 from caseapp.domain.enums import Position

@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 from caseapp.casefile import fields as f
 from caseapp.casefile import kinds, records
 from caseapp.casefile.core import Core
-from caseapp.casefile.loaders import get_or_404, party_view
+from caseapp.casefile.loaders import party_view
+from caseapp.casefile.records import get_or_404
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.casefile.views import PartyView
 from caseapp.domain.enums import PartyKind, PartyRole, Residence
@@ -57,6 +58,7 @@ def add_party(
     link_values = LINK_FORM.clean({"role": role, "counsel": counsel, "counsel_contact": counsel_contact})
     with UnitOfWork(core) as uow:
         records.require_case(uow.session, case_id)
+        party: m.Party | None
         if party_id is not None:
             party = get_or_404(uow.session, m.Party, party_id, N_("party"))
         else:

@@ -347,9 +347,11 @@ def embed_in_backup(connection: sqlite3.Connection, name: str, place: str | None
     """Write the anchor of a backup copy into the copy itself (``app_state``); returns it (None: no chain or no
     identifier to anchor). The caller appends it to the anchor file once the backup is in place."""
     found = sqlite_head(connection)
-    if found is None or found[0] is None or found[1] == 0:
+    if found is None:
         return None
     identity, seq, digest = found
+    if identity is None or seq == 0:
+        return None
     anchor = Anchor(BACKUP, identity, seq, digest, datetime.now(UTC), place=place, name=name)
     anchor = sign(anchor, load_signer(interactive=False))  # an automatic backup never asks for a passphrase
     connection.execute("INSERT OR REPLACE INTO app_state (key, value) VALUES (?, ?)", (BACKUP_KEY, anchor.line()))

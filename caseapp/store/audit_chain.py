@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from caseapp.store import models as m
@@ -44,7 +45,7 @@ GENESIS = "0" * 64
 ADVISORY_LOCK = 0x43415345  # "CASE"
 
 # The records an event can be about, by the entity name the services give.
-ENTITY_MODELS: dict[str, type[m.Base]] = {
+ENTITY_MODELS: dict[str, type[m.Record]] = {
     "case": m.Case,
     "party": m.Party,
     "case_party": m.CaseParty,
@@ -56,9 +57,9 @@ ENTITY_MODELS: dict[str, type[m.Base]] = {
     "access_request": m.AccessRequest,
     "deadline": m.Deadline,
 }
-SEALED_MODELS: tuple[type[m.Base], ...] = (*ENTITY_MODELS.values(), m.AccessRequestStep, m.StoredFile)
+SEALED_MODELS: tuple[type[m.Record], ...] = (*ENTITY_MODELS.values(), m.AccessRequestStep, m.StoredFile)
 _SEALED = frozenset(SEALED_MODELS)
-TABLE_MODELS: dict[str, type[m.Base]] = {model.__tablename__: model for model in SEALED_MODELS}
+TABLE_MODELS: dict[str, type[m.Record]] = {model.__tablename__: model for model in SEALED_MODELS}
 BOOKKEEPING = frozenset({"version", "created_at", "updated_at"})
 # Emptied by the database without an event when what they point at goes (ON DELETE SET NULL; a case's relation to
 # its parent goes with the parent). Kept beside the digest: they may become empty, any other change shows.
@@ -144,8 +145,8 @@ def _layout(model: type[m.Base]) -> _Layout:
         table,
         tuple(sorted(p for p in pairs if p[1] not in soft)),
         tuple(sorted(p for p in pairs if p[1] in soft)),
-        {key: d.arg for key, d in defaults.items() if d is not None and d.is_scalar},  # type: ignore[attr-defined]
-        frozenset(key for key, _c in pairs if defaults[key] is not None and not defaults[key].is_scalar),  # type: ignore[union-attr]
+        {key: d.arg for key, d in defaults.items() if d is not None and d.is_scalar},
+        frozenset(key for key, _c in pairs if defaults[key] is not None and not defaults[key].is_scalar),
     )
 
 
@@ -202,7 +203,7 @@ def _unsettled(record: m.Base) -> bool:
     return any(getattr(record, attr) is None for attr in _layout(type(record)).computed)
 
 
-def row_seal(model: type[m.Base], row: Mapping[str, Any]) -> dict[str, Any]:
+def row_seal(model: type[m.Base], row: RowMapping) -> dict[str, Any]:
     """The seal of a record read from the database as a row (``select(table)``)."""
     return _seal(_layout(model), lambda _attr, column: row[column])
 
@@ -263,7 +264,7 @@ def seal(
     bulk = session.info.get(_BULK)
     if bulk:  # records an ORM bulk UPDATE changed: the identity map holds them as synchronised or reloaded
         for record in list(session.identity_map.values()):
-            if type(record) in bulk:
+            if type(record) in bulk and isinstance(record, m.Record):  # what ``bulk`` holds are records
                 changed.setdefault((type(record), record.id), record)
     if cover:
         changed.update(cover)
@@ -469,11 +470,11 @@ def check_records(session: Session, found: Scan, *, limit: int = 50) -> tuple[in
         model = TABLE_MODELS[table]
         source = m.Base.metadata.tables[table]
         ids = sorted(wanted, key=str)
-        present: dict[uuid.UUID, Mapping[str, Any]] = {}
+        present: dict[uuid.UUID, RowMapping] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            for row in session.execute(select(source).where(source.c.id.in_(chunk))):
-                present[row.id] = row._mapping
+            for found_row in session.execute(select(source).where(source.c.id.in_(chunk))):
+                present[found_row.id] = found_row._mapping
         for record_id, sealed in wanted.items():
             checked += 1
             row = present.get(record_id)

@@ -3,6 +3,8 @@ migration environment and the test that checks models and migrations agree)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from caseapp.store.models import UTCDateTime
 
 # Tables the models do not describe on purpose: SQLite's FTS5 index and its shadow tables.
@@ -13,7 +15,7 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
     return not (type_ == "table" and name is not None and name.startswith(UNMODELLED_PREFIXES))
 
 
-def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def render_item(type_: str, obj: object, autogen_context: object) -> str | Literal[False]:
     # Our UTC type is a Python-side wrapper: the column itself is a plain timezone-aware DATETIME.
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

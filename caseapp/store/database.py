@@ -110,7 +110,8 @@ def _has_tables(path: Path) -> bool:
     if not path.exists() or path.stat().st_size == 0:
         return False
     with contextlib.closing(sqlite3.connect(readonly_uri(path), uri=True)) as conn:
-        return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+        tables: int = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        return tables > 0
 
 
 def open_database(
@@ -129,7 +130,7 @@ def open_database(
     parsed = make_url(url)
     sqlite_file: Path | None = None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        sqlite_file = Path(parsed.database)  # type: ignore[arg-type]
+        sqlite_file = Path(parsed.database)
         _check_sqlite_file(sqlite_file, folder)
     engine = make_engine(url)
     warnings: list[str] = []

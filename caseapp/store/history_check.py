@@ -329,17 +329,17 @@ def _check_imports(session: Session, found: audit_chain.Scan) -> list[_ImportPro
         origin = event.origin
         if origin is None:
             continue  # imported before origins were kept: its origin_hash still says it came from elsewhere
-        import_id = audit_chain._uuid(origin.get("import")) if origin.get("import") else None
-        record = found.imports.get(import_id) if import_id else None
-        if import_id is not None and (
-            record is None
-            or record.seq < event.seq
-            or (record.listed is not None and str(event.id) not in record.listed)
+        event_import = audit_chain._uuid(origin.get("import")) if origin.get("import") else None
+        listing = found.imports.get(event_import) if event_import else None
+        if event_import is not None and (
+            listing is None
+            or listing.seq < event.seq
+            or (listing.listed is not None and str(event.id) not in listing.listed)
         ):
-            problems.append(_ImportProblem("unlisted", event.seq, str(event.id), import_id, event))
+            problems.append(_ImportProblem("unlisted", event.seq, str(event.id), event_import, event))
         for flag in origin.get("flags") or ():
             if flag in ("backdated", "local_author"):
-                problems.append(_ImportProblem(flag, event.seq, str(event.id), import_id, event))
+                problems.append(_ImportProblem(flag, event.seq, str(event.id), event_import, event))
     problems.sort(key=lambda p: p.event_seq or 0)
     return problems
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -84,6 +84,8 @@ class Base(DeclarativeBase):
         uuid.UUID: Uuid(),
         dict[str, Any]: JSON(),
     }
+    if TYPE_CHECKING:  # every model here maps a table; SQLAlchemy types ``__table__`` as any selectable
+        __table__: ClassVar[Table]
 
 
 class Record(Base):
@@ -103,7 +105,7 @@ class Edited(Record):
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+        return {"version_id_col": cls.__table__.c.version}
 
 
 opinion_cases = Table(
