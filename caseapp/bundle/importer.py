@@ -515,7 +515,7 @@ def apply_import(
     core: Core,
     preview: ImportPreview,
     *,
-    choices: dict[uuid.UUID, str] | None = None,
+    choices: merge.Choices | None = None,
     accept_unsigned: bool = False,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
@@ -533,7 +533,7 @@ def apply_import(
 def _apply(
     core: Core,
     preview: ImportPreview,
-    choices: dict[uuid.UUID, str],
+    choices: merge.Choices,
     accept_unsigned: bool,
     progress: Progress | None,
     cancelled: CancelCheck | None,
@@ -576,7 +576,7 @@ def _apply(
 def _write(
     core: Core,
     preview: ImportPreview,
-    choices: dict[uuid.UUID, str],
+    choices: merge.Choices,
     signature: Signature,
     meter: Meter,
     placed: list[str],
@@ -662,7 +662,7 @@ def _write(
 
 
 def _mark_history(
-    uow: UnitOfWork, preview: ImportPreview, plan: Plan, choices: dict[uuid.UUID, str], signature: Signature
+    uow: UnitOfWork, preview: ImportPreview, plan: Plan, choices: merge.Choices, signature: Signature
 ) -> None:
     """Mark the bundle's events as imported (with their origin, and what makes one look forged), list them in the
     import event's seal with the head of the sender's history, and have the import event seal every record the

@@ -4,14 +4,15 @@ For each record of the bundle:
 
 - not here → **added**;
 - here with the same content → nothing to do (re-importing a bundle changes nothing);
-- here with other content → **updated** when the local copy is an ancestor of the bundle's: the local history
-  has no event about the record that the bundle's history lacks, and the local version is not newer;
-- otherwise a **conflict** ("changed here since it was received", "newer here"): the person chooses, per
-  record, to keep theirs (``KEEP_MINE``, the default) or take the bundle's (``TAKE_THEIRS``).
+- here with other content → merged **field by field** against what both sides last held
+  (``caseapp.bundle.fieldmerge``): a field changed only in the bundle is taken (an **update**), a field changed
+  only here is kept, and a field changed on both sides is a **conflict for that field**: the person chooses, per
+  field, to keep theirs (``KEEP_MINE``, the default) or take the bundle's (``TAKE_THEIRS``); every decision is a
+  history event ("merge") that keeps the other value, so it can be restored.
 
-An update must be explained by the bundle's history: content that differs although the bundle has no event
-about the record that is not already here is a conflict (``UNTRACED``), never a silent overwrite. History also
-carries deletions: a record deleted here stays deleted when an old bundle is replayed (a conflict,
+A value taken from the bundle must be explained by the bundle's history: content that differs although the
+bundle has no event about it that is not already here is a conflict (``UNTRACED``), never a silent overwrite.
+History also carries deletions: a record deleted here stays deleted when an old bundle is replayed (a conflict,
 ``DELETED_HERE``, only if the bundle's history shows it was changed there since); a record the colleague deleted
 (a deletion event in the bundle, the record no longer in it) is deleted here too, or is a conflict
 (``DELETED_THERE``) when it was changed here since. Shared records (parties, opinions) are never deleted by a
@@ -34,11 +35,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from caseapp.bundle import fieldmerge as fm
 from caseapp.bundle import history, layout
 from caseapp.bundle.content import BOOKKEEPING, Content, Row, encode, table
 from caseapp.casefile import kinds
@@ -53,6 +56,14 @@ TAKE_THEIRS = "theirs"
 ADD, UPDATE, CONFLICT, DELETE = "add", "update", "conflict", "delete"
 CHANGED_HERE, NEWER_HERE, NUMBER = "changed_here", "newer_here", "number"
 DELETED_HERE, DELETED_THERE, UNTRACED = "deleted_here", "deleted_there", "untraced"
+CHANGED_BOTH = "changed_both"
+
+Choices = Mapping[uuid.UUID | tuple[uuid.UUID, str], str]  # per record (every field of it), or per field
+
+
+def choice_for(choices: Choices, record_id: uuid.UUID, name: str) -> str:
+    """What the person chose for one field of a conflict (keep mine unless they said otherwise)."""
+    return choices.get((record_id, name), choices.get(record_id, KEEP_MINE))
 
 
 def deletable() -> set[str]:
@@ -109,8 +120,24 @@ class Change:
     theirs: dict[str, Any] = field(default_factory=dict)  # ... and in the bundle
     local_version: int | None = None
     bundle_version: int | None = None
-    reason: str | None = None  # conflicts: CHANGED_HERE, NEWER_HERE or NUMBER
+    reason: str | None = None  # conflicts: CHANGED_BOTH, UNTRACED, NUMBER, DELETED_HERE, DELETED_THERE…
     other_id: uuid.UUID | None = None  # NUMBER: the exhibit here that wants the same number
+    merges: tuple[fm.FieldMerge, ...] = ()  # field by field: every field that differs, and who changed it
+    base: dict[str, Any] = field(default_factory=dict)  # conflicts: each conflicting field as both last had it
+
+    @property
+    def taken(self) -> tuple[str, ...]:
+        """The fields the bundle's value is taken for without asking."""
+        return tuple(d.name for d in self.merges if d.changed == fm.THEIRS)
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """The fields that differ but were changed here only: kept as they are."""
+        return tuple(d.name for d in self.merges if d.changed == fm.MINE)
+
+    @property
+    def conflicting(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.merges if d.conflict) or (self.fields if self.action == CONFLICT else ())
 
     @property
     def explanation(self) -> str:
@@ -118,6 +145,8 @@ class Change:
             return _("the copy here is newer (version {mine}; the bundle has version {theirs})").format(
                 mine=self.local_version, theirs=self.bundle_version
             )
+        if self.reason == CHANGED_BOTH:
+            return _("changed here and in the bundle since you last exchanged it")
         if self.reason == CHANGED_HERE:
             return _("it was changed here since it was received")
         if self.reason == NUMBER:
@@ -127,7 +156,7 @@ class Change:
         if self.reason == DELETED_THERE:
             return _("it was deleted in the bundle, and changed here since")
         if self.reason == UNTRACED:
-            return _("the bundle's copy differs, but nothing in its history says it was changed")
+            return _("the bundle's copy differs, but nothing in its history says it was changed there")
         return ""
 
 
@@ -146,6 +175,8 @@ class Plan:
     inserts: dict[str, list[Row]] = field(default_factory=dict)
     replaces: dict[str, list[Row]] = field(default_factory=dict)  # UPDATE rows (bundle's values)
     choosable: dict[uuid.UUID, tuple[str, Row]] = field(default_factory=dict)  # conflicts: table, bundle row
+    locals: dict[uuid.UUID, Row] = field(default_factory=dict)  # merged field by field: the row here
+    merged: dict[uuid.UUID, Change] = field(default_factory=dict)  # ... and what the merge said of it
     bundle_tags: list[Row] = field(default_factory=list)  # the case's tags, written along with the case
     new_links: list[Row] = field(default_factory=list)
     new_events: list[Row] = field(default_factory=list)
@@ -165,8 +196,10 @@ class Plan:
             self.additions or self.updates or self.deletions or self.new_links or self.new_events or self.new_files
         ) and not any(self.inserts.values())
 
-    def takes_any(self, choices: dict[uuid.UUID, str]) -> bool:
-        return any(
+    def takes_any(self, choices: Choices) -> bool:
+        """Whether writing is needed beyond ``nothing_to_do``: a conflict settled with the bundle's copy, or any
+        conflict decided field by field (the decision is kept in the history)."""
+        return bool(self.merged and self.conflicts) or any(
             choices.get(record_id) == TAKE_THEIRS for record_id in [*self.choosable, *self.revivable, *self.doomed]
         )
 
@@ -214,6 +247,7 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
     absent = {name: [row["id"] for row in rows[name] if row["id"] not in local[name]] for name in record_tables()}
     deleted_here = _deleted_here(session, [i for ids in absent.values() for i in ids])
     held: dict[uuid.UUID, str] = {}  # parents left deleted ("skip") or awaiting a choice ("conflict")
+    pending: list[tuple[str, uuid.UUID, Row, Row, dict[str, Any], dict[str, Any], list[str]]] = []
     case_row = dict(rows["cases"][0])
     parent = case_row["parent_id"]
     if parent is not None and session.get(m.Case, parent) is None:
@@ -284,6 +318,11 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
             if not differing:
                 result.unchanged += 1
                 continue
+            if rule.owner == "id" and rule.entity is not None:
+                if name == "cases":
+                    here = dict(here, tags=local_tags)
+                pending.append((name, record_id, here, bundle_row, mine, theirs, differing))
+                continue
             unknown = edits.get((rule.entity, bundle_row[rule.owner]), set()) - bundle_events
             change = Change(
                 name,
@@ -306,16 +345,17 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
             else:
                 result.updates.append(change)
                 result.replaces[name].append(bundle_row)
+    _plan_fields(session, content, pending, result)
     _plan_deletions(session, content, known, result)
     result.bundle_tags = [dict(row) for row in rows["case_tags"]]
     linked = set(session.scalars(select(m.opinion_cases.c.opinion_id).where(m.opinion_cases.c.case_id == case_id)))
     result.new_links = [dict(row) for row in rows["opinion_cases"] if row["opinion_id"] not in linked]
     _plan_history(session, content, result)
-    absent = sorted(sha for sha in content.files if not store.has(sha))
+    absent_files = sorted(sha for sha in content.files if not store.has(sha))
     if content.evidence_included:
-        result.new_files = absent
+        result.new_files = absent_files
     else:
-        result.missing_files = absent
+        result.missing_files = absent_files
     result.case_evidence = {
         record_id: number
         for record_id, number in session.execute(
@@ -339,6 +379,133 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
                 other_id=local_id,
             )
         )
+    return result
+
+
+def _plan_fields(
+    session: Session,
+    content: Content,
+    pending: list[tuple[str, uuid.UUID, Row, Row, dict[str, Any], dict[str, Any], list[str]]],
+    result: Plan,
+) -> None:
+    """Merge, field by field, the records both sides hold with other content (their histories are read only for
+    them: a big case's thousands of unchanged notes cost nothing here)."""
+    if not pending:
+        return
+    here_edits = _local_history(session, content.case_id, [(RULES[n].entity, i) for n, i, *_rest in pending])
+    there_edits = _bundle_history(content)
+    for name, record_id, here, bundle_row, mine, theirs, differing in pending:
+        rule = RULES[name]
+        key = (rule.entity, record_id)
+        decisions = _already_decided(
+            fm.merge_fields(mine, theirs, differing, here_edits.get(key, []), there_edits.get(key, [])),
+            here_edits.get(key, []),
+        )
+        conflicting = [d for d in decisions if d.conflict]
+        change = Change(
+            name,
+            record_id,
+            _(rule.label),
+            rule.describe(bundle_row),
+            CONFLICT if conflicting else UPDATE,
+            fields=tuple(d.name for d in (conflicting or [d for d in decisions if d.changed == fm.THEIRS])),
+            mine={d.name: d.mine for d in decisions},
+            theirs={d.name: d.theirs for d in decisions},
+            local_version=here.get("version"),
+            bundle_version=bundle_row.get("version"),
+            reason=(CHANGED_BOTH if any(d.changed == fm.BOTH for d in conflicting) else UNTRACED)
+            if conflicting
+            else None,
+            merges=tuple(decisions),
+            base={d.name: d.base for d in conflicting if d.base is not fm.UNKNOWN},
+        )
+        if conflicting:
+            result.conflicts.append(change)
+            result.choosable[record_id] = (name, bundle_row)
+        elif change.fields:
+            result.updates.append(change)
+            result.replaces[name].append(bundle_row)
+        else:
+            result.unchanged += 1  # what differs was changed here since: kept
+            if not any(d.recorded for d in decisions):
+                continue
+        result.locals[record_id] = here
+        result.merged[record_id] = change
+
+
+def _edit(event: Mapping[str, Any]) -> fm.Edit:
+    changes = event["changes"] or {}
+    if "tags" in changes:  # the case's tags: a set, whatever order it was written in
+        tags = changes["tags"]
+        if event["action"] == "create" or not (isinstance(tags, list) and len(tags) == 2):
+            changes = dict(changes, tags=sorted(tags or []))
+        else:
+            changes = dict(changes, tags=[sorted(tags[0] or []), sorted(tags[1] or [])])
+    return fm.Edit(event["id"], event["seq"], event["action"], changes)
+
+
+def _renumbered(event: Mapping[str, Any]) -> Iterator[tuple[uuid.UUID, fm.Edit]]:
+    """Renumbering a case's exhibits is one event about the case, naming each exhibit it moved."""
+    for key, change in (event["changes"] or {}).items():
+        try:
+            exhibit = uuid.UUID(key)
+        except ValueError:
+            continue
+        yield exhibit, fm.Edit(event["id"], event["seq"], "update", {"number": change})
+
+
+def _local_history(
+    session: Session, case_id: uuid.UUID, records: list[tuple[str | None, uuid.UUID]]
+) -> dict[tuple[str | None, uuid.UUID], list[fm.Edit]]:
+    found: dict[tuple[str | None, uuid.UUID], list[fm.Edit]] = {}
+    events = m.AuditEvent
+    columns = (events.id, events.seq, events.action, events.entity, events.record_id, events.changes)
+    wanted = set(records)
+    for chunk in _chunks(sorted({record_id for _entity, record_id in records}, key=str)):
+        for row in session.execute(select(*columns).where(events.record_id.in_(chunk))):
+            event = dict(row._mapping)
+            if (event["entity"], event["record_id"]) in wanted:
+                found.setdefault((event["entity"], event["record_id"]), []).append(_edit(event))
+    if any(entity == "evidence" for entity, _id in wanted):
+        for row in session.execute(
+            select(*columns).where(
+                events.entity == "evidence", events.action == "renumber", events.record_id == case_id
+            )
+        ):
+            for exhibit, edit in _renumbered(dict(row._mapping)):
+                if ("evidence", exhibit) in wanted:
+                    found.setdefault(("evidence", exhibit), []).append(edit)
+    return found
+
+
+def _bundle_history(content: Content) -> dict[tuple[str | None, uuid.UUID], list[fm.Edit]]:
+    found: dict[tuple[str | None, uuid.UUID], list[fm.Edit]] = {}
+    for event in content.rows["audit_events"]:
+        if event["entity"] == "evidence" and event["action"] == "renumber" and event["record_id"] == content.case_id:
+            for exhibit, edit in _renumbered(event):
+                found.setdefault(("evidence", exhibit), []).append(edit)
+            continue
+        found.setdefault((event["entity"], event["record_id"]), []).append(_edit(event))
+    return found
+
+
+def _already_decided(decisions: list[fm.FieldMerge], here: list[fm.Edit]) -> list[fm.FieldMerge]:
+    """A conflict already decided here the same way (the last event about the field is a merge that kept this
+    value over exactly the bundle's) is not asked again: importing the same bundle twice asks once."""
+    ordered = sorted(here, key=lambda edit: edit.order)
+    result = []
+    for decision in decisions:
+        touching = [edit for edit in ordered if edit.touches(decision.name)]
+        last = touching[-1] if touching else None
+        if (
+            decision.conflict
+            and last is not None
+            and last.action == "merge"
+            and fm.same(last.before(decision.name), decision.theirs)
+            and fm.same(last.after(decision.name), decision.mine)
+        ):
+            decision = fm.FieldMerge(decision.name, decision.mine, decision.theirs, decision.base, fm.MINE)
+        result.append(decision)
     return result
 
 
@@ -508,7 +675,7 @@ def _plan_history(session: Session, content: Content, result: Plan) -> None:
     result.new_events.sort(key=lambda event: event["seq"])
 
 
-def number_clashes(result: Plan, choices: dict[uuid.UUID, str]) -> list[tuple[uuid.UUID, uuid.UUID, int]]:
+def number_clashes(result: Plan, choices: Choices) -> list[tuple[uuid.UUID, uuid.UUID, int]]:
     """``(incoming exhibit, exhibit here, number)`` for each number two exhibits would share after the import."""
     taken = {row["id"]: row["number"] for row in _taken(result, choices, "evidence")}
     staying = {i: n for i, n in result.case_evidence.items() if i not in taken}
@@ -516,20 +683,69 @@ def number_clashes(result: Plan, choices: dict[uuid.UUID, str]) -> list[tuple[uu
     return [(record, by_number[number], number) for record, number in taken.items() if number in by_number]
 
 
-def _taken(result: Plan, choices: dict[uuid.UUID, str], name: str) -> list[Row]:
-    rows = list(result.inserts.get(name, [])) + list(result.replaces.get(name, []))
+def _taken(result: Plan, choices: Choices, name: str) -> list[Row]:
+    """The rows of one table the import writes: the new ones, and each updated record as it ends up."""
+    rows = list(result.inserts.get(name, []))
+    for row in result.replaces.get(name, []):
+        final = merged_row(result, row, choices)
+        if final is not None:
+            rows.append(final)
     for record_id, (table_name, row) in result.choosable.items():
-        if table_name == name and choices.get(record_id) == TAKE_THEIRS:
+        if table_name != name:
+            continue
+        if record_id in result.merged:
+            final = merged_row(result, row, choices)
+            if final is not None:
+                rows.append(final)
+        elif choices.get(record_id) == TAKE_THEIRS:
             rows.append(row)
     return rows
 
 
-def check_choices(result: Plan, choices: dict[uuid.UUID, str]) -> None:
-    for record_id, choice in choices.items():
+def taken_fields(change: Change, choices: Choices) -> list[str]:
+    """The fields of a record merged field by field whose bundle value is written."""
+    return [
+        d.name
+        for d in change.merges
+        if d.changed == fm.THEIRS or (d.conflict and choice_for(choices, change.record_id, d.name) == TAKE_THEIRS)
+    ]
+
+
+def merged_row(result: Plan, bundle_row: Row, choices: Choices) -> Row | None:
+    """A record merged field by field as it is written: the row here with the bundle's value for each field taken
+    (None when none is). When it ends up as the bundle has it, it is the bundle's row, bookkeeping included, so
+    that importing the same bundle again finds nothing to do."""
+    record_id = bundle_row["id"]
+    change = result.merged.get(record_id)
+    if change is None:
+        return bundle_row
+    here = result.locals[record_id]
+    fields = [name for name in taken_fields(change, choices) if name != "tags"]
+    if not fields:
+        return None
+    row = {key: value for key, value in here.items() if key != "tags"}
+    for name in fields:
+        row[name] = bundle_row[name]
+    if all(row[key] == bundle_row[key] for key in bundle_row if key not in BOOKKEEPING):
+        row = dict(bundle_row)
+    else:
+        row["updated_at"] = datetime.now(UTC)
+    row["version"] = max((here.get("version") or 0) + 1, bundle_row.get("version") or 0)
+    return row
+
+
+def check_choices(result: Plan, choices: Choices) -> None:
+    conflicts = {change.record_id: change for change in result.conflicts}
+    for key, choice in choices.items():
         if choice not in (KEEP_MINE, TAKE_THEIRS):
             raise InvalidInput(_("“{choice}” is not a choice: keep mine or take theirs.").format(choice=choice))
-        if record_id not in result.conflict_ids:
+        record_id, name = key if isinstance(key, tuple) else (key, None)
+        if record_id not in conflicts:
             raise InvalidInput(_("The record {id} is not one of the import's conflicts.").format(id=record_id))
+        if name is not None and name not in conflicts[record_id].conflicting:
+            raise InvalidInput(
+                _("The field “{field}” of the record {id} is not in conflict.").format(field=name, id=record_id)
+            )
 
 
 @dataclass
@@ -542,7 +758,7 @@ class Written:
     renumbered: list[tuple[uuid.UUID, int, int]] = field(default_factory=list)  # exhibit, old, new
 
 
-def write(uow: UnitOfWork, result: Plan, content: Content, choices: dict[uuid.UUID, str]) -> Written:
+def write(uow: UnitOfWork, result: Plan, content: Content, choices: Choices) -> Written:
     """Write the plan in the unit of work (not committed). Stored files must already be in the store."""
     session = uow.session
     written = Written()
@@ -571,7 +787,7 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: dict[uuid.UU
             session.execute(update(source).where(source.c.id == row["id"]).values(**columns))
         if name != "stored_files":
             written.added += len(inserts)
-        if name == "cases" and (inserts or replaces):
+        if name == "cases" and _tags_taken(result, choices, content.case_id, inserts, replaces):
             session.execute(delete(m.CaseTag).where(m.CaseTag.case_id == content.case_id))
             if result.bundle_tags:
                 session.execute(insert(table("case_tags")), result.bundle_tags)
@@ -587,19 +803,78 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: dict[uuid.UU
             values = {"number": number, "version": evidence.c.version + 1}
         session.execute(update(evidence).where(evidence.c.id == record_id).values(**values))
     written.removed = _remove(session, result, choices)
-    content_conflicts = {c.record_id for c in result.conflicts if c.reason != NUMBER}
-    written.taken = sum(1 for i in content_conflicts if choices.get(i) == TAKE_THEIRS)
-    written.kept = len(content_conflicts) - written.taken
+    for change in result.conflicts:
+        if change.reason == NUMBER:
+            continue
+        if change.record_id in result.merged:
+            chosen = [choice_for(choices, change.record_id, name) for name in change.conflicting]
+            written.taken += chosen.count(TAKE_THEIRS)
+            written.kept += len(chosen) - chosen.count(TAKE_THEIRS)
+        elif choices.get(change.record_id) == TAKE_THEIRS:
+            written.taken += 1
+        else:
+            written.kept += 1
     written.updated = len(result.updates)
     for row in result.new_events:
         uow.events.append(history.imported_event(row))
+    _merge_events(uow, result, choices, content.case_id)
     _renumber_events(uow, result, numbers, written, content)
     uow.kinds.update(RULES[name].entity or name for name in record_tables() if _taken(result, choices, name))
     _reindex(session, result, choices, numbers)
     return written
 
 
-def _revived(result: Plan, choices: dict[uuid.UUID, str]) -> dict[str, list[Row]]:
+def _tags_taken(result: Plan, choices: Choices, case_id: uuid.UUID, inserts: list[Row], replaces: list[Row]) -> bool:
+    change = result.merged.get(case_id)
+    if change is not None:
+        return "tags" in taken_fields(change, choices)
+    return bool(inserts or replaces)
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _merge_events(uow: UnitOfWork, result: Plan, choices: Choices, case_id: uuid.UUID) -> None:
+    """One history event per record merged field by field with a decision: what was chosen for each field, and the
+    value not chosen (``{field: [not chosen, chosen]}``), so that it can be restored. Written after the bundle's
+    own events, so that the last event about each field says its value."""
+    from caseapp.domain.fields import field_label
+
+    for change in result.merged.values():
+        recorded: dict[str, list[Any]] = {}
+        parts: list[str] = []
+        for decision in change.merges:
+            if not decision.recorded:
+                continue
+            took = decision.conflict and choice_for(choices, change.record_id, decision.name) == TAKE_THEIRS
+            chosen, other = (decision.theirs, decision.mine) if took else (decision.mine, decision.theirs)
+            recorded[decision.name] = [other, chosen]
+            label = field_label(decision.name)
+            if took:
+                parts.append(_("took theirs for {field} (was {value})").format(field=label, value=_shown(other)))
+            else:
+                parts.append(_("kept mine for {field} (theirs: {value})").format(field=label, value=_shown(other)))
+        if not recorded:
+            continue
+        uow.audit(
+            "merge",
+            kinds.BY_TABLE[change.table].entity,
+            change.record_id,
+            _("Merged {what} “{description}”: {decisions}").format(
+                what=change.label, description=change.description, decisions="; ".join(parts)
+            ),
+            case_id=case_id,
+            changes=recorded,
+        )
+
+
+def _revived(result: Plan, choices: Choices) -> dict[str, list[Row]]:
     """Records deleted here that the person chose to take back from the bundle, with the rows that follow them."""
     rows: dict[str, list[Row]] = {}
 
@@ -614,7 +889,7 @@ def _revived(result: Plan, choices: dict[uuid.UUID, str]) -> dict[str, list[Row]
     return rows
 
 
-def _remove(session: Session, result: Plan, choices: dict[uuid.UUID, str]) -> int:
+def _remove(session: Session, result: Plan, choices: Choices) -> int:
     """Delete what the colleague deleted (children first; the database cascades to what hangs from them)."""
     doomed: dict[str, list[uuid.UUID]] = {name: list(ids) for name, ids in result.removes.items()}
     for record_id, name in result.doomed.items():
@@ -655,7 +930,7 @@ def _unindex_with_children(session: Session, name: str, ids: list[uuid.UUID]) ->
                 unindex(session, child.entity, hanging)
 
 
-def _final_numbers(result: Plan, choices: dict[uuid.UUID, str]) -> dict[uuid.UUID, int]:
+def _final_numbers(result: Plan, choices: Choices) -> dict[uuid.UUID, int]:
     """The number every written or moved exhibit ends with, giving way per the person's choices."""
     taken = {row["id"]: row["number"] for row in _taken(result, choices, "evidence")}
     final = {i: n for i, n in result.case_evidence.items() if i not in taken} | taken
@@ -689,7 +964,7 @@ def _renumber_events(
         )
 
 
-def _reindex(session: Session, result: Plan, choices: dict[uuid.UUID, str], numbers: dict[uuid.UUID, int]) -> None:
+def _reindex(session: Session, result: Plan, choices: Choices, numbers: dict[uuid.UUID, int]) -> None:
     """Keep the search index in step with every record written, by each kind's own indexing — in bulk: records are
     read a few hundred at a time, records new here need no lookup of an old entry, nothing is flushed until the
     end, and new notes (the bulk of a big case) get their entries straight from their rows, so a case with tens of

@@ -8,12 +8,14 @@ the system keyring, which may answer slowly).
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from caseapp.errors import InvalidInput
+from caseapp.errors import CaseAppError, InvalidInput
 from caseapp.i18n import _
 
 if TYPE_CHECKING:
@@ -202,19 +204,30 @@ def apply(
     core: Core,
     preview: Any,
     *,
-    choices: dict[uuid.UUID, str] | None = None,
+    choices: Mapping[Any, str] | None = None,
     accept_unsigned: bool = False,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
 ) -> Any:
-    """Import what the preview showed, in one transaction (``caseapp.bundle.importer.ImportReport``)."""
-    from caseapp.bundle.importer import apply_import
+    """Import what the preview showed, in one transaction (``caseapp.bundle.importer.ImportReport``). ``choices``
+    settles conflicts: per record (``{record_id: "theirs"}``) or per field (``{(record_id, field): "theirs"}``);
+    what is not chosen keeps the value here (the bundle's is kept in the history).
 
-    return apply_import(
+    Once the import is committed, a case taken offline from this database whose laptop copy this is (written after
+    it was taken, by whoever took it) is no longer marked as taken (``services.checkout_marks``)."""
+    from caseapp.bundle.importer import apply_import
+    from caseapp.services.checkout_marks import clear_if_brought_back
+
+    report = apply_import(
         core,
         preview,
-        choices=choices or {},
+        choices=dict(choices or {}),
         accept_unsigned=accept_unsigned,
         progress=progress,
         cancelled=cancelled,
     )
+    try:
+        clear_if_brought_back(core, preview.case_id, preview.exported_by, preview.exported_at)
+    except CaseAppError as exc:  # the import is committed: the mark stays (and still says so to colleagues)
+        logging.getLogger(__name__).warning("the mark of a case taken offline was not cleared: %s", exc)
+    return report

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from caseapp.bundle import KEEP_MINE, TAKE_THEIRS, apply_import, export_bundle, inspect_bundle
 from caseapp.bundle import format as fmt
-from caseapp.bundle.merge import CHANGED_HERE, NEWER_HERE, NUMBER
+from caseapp.bundle.merge import CHANGED_BOTH, NUMBER
 from caseapp.casefile import search
 from caseapp.casefile.core import Core
 from caseapp.errors import BundleError, Cancelled, CaseAppError, InvalidInput
@@ -166,16 +166,22 @@ def test_a_local_edit_since_the_last_import_is_a_conflict_with_both_choices(
     filings.update_filing(alice, filing.id, summary="Alice's reading")
     second = export(alice, case_id, tmp_path / "second.casebundle", alice_keys)
     preview = inspect_bundle(core, second, keystore=bob_keys)
-    assert [(c.record_id, c.reason) for c in preview.conflicts] == [(filing.id, CHANGED_HERE)]
+    assert [(c.record_id, c.reason) for c in preview.conflicts] == [(filing.id, CHANGED_BOTH)]
     conflict = preview.conflicts[0]
+    assert conflict.conflicting == ("summary",)
     assert conflict.mine == {"summary": "Bob's reading"} and conflict.theirs == {"summary": "Alice's reading"}
+    assert conflict.base == {"summary": filing.summary}  # what both had before
     report = apply_import(core, preview, choices={filing.id: choice})
-    expected = "Bob's reading" if choice == KEEP_MINE else "Alice's reading"
+    expected, other = ("Bob's reading", "Alice's reading")[:: 1 if choice == KEEP_MINE else -1]
     assert filings.get_filing(core, filing.id).summary == expected
     assert (report.conflicts_kept, report.conflicts_taken) == ((1, 0) if choice == KEEP_MINE else (0, 1))
+    decision = [e for e in history.case_history(core, case_id) if e.action == "merge"]
+    assert [e.changes for e in decision] == [{"summary": [other, expected]}]  # the other value can be restored
+    again = inspect_bundle(core, second, keystore=bob_keys)
+    assert again.conflicts == [] and again.nothing_to_do  # decided once: the same bundle does not ask again
 
 
-def test_a_record_newer_here_is_a_conflict_and_kept_by_default(
+def test_an_older_bundle_replayed_after_a_local_edit_changes_nothing_and_asks_nothing(
     core: Core, case_id: uuid.UUID, bundle: Path, alice_keys: MemoryKeyStore, bob_keys: MemoryKeyStore
 ) -> None:
     trust_alice(core, alice_keys)
@@ -185,7 +191,7 @@ def test_a_record_newer_here_is_a_conflict_and_kept_by_default(
     assert filing is not None
     filings.update_filing(core, filing.id, summary="Bob's addition")
     preview = inspect_bundle(core, bundle, keystore=bob_keys)
-    assert [c.reason for c in preview.conflicts] == [NEWER_HERE]
+    assert preview.conflicts == [] and preview.updates == []
     trace = Trace(core)
     assert not apply_import(core, preview).changed
     assert trace.unchanged()
