@@ -125,10 +125,8 @@ def _side(name: str, current: Any, edits: Sequence[Edit], other: set[uuid.UUID])
     touching = [edit for edit in ordered if edit.touches(name)]
     shared = [edit for edit in touching if edit.id in other]
     created = [edit for edit in ordered if edit.action == "create"]
-    if touching:
-        traced = same(touching[-1].after(name), current)
-    else:  # no event names the field: it is as the record was created (older versions did not list every field)
-        traced = bool(created)
+    # When no event names the field, it is as the record was created (older versions did not list every field).
+    traced = same(touching[-1].after(name), current) if touching else bool(created)
     if shared:
         base = shared[-1].after(name)
     elif touching:  # only this side's events name it: it was what the first of them found
