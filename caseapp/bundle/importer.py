@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from caseapp.bundle import content as content_module
 from caseapp.bundle import crypt, history, merge, safety, workspace
 from caseapp.bundle import format as fmt
@@ -94,6 +96,7 @@ class ImportPreview:
     content: content_module.Content = field(repr=False)
     staging: Path | None = field(repr=False, default=None)
     sender_anchor: anchors.Anchor | None = None  # the head of the sender's history, when the bundle says it
+    planned_at: object = None  # the head of the local history the plan was made against
 
     @property
     def additions(self) -> list[Change]:
@@ -240,6 +243,7 @@ def inspect_bundle(
             source.unlink()
         with reading(core) as session:
             plan = merge.plan(session, checked.content, core.db.files)
+            planned_at = _head(session, checked.content.case_id)
         info = checked.info
         return ImportPreview(
             source=path,
@@ -258,6 +262,7 @@ def inspect_bundle(
             content=checked.content,
             staging=work,
             sender_anchor=checked.anchor,
+            planned_at=planned_at,
         )
     except BaseException:
         from caseapp.logs import bundle_refused  # the reason a person was given, on one line; never the content
@@ -585,23 +590,16 @@ def _write(
     # SQLite it stops every other writer (a note in the courtroom) while it is held. Every change writes a history
     # event: if none was written meanwhile about this case or about shared records (parties, opinions), the plan
     # still holds; otherwise it is worked out again, under the lock.
-    from sqlalchemy import func, or_, select
-    from sqlalchemy.orm import Session
-
-    def head(session: Session) -> object:
-        events = m.AuditEvent
-        about = or_(events.case_id == preview.case_id, events.case_id.is_(None))
-        return session.scalar(select(func.max(events.seq)).where(about))
-
     with reading(core) as session:
-        plan = merge.plan(session, preview.content, core.db.files)
-        seen = head(session)
+        seen = _head(session, preview.case_id)
+        # The preview's plan still holds when nothing was written about this case or shared records since.
+        plan = preview.plan if seen == preview.planned_at else merge.plan(session, preview.content, core.db.files)
     _check_plan(preview, plan)
     if plan.nothing_to_do and not plan.takes_any(choices):
         return ImportReport(preview.case_id, preview.case_title, changed=False, signature=signature)
     _place_files(core, preview, plan, meter, placed)
     with UnitOfWork(core) as uow:
-        if head(uow.session) != seen:
+        if _head(uow.session, preview.case_id) != seen:
             plan = merge.plan(uow.session, preview.content, core.db.files)
             _check_plan(preview, plan)
             if plan.nothing_to_do and not plan.takes_any(choices):
@@ -659,6 +657,15 @@ def _write(
         signature=signature,
         accepted_unsigned=accepted,
     )
+
+
+def _head(session: Session, case_id: uuid.UUID) -> object:
+    """The last history event about a case or about shared records: any write that could change a plan adds one."""
+    from sqlalchemy import func, or_, select
+
+    events = m.AuditEvent
+    about = or_(events.case_id == case_id, events.case_id.is_(None))
+    return session.scalar(select(func.max(events.seq)).where(about))
 
 
 def _mark_history(

@@ -597,17 +597,18 @@ def _check_same_case(session: Session, content: Content, known: set[uuid.UUID]) 
         )
 
 
-def _table_of_entity(entity: str) -> str | None:
+def _table_of_entity(entity: str, tables: set[str]) -> str | None:
     kind = kinds.BY_ENTITY.get(entity)
-    return kind.table if kind is not None and kind.table in deletable() and kind.bundle.owner == "id" else None
+    return kind.table if kind is not None and kind.table in tables and kind.bundle.owner == "id" else None
 
 
 def _plan_deletions(session: Session, content: Content, known: set[uuid.UUID], result: Plan) -> None:
     """Records the colleague deleted (a deletion event of the bundle not yet here, the record gone from it)."""
     in_bundle = {row["id"] for name in record_tables() for row in content.rows[name]}
     bundle_events = {row["id"] for row in content.rows["audit_events"]}
+    tables = deletable()  # worked out once: it walks every table's references
     for event in content.rows["audit_events"]:
-        name = _table_of_entity(event["entity"])
+        name = _table_of_entity(event["entity"], tables)
         record_id = event["record_id"]
         if event["action"] != "delete" or name is None or event["id"] in known or record_id in in_bundle:
             continue

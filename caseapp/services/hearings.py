@@ -102,7 +102,14 @@ def _insert_note(
     uow.session.add(note)
     created_here(uow.session, note.id)
     kinds.index_note(uow.session, note, case_id)
-    uow.audit("create", "note", note.id, _("Hearing note: {text}").format(text=note.text[:60]), case_id=case_id)
+    uow.audit(
+        "create",
+        "note",
+        note.id,
+        _("Hearing note: {text}").format(text=note.text[:60]),
+        case_id=case_id,
+        changes={"hearing_id": str(hearing_id), "at": note.at.isoformat(), "author": note.author, "text": note.text},
+    )
     return note
 
 
