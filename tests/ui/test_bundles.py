@@ -7,16 +7,19 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QLabel, QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from caseapp.errors import BundleError
 from caseapp.identity.keys import MemoryKeyStore, set_default_keystore
-from caseapp.services import cases
+from caseapp.services import cases, evidence, history
 from tests.ui.conftest import FakePrompts, idle, until
 from tests.ui.test_documents import LYCEES, open_example
 from ui.bundles.export_dialog import ExportBundleDialog
@@ -135,14 +138,28 @@ def test_export_then_import_into_another_data_folder_then_again_changes_nothing(
     assert other.errors.history == [] and ctx.errors.history == []
 
 
-def test_a_conflict_in_the_bundle_gets_a_choice(
+@dataclass(frozen=True)
+class Scenario:
+    case_id: uuid.UUID
+    base: str  # the summary both had
+    mine: str  # B's summary
+    theirs: str  # A's
+    dialog: ImportPreviewDialog
+
+
+def both_edit_the_summary(
     qtbot: QtBot,
     window: MainWindow,
     ctx: AppContext,
     prompts: FakePrompts,
     colleague: tuple[AppContext, MainWindow],
     tmp_path: Path,
-) -> None:
+    *,
+    clash: bool = False,
+) -> Scenario:
+    """A exports; B imports; B edits the case's summary; A sets the court number and edits the summary otherwise
+    (and, with ``clash``, each adds an exhibit: both get the same number), and exports again; B opens A's new
+    bundle."""
     case_id = open_example(qtbot, window, ctx, LYCEES)
     bundle = tmp_path / "lycees.casebundle"
     export_from(qtbot, window, prompts, bundle, sign=True)
@@ -150,22 +167,132 @@ def test_a_conflict_in_the_bundle_gets_a_choice(
     from caseapp.bundle.importer import apply_import, inspect_bundle
 
     apply_import(other.core, inspect_bundle(other.core, bundle), accept_unsigned=True)
-    mine = cases.get_case(other.core, case_id)
-    cases.update_case(other.core, case_id, expected_version=mine.version, summary="Notre version")
-    theirs = cases.get_case(ctx.core, case_id)
-    cases.update_case(ctx.core, case_id, expected_version=theirs.version, summary="Leur version")
+    base = cases.get_case(other.core, case_id).summary or ""
+    assert len(base) > 200 and "Jugement" in base
+    mine = base + "\nMe Durand : le conseil régional a répondu le 12 mars."
+    theirs = base.replace("Jugement", "Décision", 1) + " Audience fixée au printemps."
+    here = cases.get_case(other.core, case_id)
+    cases.update_case(other.core, case_id, expected_version=here.version, summary=mine)
+    there = cases.get_case(ctx.core, case_id)
+    cases.update_case(ctx.core, case_id, expected_version=there.version, court_number="2002345", summary=theirs)
+    if clash:
+        evidence.add_evidence(other.core, case_id, title="Pièce de B")
+        evidence.add_evidence(ctx.core, case_id, title="Pièce de A")
     export_from(qtbot, window, prompts, bundle, sign=True)
-
     other_window.import_bundle(bundle)
-    dialog = preview_of(qtbot, other_window)
-    assert dialog.section_texts()[0].startswith("Conflicts with changes made here (1)")
-    ((record_id, combo),) = dialog.choices.items()
-    assert record_id == case_id and combo.currentText() == "Keep mine"
-    dialog.set_choice(record_id, "theirs")
+    return Scenario(case_id, base, mine, theirs, preview_of(qtbot, other_window))
+
+
+def marks(box: QTextBrowser, word: str) -> tuple[bool, bool]:
+    """Whether ``word`` is struck out, and whether it is underlined, where the box shows it."""
+    cursor = box.document().find(word)
+    assert not cursor.isNull(), word
+    shape = cursor.charFormat()
+    return shape.fontStrikeOut(), shape.fontUnderline()
+
+
+def test_a_field_changed_on_both_sides_is_shown_in_full_and_taking_theirs_keeps_mine_in_the_history(
+    qtbot: QtBot,
+    window: MainWindow,
+    ctx: AppContext,
+    prompts: FakePrompts,
+    colleague: tuple[AppContext, MainWindow],
+    tmp_path: Path,
+) -> None:
+    scenario = both_edit_the_summary(qtbot, window, ctx, prompts, colleague, tmp_path)
+    dialog, case_id = scenario.dialog, scenario.case_id
+    panel = dialog.conflicts
+    assert panel is not None and panel.isVisible()
+    assert list(panel.fields) == [(case_id, "summary")] and panel.whole == {}  # one field, not the whole record
+    field = panel.fields[(case_id, "summary")]
+    assert field.findChild(QLabel, "conflict_field").text() == "Summary"
+    shown = field.shown_texts()
+    assert shown == {"mine": scenario.mine, "theirs": scenario.theirs, "base": scenario.base}  # in full
+    assert not any("…" in text for text in shown.values())
+    mine_box, theirs_box, base_box = field.values
+    assert isinstance(mine_box, QTextBrowser) and isinstance(theirs_box, QTextBrowser)
+    assert isinstance(base_box, QTextBrowser)
+    assert marks(mine_box, "Jugement") == (True, False)  # only here: struck out
+    assert marks(mine_box, "conseil") == (True, False)
+    assert marks(theirs_box, "Décision") == (False, True)  # only in the bundle: underlined
+    assert marks(theirs_box, "printemps") == (False, True)
+    assert marks(theirs_box, "Recours") == (False, False)  # common to both: as it is
+    (record,) = panel.records
+    assert record.automatic.isVisible()
+    assert record.automatic.text() == "Also taken from the bundle: court number."
+    assert "kept in the case's history" in panel.note.text()
+    assert dialog.chosen() == {(case_id, "summary"): "mine"}  # keep mine unless told otherwise
+
+    field.choice.theirs.click()
+    assert dialog.chosen() == {(case_id, "summary"): "theirs"}
+    dialog.confirm.setChecked(True)
     dialog.import_button.click()
     until(qtbot, lambda: dialog.report is not None, 30_000)
-    assert dialog.report.conflicts_taken == 1
-    assert cases.get_case(other.core, case_id).summary == "Leur version"
+    assert (dialog.report.conflicts_taken, dialog.report.conflicts_kept) == (1, 0)
+    other = colleague[0]
+    case = cases.get_case(other.core, case_id)
+    assert case.court_number == "2002345" and case.summary == scenario.theirs
+    merges = [event.changes for event in history.case_history(other.core, case_id) if event.action == "merge"]
+    assert merges == [{"summary": [scenario.mine, scenario.theirs]}]  # B's summary, kept to be restored
+    assert other.errors.history == []
+
+
+def test_by_default_a_conflict_keeps_mine_and_still_takes_what_only_the_bundle_changed(
+    qtbot: QtBot,
+    window: MainWindow,
+    ctx: AppContext,
+    prompts: FakePrompts,
+    colleague: tuple[AppContext, MainWindow],
+    tmp_path: Path,
+) -> None:
+    scenario = both_edit_the_summary(qtbot, window, ctx, prompts, colleague, tmp_path, clash=True)
+    dialog, case_id = scenario.dialog, scenario.case_id
+    panel = dialog.conflicts
+    assert panel is not None and dialog.tabs is not None  # the exhibit to add is in the other tab
+    assert dialog.tabs.tabText(0) == "To decide (2)" and dialog.tabs.tabText(1) == "Other changes (1)"
+    ((exhibit_id, number_choice),) = panel.whole.items()  # the number clash: one choice for the exhibit
+    assert number_choice.choice.theirs.text().startswith("Give n° ")
+    panel.take_all.click()
+    assert dialog.chosen() == {(case_id, "summary"): "theirs", exhibit_id: "theirs"}
+    panel.keep_all.click()
+    assert dialog.chosen() == {(case_id, "summary"): "mine", exhibit_id: "mine"}
+    dialog.confirm.setChecked(True)
+    dialog.import_button.click()
+    until(qtbot, lambda: dialog.report is not None, 30_000)
+    assert (dialog.report.conflicts_taken, dialog.report.conflicts_kept) == (0, 1)  # a number clash renumbers
+    assert dialog.report.renumbered == 1
+    other = colleague[0]
+    case = cases.get_case(other.core, case_id)
+    assert case.summary == scenario.mine and case.court_number == "2002345"
+    numbers = {e.title: e.number for e in evidence.list_evidence(other.core, case_id)}
+    assert numbers["Pièce de A"] == numbers["Pièce de B"] + 1  # B's exhibit kept its number
+    merges = [event.changes for event in history.case_history(other.core, case_id) if event.action == "merge"]
+    assert merges == [{"summary": [scenario.theirs, scenario.mine]}]  # A's summary, kept to be restored
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "french"),
+    [
+        ("2020-03-02T13:05:00.000000+00:00", "2 Mar 2020 14:05", "02/03/2020 14:05"),  # Paris time
+        ("2020-07-14", "14 Jul 2020", "14/07/2020"),
+        (None, "—", "—"),
+        ("", "—", "—"),
+        (True, "Yes", "Oui"),
+        (False, "No", "Non"),
+        (["cnil", "lycées"], "cnil, lycées", "cnil, lycées"),
+        ("x" * 300, "x" * 300, "x" * 300),  # never cut
+    ],
+)
+def test_values_in_conflict_are_shown_as_people_read_them(value: Any, english: str, french: str) -> None:
+    from caseapp.i18n import set_language
+    from ui.bundles.conflicts import shown
+
+    assert shown(value) == english
+    set_language("fr")
+    try:
+        assert shown(value) == french
+    finally:
+        set_language("en")
 
 
 def test_a_file_that_is_not_a_bundle_is_refused_in_plain_words(

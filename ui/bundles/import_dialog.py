@@ -1,6 +1,6 @@
 """Importing a colleague's case bundle: open it (asking the passphrase if it is encrypted), show what importing
-would do — who signed it, what will be added, updated or left unchanged, every conflict with a choice — and
-import it in one transaction once the person agrees.
+would do — who signed it, what will be added, updated, deleted or left unchanged, every conflict with a choice for
+each field both sides changed (``ui.bundles.conflicts``) — and import it in one transaction once the person agrees.
 
 A bundle without a trusted signature is imported only after an explicit confirmation, which the history records.
 A bundle that fails any check is refused with the reason, in plain words, and leaves nothing behind.
@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -33,23 +33,21 @@ from caseapp.errors import BundleError, Cancelled
 from caseapp.i18n import N_, _
 from caseapp.services.editing import field_label
 from ui import spacing, style
+from ui.bundles.conflicts import ConflictsPanel, labels, shown
 from ui.context import AppContext
-from ui.formatting import short_datetime
+from ui.formatting import one_line, short_datetime
 from ui.icons import icon
 from ui.operations import bundles as ops
 
 TRUSTED, UNKNOWN, UNSIGNED = "trusted", "unknown", "unsigned"  # caseapp.bundle.importer's signature statuses
-KEEP_MINE, TAKE_THEIRS = "mine", "theirs"  # caseapp.bundle.merge's choices
 EXPANDED = 12  # groups this small are shown open
 # caseapp.bundle.crypt's refusal of a wrong passphrase: the question is asked again, with it
 WRONG_PASSPHRASE = N_("The passphrase is wrong: the bundle could not be opened.")
 
 
 def _value(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    text = " ".join(str(value).split())
-    return text if len(text) <= 60 else text[:59] + "…"
+    """A value on one line of the list of updates (in full in its tooltip)."""
+    return one_line(shown(value), 60)
 
 
 class ImportPreviewDialog(QDialog):
@@ -62,7 +60,8 @@ class ImportPreviewDialog(QDialog):
         self.preview = preview
         self.report: Any = None
         self.importing = False
-        self.choices: dict[Any, QComboBox] = {}
+        self.conflicts: ConflictsPanel | None = None
+        self.tabs: QTabWidget | None = None
         self.additions_section: QTreeWidgetItem | None = None
         self.setWindowTitle(_("Import case bundle"))
         self.setMinimumSize(720, 560)
@@ -117,15 +116,29 @@ class ImportPreviewDialog(QDialog):
         self.summary.setText(self._summary_text())
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("import_changes")
-        self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels([_("Record"), _("Details"), _("Choice")])
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels([_("Record"), _("Details")])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(False)
         self.tree.setWordWrap(True)
         self._fill_tree()
         self.tree.setVisible(self.tree.topLevelItemCount() > 0)
+        changes = self.tree
+        if preview.conflicts:
+            self.conflicts = ConflictsPanel(preview.conflicts, self)
+            changes = self.conflicts
+            if self.tree.topLevelItemCount():
+                self.tabs = QTabWidget(self)
+                self.tabs.setObjectName("import_tabs")
+                self.tabs.setDocumentMode(True)
+                self.tabs.addTab(
+                    self.conflicts, icon("warning"), _("To decide ({count})").format(count=self.conflicts.count)
+                )
+                others = len(preview.additions) + len(preview.updates) + len(preview.deletions)
+                self.tabs.addTab(self.tree, _("Other changes ({count})").format(count=others))
+                changes = self.tabs
+            self._fit_screen()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.import_button = self.buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -141,17 +154,23 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.facts)
         layout.addWidget(signature_box)
         layout.addWidget(self.summary)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(changes, 1)
         for note in preview.notes:
             extra = QLabel(_("Note: {note}").format(note=note), self)
             extra.setWordWrap(True)
             layout.addWidget(extra)
-        if self.tree.topLevelItemCount() == 0:
+        if changes is self.tree and self.tree.topLevelItemCount() == 0:
             layout.addStretch(1)
         layout.addWidget(self.buttons)
         self._update()
 
     # -- what it says -------------------------------------------------------------------------------------------
+
+    def _fit_screen(self) -> None:
+        """Room for the conflicts' texts side by side, within the screen (1024×700 included)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        self.resize(min(1000, area.width() - 24), min(760, area.height() - 24))
 
     @property
     def nothing_to_change(self) -> bool:
@@ -200,34 +219,6 @@ class ImportPreviewDialog(QDialog):
 
     def _fill_tree(self) -> None:
         preview = self.preview
-        if preview.conflicts:
-            section = self._section(
-                _("Conflicts with changes made here ({count}): choose for each").format(count=len(preview.conflicts)),
-                "warning",
-            )
-            for change in preview.conflicts:
-                item = QTreeWidgetItem(section, [change.label, change.description])
-                item.setToolTip(1, f"{change.description} — {change.explanation}")
-                if change.explanation:
-                    QTreeWidgetItem(item, [_("why"), change.explanation])
-                for name in change.fields:
-                    QTreeWidgetItem(
-                        item,
-                        [
-                            field_label(name),
-                            _("here: {mine} · in the bundle: {theirs}").format(
-                                mine=_value(change.mine.get(name)), theirs=_value(change.theirs.get(name))
-                            ),
-                        ],
-                    )
-                choice = QComboBox(self.tree)
-                choice.setObjectName(f"conflict_{change.record_id}")
-                choice.addItem(_("Keep mine"), KEEP_MINE)
-                choice.addItem(_("Take theirs"), TAKE_THEIRS)
-                self.tree.setItemWidget(item, 2, choice)
-                self.choices[change.record_id] = choice
-                item.setExpanded(True)
-            section.setExpanded(True)
         if preview.additions:
             section = self._section(_("To add ({count})").format(count=len(preview.additions)), "add")
             self.additions_section = section
@@ -244,17 +235,23 @@ class ImportPreviewDialog(QDialog):
             for change in preview.updates:
                 item = QTreeWidgetItem(section, [change.label, change.description])
                 for name in change.fields:
-                    QTreeWidgetItem(
+                    mine, theirs = change.mine.get(name), change.theirs.get(name)
+                    row = QTreeWidgetItem(
                         item,
-                        [
-                            field_label(name),
-                            _("{mine} → {theirs}").format(
-                                mine=_value(change.mine.get(name)), theirs=_value(change.theirs.get(name))
-                            ),
-                        ],
+                        [field_label(name), _("{mine} → {theirs}").format(mine=_value(mine), theirs=_value(theirs))],
                     )
+                    row.setToolTip(1, _("{mine} → {theirs}").format(mine=shown(mine), theirs=shown(theirs)))
+                if change.kept:
+                    QTreeWidgetItem(item, ["", _("Kept as here: {fields}.").format(fields=labels(change.kept))])
                 item.setExpanded(len(preview.updates) <= EXPANDED)
             section.setExpanded(True)
+        if preview.deletions:
+            section = self._section(
+                _("To delete, as in the bundle ({count})").format(count=len(preview.deletions)), "delete"
+            )
+            for change in preview.deletions:
+                QTreeWidgetItem(section, [change.label, change.description])
+            section.setExpanded(len(preview.deletions) <= EXPANDED)
 
     def section_texts(self) -> list[str]:
         """The headings of the list, as shown (tests read them)."""
@@ -285,11 +282,13 @@ class ImportPreviewDialog(QDialog):
             self.import_button.setToolTip("")
 
     def chosen(self) -> dict[Any, str]:
-        return {record_id: str(combo.currentData()) for record_id, combo in self.choices.items()}
+        """The conflicts' choices: ``{(record_id, field): choice}`` per field, ``{record_id: choice}`` for a conflict
+        about a whole record."""
+        return self.conflicts.chosen() if self.conflicts is not None else {}
 
-    def set_choice(self, record_id: Any, choice: str) -> None:
-        combo = self.choices[record_id]
-        combo.setCurrentIndex(combo.findData(choice))
+    def set_choice(self, record_id: Any, choice: str, name: str | None = None) -> None:
+        if self.conflicts is not None:
+            self.conflicts.set_choice(record_id, choice, name)
 
     def apply(self) -> None:
         if not self.import_button.isEnabled():
