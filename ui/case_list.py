@@ -142,7 +142,7 @@ class CaseListPanel(QWidget):
             self.count.setText(text + (" " + _("(scroll for more)") if more else ""))
 
     def _changed(self, changes: Changes, _initiator: object) -> None:
-        if "case" in changes.kinds:
+        if changes.kinds & {"case", "checkout"}:  # a case, or whether it is taken offline, changed
             self.model.reload()
 
     # -- selection ----------------------------------------------------------------------------------------------

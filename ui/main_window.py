@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.bundles = Bundles(self)
         self.export_bundle_action = self.bundles.export_action
         self.import_bundle_action = self.bundles.import_action
+        self.take_offline_action = self.bundles.offline_action
         self.keys_action = self.bundles.keys_action
         self.safekeeping = Safekeeping(self, ctx)
         self.setAcceptDrops(True)

@@ -32,8 +32,20 @@ def filled(view: type[V], record: Any, **given: Any) -> V:
     return view(**given, **{name: _plain(getattr(record, name)) for name in names if hasattr(record, name)})
 
 
-def case_row(case: m.Case, tags: tuple[str, ...] = ()) -> views.CaseRow:
-    return filled(views.CaseRow, case, tags=tags)
+def case_row(
+    case: m.Case, tags: tuple[str, ...] = (), taken_offline: views.TakenOffline | None = None
+) -> views.CaseRow:
+    return filled(views.CaseRow, case, tags=tags, taken_offline=taken_offline)
+
+
+def offline_marks(session: Session, case_ids: list[uuid.UUID] | None = None) -> dict[uuid.UUID, views.TakenOffline]:
+    """The cases taken offline from this database (of ``case_ids``, or all), by case."""
+    statement = select(m.Checkout)
+    if case_ids is not None:
+        if not case_ids:
+            return {}
+        statement = statement.where(m.Checkout.case_id.in_(case_ids))
+    return {mark.case_id: filled(views.TakenOffline, mark) for mark in session.scalars(statement)}
 
 
 def party_view(link: m.CaseParty) -> views.PartyView:
@@ -311,6 +323,7 @@ def case_detail(session: Session, case_id: uuid.UUID, *, today: date | None = No
         history_seq=head[1] if head else None,
         matter=case.matter.value if case.matter else None,
         checks=case_checks(session, case, filings),
+        taken_offline=offline_marks(session, [case.id]).get(case.id),
     )
 
 

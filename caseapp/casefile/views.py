@@ -12,6 +12,16 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class TakenOffline:
+    """A case taken offline from this database (to a laptop, as a bundle), by whom and when; nothing is locked."""
+
+    case_id: uuid.UUID
+    taken_by: str
+    taken_at: datetime  # UTC
+    bundle_name: str | None = None
+
+
+@dataclass(frozen=True)
 class CaseRow:
     id: uuid.UUID
     title: str
@@ -24,6 +34,7 @@ class CaseRow:
     updated_at: datetime
     example: bool
     tags: tuple[str, ...] = ()
+    taken_offline: TakenOffline | None = None  # filled by the case list
 
 
 @dataclass(frozen=True)
@@ -255,6 +266,7 @@ class CaseDetail:
     history_seq: int | None = None  # and its place in the whole history chain
     matter: str | None = None
     checks: tuple[CaseCheck, ...] = ()  # what the lawyer should look at (a référé-suspension with no main action…)
+    taken_offline: TakenOffline | None = None  # taken to a laptop from this database, not brought back yet
 
 
 @dataclass(frozen=True)

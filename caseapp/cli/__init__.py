@@ -4,10 +4,11 @@ Exit codes: 0 success, 1 a user error (one line on stderr), 2 bad usage.
 
 One module per group of commands, each with its ``register(sub)``: ``cases`` (demo, cases, show, search),
 ``editing`` (set, note add), ``database`` (db), ``safety`` (backup, evidence, restore, audit), ``documents``
-(summary, bordereau, hearing-sheet, telerecours), ``deadlines`` (deadline, rules, agenda, ics, parse-date) and
-``bundles`` (export, verify, import, keys); what they share is in ``common`` (the case file a command opens, the
-parser, the checks of arguments, how a hearing is named) and ``output`` (JSON, tables, terminal-safe text). The
-command line sits on top: nothing below it imports it, and none of its modules imports this one.
+(summary, bordereau, hearing-sheet, telerecours), ``deadlines`` (deadline, rules, agenda, ics, parse-date),
+``bundles`` (export, verify, import, keys) and ``sync`` (checkout, checkin); what they share is in ``common`` (the
+case file a command opens, the parser, the checks of arguments, how a hearing is named) and ``output`` (JSON, tables,
+terminal-safe text). The command line sits on top: nothing below it imports it, and none of its modules imports this
+one.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class _VersionAction(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     # The groups of commands are imported here, never for ``--version`` or for the window.
-    from caseapp.cli import bundles, cases, database, deadlines, documents, editing, safety
+    from caseapp.cli import bundles, cases, database, deadlines, documents, editing, safety, sync
     from caseapp.cli.common import ArgumentParser
 
     parser = ArgumentParser(
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         deadlines.register,  # deadline compute, routes, recompute; rules, agenda, ics, parse-date
         safety.register,  # evidence, restore, audit
         bundles.register,  # export, verify, import, keys
+        sync.register,  # checkout, checkin
     ):
         register(sub)
     return parser

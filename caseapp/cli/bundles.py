@@ -1,4 +1,5 @@
-"""The bundle commands: ``export``, ``verify``, ``import`` and ``keys``.
+"""The bundle commands: ``export``, ``verify``, ``import`` and ``keys``; ``sync`` (checkout, checkin) uses the same
+options, preview, questions and reports.
 
 Passphrases come from ``CASEAPP_BUNDLE_PASSPHRASE``, from ``--passphrase-file``, or are asked for (hidden) when
 the command runs in a terminal; they are never taken on the command line, where other users could see them.
@@ -37,7 +38,8 @@ def _ask(question: str) -> bool:
     return answer in ("y", "yes", "o", "oui")
 
 
-def _keystore() -> Any:
+def keystore() -> Any:
+    """The key store (signing and encryption keys); its warning, if any, said on stderr."""
     from caseapp.identity.keys import default_keystore
 
     store = default_keystore()
@@ -100,6 +102,21 @@ def _recipients(core: Any, values: list[str]) -> list[str]:
     return result
 
 
+def export_options(core: Any, args: argparse.Namespace) -> Any:
+    """The export options of ``export`` and ``checkout`` (``services.bundles.ExportOptions``): the passphrase is
+    asked for here, when the command says to encrypt with one."""
+    from caseapp.services import bundles
+
+    passphrase = _passphrase(args, confirm=True) if args.encrypt_passphrase or args.passphrase_file else None
+    return bundles.ExportOptions(
+        sign=getattr(args, "sign", None),
+        include_pdf=not getattr(args, "no_pdf", False),
+        passphrase=passphrase,
+        recipients=tuple(_recipients(core, args.recipient or [])),
+        include_evidence=not getattr(args, "no_evidence", False),
+    )
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from caseapp.outputs import check_output
     from caseapp.services import bundles
@@ -110,16 +127,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     target = check_output(args.output)
     core = open_core(args)
     case_id = resolve_case(core, args.case)
-    passphrase = _passphrase(args, confirm=True) if args.encrypt_passphrase or args.passphrase_file else None
-    recipients = _recipients(core, args.recipient or [])
-    options = bundles.ExportOptions(
-        sign=args.sign,
-        include_pdf=not args.no_pdf,
-        passphrase=passphrase,
-        recipients=tuple(recipients),
-        include_evidence=not args.no_evidence,
-    )
-    report = bundles.export(core, case_id, target, options, keystore=_keystore())
+    options = export_options(core, args)
+    report = bundles.export(core, case_id, target, options, keystore=keystore())
+    print_export_report(report, len(options.recipients))
+    return 0
+
+
+def print_export_report(report: Any, recipients: int) -> None:
+    """What ``export`` and ``checkout`` wrote: the file, the evidence, the signature and the encryption."""
     print(
         _("Bundle written: {path} ({size} KB): {records} records, {files} evidence files.").format(
             path=shown(report.path), size=max(1, report.size // 1024), records=report.records, files=report.files
@@ -141,11 +156,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if report.encryption == "passphrase":
         print(_("Encrypted with a passphrase: give it to your colleague by another channel than the bundle."))
     elif report.encryption:
-        print(_("Encrypted for {count} key(s).").format(count=len(recipients)))
-    return 0
+        print(_("Encrypted for {count} key(s).").format(count=recipients))
 
 
-def _open_preview(core: Any, args: argparse.Namespace) -> Any:
+def open_preview(core: Any, args: argparse.Namespace) -> Any:
     from caseapp.outputs import as_path
     from caseapp.services import bundles
 
@@ -153,7 +167,7 @@ def _open_preview(core: Any, args: argparse.Namespace) -> Any:
     passphrase = None
     if bundles.encryption_of(path) == "passphrase":  # a regular file only: a pipe or a device is refused here
         passphrase = _passphrase(args, confirm=False)
-    return bundles.inspect(core, path, passphrase=passphrase, identities=_identities(args), keystore=_keystore())
+    return bundles.inspect(core, path, passphrase=passphrase, identities=_identities(args), keystore=keystore())
 
 
 def print_preview(preview: Any) -> None:
@@ -205,18 +219,17 @@ def print_preview(preview: Any) -> None:
 
 def cmd_verify(args: argparse.Namespace) -> int:
 
-    with _open_preview(open_core(args), args) as preview:
+    with open_preview(open_core(args), args) as preview:
         print_preview(preview)
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from caseapp.bundle import merge
-    from caseapp.bundle.importer import TRUSTED
     from caseapp.services import bundles
+    from caseapp.services.checkout_marks import mark_of
 
     core = open_core(args)
-    preview = _open_preview(core, args)
+    preview = open_preview(core, args)
     try:
         print_preview(preview)
         if args.dry_run:
@@ -224,41 +237,68 @@ def cmd_import(args: argparse.Namespace) -> int:
             return 0
         if preview.nothing_to_do and not preview.conflicts:
             return 0
-        accept = args.accept_unsigned
-        asking = _interactive() and not args.yes
-        if preview.signature.status != TRUSTED and not accept:
-            if not asking:
-                raise BundleError(
-                    _("Nothing was imported: the bundle has no trusted signature. Add --accept-unsigned to import it.")
-                )
-            accept = _ask(_("The bundle has no trusted signature. Import it anyway?"))
-            if not accept:
-                print(_("Nothing was imported."))
-                return 1
-        choices: dict[uuid.UUID, str] = {}
-        default = merge.TAKE_THEIRS if args.prefer == "theirs" else merge.KEEP_MINE
-        for change in preview.conflicts:
-            choice = default
-            if asking:
-                answer = input(
-                    _("{what} “{description}”: keep mine (m) or take theirs (t)? [{default}] ").format(
-                        what=shown(change.label), description=shown(change.description), default=default[0]
-                    )
-                ).strip()
-                choice = merge.TAKE_THEIRS if answer[:1].lower() == "t" else merge.KEEP_MINE if answer else default
-            choices[change.record_id] = choice
-        if not args.yes:
-            if not asking:
-                raise BundleError(_("Nothing was imported: add --yes to import without being asked."))
-            if not _ask(_("Import?")):
-                print(_("Nothing was imported."))
-                return 1
+        decided = decide_import(preview, args)
+        if decided is None:
+            return 1
+        choices, accept = decided
+        taken = mark_of(core, preview.case_id)
         report = bundles.apply(core, preview, choices=choices, accept_unsigned=accept)
     finally:
         preview.discard()
+    print_import_report(report)
+    if taken is not None and mark_of(core, preview.case_id) is None:
+        print(
+            _("The case is no longer marked as taken offline: this bundle brings back the copy {who} took.").format(
+                who=shown(taken.taken_by)
+            )
+        )
+    return 0
+
+
+def decide_import(preview: Any, args: argparse.Namespace) -> tuple[dict[uuid.UUID, str], bool] | None:
+    """What ``import`` and ``checkin`` import: the choice for each conflict and whether a bundle without a trusted
+    signature is accepted, asked in a terminal (or taken from --prefer, --accept-unsigned and --yes), then the
+    confirmation. None: the person said no ("Nothing was imported." is printed)."""
+    from caseapp.bundle import merge
+    from caseapp.bundle.importer import TRUSTED
+
+    accept = args.accept_unsigned
+    asking = _interactive() and not args.yes
+    if preview.signature.status != TRUSTED and not accept:
+        if not asking:
+            raise BundleError(
+                _("Nothing was imported: the bundle has no trusted signature. Add --accept-unsigned to import it.")
+            )
+        accept = _ask(_("The bundle has no trusted signature. Import it anyway?"))
+        if not accept:
+            print(_("Nothing was imported."))
+            return None
+    choices: dict[uuid.UUID, str] = {}
+    default = merge.TAKE_THEIRS if args.prefer == "theirs" else merge.KEEP_MINE
+    for change in preview.conflicts:
+        choice = default
+        if asking:
+            answer = input(
+                _("{what} “{description}”: keep mine (m) or take theirs (t)? [{default}] ").format(
+                    what=shown(change.label), description=shown(change.description), default=default[0]
+                )
+            ).strip()
+            choice = merge.TAKE_THEIRS if answer[:1].lower() == "t" else merge.KEEP_MINE if answer else default
+        choices[change.record_id] = choice
+    if not args.yes:
+        if not asking:
+            raise BundleError(_("Nothing was imported: add --yes to import without being asked."))
+        if not _ask(_("Import?")):
+            print(_("Nothing was imported."))
+            return None
+    return choices, accept
+
+
+def print_import_report(report: Any) -> None:
+    """What ``import`` and ``checkin`` imported."""
     if not report.changed:
         print(_("Everything in this bundle is already here: nothing changed."))
-        return 0
+        return
     print(
         _(
             "Imported: {added} added, {updated} updated, {kept} conflicts kept as here, {taken} taken from the "
@@ -278,7 +318,6 @@ def cmd_import(args: argparse.Namespace) -> int:
                 count=report.files_missing
             )
         )
-    return 0
 
 
 def cmd_keys_show(args: argparse.Namespace) -> int:
@@ -354,6 +393,23 @@ def cmd_keys_forget(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_import_arguments(parser: argparse.ArgumentParser, *, dry_run: bool) -> None:
+    """The arguments of ``import`` (and ``checkin``): the file, the confirmations, how conflicts are settled and how
+    an encrypted bundle is opened."""
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    parser.add_argument(
+        "--accept-unsigned", action="store_true", help=_("import even without a trusted signature (recorded)")
+    )
+    if dry_run:
+        parser.add_argument("--dry-run", action="store_true", help=_("show what would change, write nothing"))
+    parser.add_argument(
+        "--prefer", choices=["mine", "theirs"], default="mine", help=_("how to settle conflicts (default: mine)")
+    )
+    parser.add_argument("--passphrase-file", metavar="FILE", help=_("the passphrase is on this file's first line"))
+    parser.add_argument("--identity", action="append", metavar="FILE", help=_("an age secret key file to open it"))
+
+
 def register(sub: Any) -> None:
     export = sub.add_parser("export", help=_("write a case bundle for a colleague"))
     export.set_defaults(handler=cmd_export)
@@ -395,17 +451,7 @@ def register(sub: Any) -> None:
 
     imp = sub.add_parser("import", help=_("import a colleague's case bundle"))
     imp.set_defaults(handler=cmd_import)
-    imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
-    imp.add_argument(
-        "--accept-unsigned", action="store_true", help=_("import even without a trusted signature (recorded)")
-    )
-    imp.add_argument("--dry-run", action="store_true", help=_("show what would change, write nothing"))
-    imp.add_argument(
-        "--prefer", choices=["mine", "theirs"], default="mine", help=_("how to settle conflicts (default: mine)")
-    )
-    imp.add_argument("--passphrase-file", metavar="FILE", help=_("the passphrase is on this file's first line"))
-    imp.add_argument("--identity", action="append", metavar="FILE", help=_("an age secret key file to open it"))
+    add_import_arguments(imp, dry_run=True)
 
     keys = sub.add_parser("keys", help=_("your bundle keys and the colleagues you trust"))
     keys.set_defaults(handler=lambda a: (keys.print_help(), 2)[1])

@@ -45,13 +45,16 @@ def cmd_cases(args: argparse.Namespace) -> int:
     if not rows:
         print(_("No cases. Run “caseapp demo” to load the example cases."))
         return 0
-    table(
-        [
-            [str(r.id)[:8], label(enums.CaseStatus, r.status), r.court_number or "—", r.court or "—", r.title]
-            for r in rows
-        ],
-        [_("ID"), _("Status"), _("Number"), _("Court"), _("Title")],
-    )
+    headers = [_("ID"), _("Status"), _("Number"), _("Court"), _("Title")]
+    cells = [
+        [str(r.id)[:8], label(enums.CaseStatus, r.status), r.court_number or "—", r.court or "—", r.title] for r in rows
+    ]
+    if any(r.taken_offline for r in rows):  # who took a case to a laptop, and since when (Paris time)
+        headers.insert(4, _("Offline"))
+        for row, case in zip(cells, rows, strict=True):
+            mark = case.taken_offline
+            row.insert(4, f"{mark.taken_by}, {moment(mark.taken_at)}" if mark else "")
+    table(cells, headers)
     return 0
 
 
@@ -134,6 +137,10 @@ def print_case(detail: CaseDetail) -> None:
     width = max(len(name) for name, _value in rows)
     for name, value in rows:
         print(f"{name.ljust(width)}  {value}")
+    if detail.taken_offline:
+        from caseapp.services.checkout_marks import describe
+
+        print(f"\n{shown(describe(detail.taken_offline))}")
     if detail.checks:
         print(f"\n{_('Points to check')}")
         for check in detail.checks:

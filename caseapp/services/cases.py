@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from caseapp.casefile import fields as f
 from caseapp.casefile import kinds
 from caseapp.casefile.core import Core
-from caseapp.casefile.loaders import case_detail, case_row
+from caseapp.casefile.loaders import case_detail, case_row, offline_marks
 from caseapp.casefile.records import get_or_404
 from caseapp.casefile.search import created_here, unindex_case
 from caseapp.casefile.uow import UnitOfWork, reading
@@ -253,7 +253,8 @@ def list_cases(
                 .order_by(m.CaseTag.tag)
             ):
                 tags.setdefault(case_id, []).append(tag_name)
-        return [case_row(c, tuple(tags.get(c.id, ()))) for c in cases]
+        taken = offline_marks(session, [c.id for c in cases])
+        return [case_row(c, tuple(tags.get(c.id, ())), taken.get(c.id)) for c in cases]
 
 
 def count_cases(

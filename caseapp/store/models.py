@@ -336,6 +336,17 @@ class AuditEvent(Base):
     origin: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
+class Checkout(Base):
+    """A case taken offline from this database (to a laptop, as a bundle): who took it and when. Bookkeeping of this
+    database only — never sent in bundles, never locking anything; cleared when the laptop's bundle comes back."""
+
+    __tablename__ = "checkouts"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    taken_by: Mapped[str] = mapped_column(String(120))
+    taken_at: Mapped[datetime] = mapped_column()
+    bundle_name: Mapped[str | None] = mapped_column(String(255))
+
+
 class AppState(Base):
     """Small facts about the case file itself, such as which deadline rules its deadlines were computed with."""
 

@@ -1,4 +1,5 @@
-"""The case header: title, court, number, status, and the next hearing and deadline at a glance."""
+"""The case header: title, court, number, status, whether someone took the case offline, and the next hearing and
+deadline at a glance."""
 
 from __future__ import annotations
 
@@ -43,6 +44,10 @@ class CaseHeader(QWidget):
         self.facts.setObjectName("case_facts")
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.taken_offline = QLabel(self)  # "Taken offline by … on …": a plain line, nothing is locked
+        self.taken_offline.setObjectName("taken_offline")
+        self.taken_offline.setWordWrap(True)
+        self.taken_offline.setVisible(False)
         self.next_hearing_label = QLabel(_("Next hearing"), self)
         self.next_hearing = QLabel(self)
         self.next_hearing.setObjectName("next_hearing")
@@ -80,6 +85,7 @@ class CaseHeader(QWidget):
         layout = spacing.flush(QVBoxLayout(self), spacing.TIGHT)
         layout.addLayout(title_row)
         layout.addWidget(self.facts)
+        layout.addWidget(self.taken_offline)
         layout.addSpacing(spacing.TIGHT)
         layout.addLayout(grid)
 
@@ -105,6 +111,12 @@ class CaseHeader(QWidget):
         if case.procedure:
             facts.append(label(Procedure, case.procedure))
         self.facts.setText("  ·  ".join(facts))
+        mark = case.taken_offline
+        if mark is not None:
+            from caseapp.services.checkouts import describe
+
+            self.taken_offline.setText(describe(mark))
+        self.taken_offline.setVisible(mark is not None)
         hearing = case.next_hearing
         if hearing is None:
             self.next_hearing.setText(_("None scheduled"))

@@ -25,6 +25,8 @@ ACTIONS = {
     "unlink": N_("unlinked"),
     "renumber": N_("renumbered"),
     "step": N_("step"),
+    "checkout": N_("taken offline"),
+    "checkin": N_("brought back"),
 }
 
 

@@ -133,7 +133,16 @@ class CaseListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[index.column()][1](case)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return case.title + (f"\n{', '.join(case.tags)}" if case.tags else "")
+            tip = case.title + (f"\n{', '.join(case.tags)}" if case.tags else "")
+            if case.taken_offline is not None:
+                from caseapp.services.checkouts import describe
+
+                tip += "\n" + describe(case.taken_offline)
+            return tip
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0 and case.taken_offline is not None:
+            from ui.icons import icon  # a case taken to a laptop: marked, nothing more (it stays editable)
+
+            return icon("bundle_export")
         if role == RECORD_ROLE:
             return case
         if role == ID_ROLE:

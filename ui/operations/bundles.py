@@ -31,6 +31,7 @@ __all__ = [
     "ExportOptions",
     "KeyInfo",
     "apply",
+    "checkout",
     "create_keys",
     "discard",
     "encryption_of",
@@ -102,6 +103,38 @@ def export(
         return service.export(core, case_id, target, options, progress=progress, cancelled=progress.cancelled)
 
     query(ctx, work, on_success=on_success, on_failure=on_failure, progress=progress, parent=parent, owner=parent)
+    return progress
+
+
+def checkout(
+    ctx: AppContext,
+    case_id: uuid.UUID,
+    target: Path,
+    *,
+    again: bool,
+    parent: QWidget | None,
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[BaseException], None] | None = None,
+) -> Progress:
+    """Take the case offline: write its bundle for a laptop (signed when this person has a key) and mark it as
+    taken by this person (``caseapp.services.checkouts``); ``again`` takes a case already taken."""
+    from caseapp.services import checkouts
+
+    progress = Progress(_("Writing the case bundle…"))
+
+    def work(core: Core) -> Any:
+        return checkouts.checkout(core, case_id, target, again=again, progress=progress, cancelled=progress.cancelled)
+
+    mutate(
+        ctx,
+        work,
+        case_id=case_id,
+        on_success=on_success,
+        on_failure=on_failure,
+        progress=progress,
+        parent=parent,
+        owner=parent,
+    )
     return progress
 
 

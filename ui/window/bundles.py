@@ -1,6 +1,6 @@
-"""Case bundles from the window: File › Export case bundle…, Import case bundle…, Bundle keys…; a ``.casebundle``
-dropped on the window, or passed on the command line (by this CaseApp or a second one), opens its import preview.
-The dialogs are imported when first used."""
+"""Case bundles from the window: File › Export case bundle…, Import case bundle…, Take this case offline…, Bundle
+keys…; a ``.casebundle`` dropped on the window, or passed on the command line (by this CaseApp or a second one),
+opens its import preview. The dialogs are imported when first used."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from PySide6.QtGui import QAction
 from caseapp.i18n import _
 
 if TYPE_CHECKING:
+    import uuid
+
     from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
+    from caseapp.services.checkouts import TakenOut
     from caseapp.services.views import CaseDetail
     from ui.main_window import MainWindow
 
@@ -32,21 +35,27 @@ class Bundles:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.ctx = window.ctx
+        self.taken: TakenOut | None = None  # what the last "Take this case offline…" did
         self.export_action = window.new_action(
             _("Export case bundle…"), self.export, icon_name="bundle_export", shortcut="export_bundle"
         )
         self.import_action = window.new_action(
             _("Import case bundle…"), self.import_bundle, icon_name="bundle_import", shortcut="import_bundle"
         )
+        self.offline_action = window.new_action(
+            _("Take this case offline…"), self.take_offline, icon_name="bundle_export", name="take_offline"
+        )
         self.keys_action = window.new_action(_("Bundle keys…"), self.open_keys, icon_name="key", name="bundle_keys")
         separator = QAction(window)
         separator.setSeparator(True)
         window.file_menu.insertActions(
-            window.documents_anchor, [separator, self.export_action, self.import_action, self.keys_action]
+            window.documents_anchor,
+            [separator, self.export_action, self.import_action, self.offline_action, self.keys_action],
         )
 
     def update(self, case: CaseDetail | None) -> None:
         self.export_action.setEnabled(case is not None)
+        self.offline_action.setEnabled(case is not None)
 
     def export(self) -> None:
         from ui.bundles.export_dialog import ExportBundleDialog
@@ -59,6 +68,71 @@ class Bundles:
         window.dialog = dialog
         dialog.finished.connect(lambda _result: dialog.deleteLater())
         dialog.open()
+
+    def take_offline(self) -> None:
+        """Write the open case's bundle for a laptop and mark the case as taken offline by this person (asking first
+        when it is already taken)."""
+        from PySide6.QtCore import QStandardPaths
+
+        from caseapp.services.checkouts import describe
+        from ui.operations.bundles import BUNDLE_SUFFIX
+        from ui.operations.documents import safe_file_name
+
+        window = self.window
+        case = window.current_case()
+        if case is None:
+            return
+        again = case.taken_offline is not None
+        if case.taken_offline is not None and not self._take_again(describe(case.taken_offline)):
+            return
+        folder = self.ctx.settings.last_folder("bundles") or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        name = safe_file_name(case.court_number or case.title) + BUNDLE_SUFFIX
+        target = self.ctx.prompts.save_file(
+            window, _("Save the bundle for the laptop as"), Path(folder) / name, _("Case bundles (*.casebundle)")
+        )
+        if target is None:
+            return
+        self.ctx.settings.set_last_folder("bundles", str(target.parent))
+        self._checkout(case.id, target, again)
+
+    def _take_again(self, taken: str) -> bool:
+        return self.ctx.prompts.confirm(
+            self.window,
+            _("Take this case offline"),
+            _("{taken}. Take it offline again? The mark will then name you.").format(taken=taken),
+            action=_("Take it again"),
+        )
+
+    def _checkout(self, case_id: uuid.UUID, target: Path, again: bool) -> None:
+        from caseapp.services.checkouts import TakenAlready, describe
+        from ui.operations import bundles as ops
+
+        window = self.window
+
+        def done(result: TakenOut) -> None:
+            self.taken = result
+            report = result.export
+            lines = [
+                _("Bundle written: {path} ({size} KB): {records} records, {files} evidence files.").format(
+                    path=report.path, size=max(1, report.size // 1024), records=report.records, files=report.files
+                ),
+                _("Signed with your key.") if report.signed_by else _("Not signed."),
+                _("{taken}: colleagues see it, and can still edit the case.").format(taken=describe(result.mark)),
+                _("On the laptop, import this bundle; once back, import the bundle the laptop writes."),
+            ]
+            self.ctx.prompts.inform(window, _("Take this case offline"), "\n".join(lines))
+
+        def failed(error: BaseException) -> None:
+            # taken by a colleague since the case was shown: asked now, and taken again only if confirmed
+            if isinstance(error, TakenAlready) and not again:
+                if self._take_again(describe(error.mark)):
+                    self._checkout(case_id, target, True)
+                return
+            self.ctx.errors.present(error, window)
+
+        ops.checkout(self.ctx, case_id, target, again=again, parent=window, on_success=done, on_failure=failed)
 
     def import_bundle(self, path: Path | None = None) -> None:
         """Open a bundle's import preview (asking which file when none is given)."""
