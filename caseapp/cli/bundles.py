@@ -178,7 +178,7 @@ def print_preview(preview: Any) -> None:
     print(
         _("Exported by {who} on {when} with CaseApp {version}.").format(
             who=shown(preview.exported_by),
-            when=preview.exported_at.strftime("%Y-%m-%d %H:%M UTC"),
+            when=value_for_people(preview.exported_at),
             version=shown(preview.app_version),
         )
     )
@@ -199,14 +199,11 @@ def print_preview(preview: Any) -> None:
     if preview.updates:
         print(_("To update: {count} records.").format(count=len(preview.updates)))
         for change in preview.updates:
-            print(f"  - {shown(change.label)}: {shown(change.description)} ({shown(', '.join(change.fields))})")
+            print(f"  - {shown(change.label)}: {shown(change.description)} ({_labels(change.fields)})")
+            if change.kept:
+                print("    " + _("Kept as here (changed here only): {fields}.").format(fields=_labels(change.kept)))
     if preview.conflicts:
-        print(_("Conflicts with changes made here: {count}.").format(count=len(preview.conflicts)))
-        for change in preview.conflicts:
-            print(
-                f"  - {shown(change.label)}: {shown(change.description)} — {shown(change.explanation)} "
-                f"({shown(', '.join(change.fields))})"
-            )
+        print_conflicts(preview.conflicts)
     print(_("Unchanged: {count} records.").format(count=preview.unchanged))
     print(
         _("Evidence files: {new} new of {total}; history: {events} new events.").format(
@@ -215,6 +212,101 @@ def print_preview(preview: Any) -> None:
     )
     for note in preview.notes:
         print(_("Note: {note}").format(note=shown(note)))
+
+
+def value_for_people(value: Any) -> str:
+    from caseapp.services.bundles import value_for_people as shown_value
+
+    return shown_value(value)
+
+
+def _labels(names: Any) -> str:
+    from caseapp.services.editing import field_label
+
+    return shown(", ".join(field_label(name) for name in names))
+
+
+def _block(label: str, value: Any) -> None:
+    """One version of a field, in full: a long or multi-line text keeps every line, indented."""
+    lines = for_terminal(value_for_people(value), multiline=True).splitlines() or [""]
+    print(f"      {label} {lines[0]}")
+    for line in lines[1:]:
+        print(" " * (7 + len(label)) + line)
+
+
+def print_conflicts(conflicts: Any) -> None:
+    """Each conflict field by field, every version in full: what both had (the base), mine and theirs; the key to
+    use in a decisions file is given for each (``RECORD/FIELD``, or ``RECORD`` for a whole record)."""
+    fields = sum(len(change.conflicting) if change.merges else 1 for change in conflicts)
+    print(
+        _("Conflicts to decide — fields: {fields}; records: {records}.").format(fields=fields, records=len(conflicts))
+    )
+    width = max(len(_("base:")), len(_("mine:")), len(_("theirs:")))
+    for change in conflicts:
+        print(f"  - {shown(change.label)}: {shown(change.description)} — {shown(change.explanation)}")
+        if not change.merges:
+            print(f"    [{change.record_id}]")
+            continue
+        for decision in change.merges:
+            if not decision.conflict:
+                continue
+            print(f"    [{change.record_id}/{decision.name}] {_labels([decision.name])}")
+            base = change.base.get(decision.name, _UNKNOWN) if decision.name in change.base else _UNKNOWN
+            _block(_("base:").ljust(width), base)
+            _block(_("mine:").ljust(width), decision.mine)
+            _block(_("theirs:").ljust(width), decision.theirs)
+        if change.taken:
+            print(
+                "    "
+                + _("Also taken from the bundle, changed there only: {fields}.").format(fields=_labels(change.taken))
+            )
+        if change.kept:
+            print("    " + _("Kept as here, changed here only: {fields}.").format(fields=_labels(change.kept)))
+    print(_("Whatever is chosen, the value not chosen is kept in the case's history and can be restored."))
+
+
+class _Unknown:
+    def __str__(self) -> str:
+        return _("unknown (not in the history you share)")
+
+
+_UNKNOWN = _Unknown()
+
+
+def read_decisions(path: str, conflicts: Any) -> dict[Any, str]:
+    """A decisions file: a JSON object whose keys are ``RECORD`` or ``RECORD/FIELD`` (as the preview prints them)
+    and values ``"mine"`` or ``"theirs"``."""
+    import json
+
+    from caseapp.outputs import as_path
+
+    try:
+        raw = json.loads(as_path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(_("The decisions file cannot be read: {reason}").format(reason=exc.strerror)) from exc
+    except ValueError as exc:
+        raise InvalidInput(
+            _("The decisions file is not JSON: {reason}. Write an object such as {example}.").format(
+                reason=exc, example='{"RECORD/summary": "theirs"}'
+            )
+        ) from exc
+    if not isinstance(raw, dict):
+        raise InvalidInput(_("The decisions file must hold one JSON object of RECORD/FIELD: mine or theirs."))
+    choices: dict[Any, str] = {}
+    for key, value in raw.items():
+        record, _slash, name = str(key).partition("/")
+        try:
+            record_id = uuid.UUID(record)
+        except ValueError:
+            raise InvalidInput(
+                _("“{key}” in the decisions file is not RECORD or RECORD/FIELD.").format(key=shown(key))
+            ) from None
+        if value not in ("mine", "theirs"):
+            raise InvalidInput(
+                _("“{value}” in the decisions file is not a choice: write mine or theirs.").format(value=shown(value))
+            )
+        choices[(record_id, name) if name else record_id] = value
+    return choices
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -255,7 +347,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def decide_import(preview: Any, args: argparse.Namespace) -> tuple[dict[uuid.UUID, str], bool] | None:
+def decide_import(preview: Any, args: argparse.Namespace) -> tuple[dict[Any, str], bool] | None:
     """What ``import`` and ``checkin`` import: the choice for each conflict and whether a bundle without a trusted
     signature is accepted, asked in a terminal (or taken from --prefer, --accept-unsigned and --yes), then the
     confirmation. None: the person said no ("Nothing was imported." is printed)."""
@@ -273,18 +365,24 @@ def decide_import(preview: Any, args: argparse.Namespace) -> tuple[dict[uuid.UUI
         if not accept:
             print(_("Nothing was imported."))
             return None
-    choices: dict[uuid.UUID, str] = {}
     default = merge.TAKE_THEIRS if args.prefer == "theirs" else merge.KEEP_MINE
+    given = read_decisions(args.decisions, preview.conflicts) if getattr(args, "decisions", None) else {}
+    choices: dict[Any, str] = {}
     for change in preview.conflicts:
-        choice = default
-        if asking:
-            answer = input(
-                _("{what} “{description}”: keep mine (m) or take theirs (t)? [{default}] ").format(
-                    what=shown(change.label), description=shown(change.description), default=default[0]
-                )
-            ).strip()
-            choice = merge.TAKE_THEIRS if answer[:1].lower() == "t" else merge.KEEP_MINE if answer else default
-        choices[change.record_id] = choice
+        names = [d.name for d in change.merges if d.conflict] if change.merges else [None]
+        for name in names:
+            key = (change.record_id, name) if name else change.record_id
+            choice = given.get(key, given.get(change.record_id, default))
+            if asking and key not in given and change.record_id not in given:
+                what = _labels([name]) + " — " if name else ""
+                answer = input(
+                    _("{field}{what} “{description}”: keep mine (m) or take theirs (t)? [{default}] ").format(
+                        field=what, what=shown(change.label), description=shown(change.description), default=default[0]
+                    )
+                ).strip()
+                choice = merge.TAKE_THEIRS if answer[:1].lower() == "t" else merge.KEEP_MINE if answer else default
+            choices[key] = choice
+    merge.check_choices(preview.plan, {k: v for k, v in given.items()})
     if not args.yes:
         if not asking:
             raise BundleError(_("Nothing was imported: add --yes to import without being asked."))
@@ -404,7 +502,15 @@ def add_import_arguments(parser: argparse.ArgumentParser, *, dry_run: bool) -> N
     if dry_run:
         parser.add_argument("--dry-run", action="store_true", help=_("show what would change, write nothing"))
     parser.add_argument(
-        "--prefer", choices=["mine", "theirs"], default="mine", help=_("how to settle conflicts (default: mine)")
+        "--prefer",
+        choices=["mine", "theirs"],
+        default="mine",
+        help=_("how to settle the conflicts no decision is given for (default: mine)"),
+    )
+    parser.add_argument(
+        "--decisions",
+        metavar="FILE",
+        help=_("a JSON file deciding conflicts: RECORD/FIELD or RECORD (as printed) to mine or theirs"),
     )
     parser.add_argument("--passphrase-file", metavar="FILE", help=_("the passphrase is on this file's first line"))
     parser.add_argument("--identity", action="append", metavar="FILE", help=_("an age secret key file to open it"))

@@ -231,3 +231,31 @@ def apply(
     except CaseAppError as exc:  # the import is committed: the mark stays (and still says so to colleagues)
         logging.getLogger(__name__).warning("the mark of a case taken offline was not cleared: %s", exc)
     return report
+
+
+def value_for_people(value: Any) -> str:
+    """A field's value from a merge (its JSON form) as a person reads it: moments in Paris time, dates as the
+    language writes them, nothing as "—", truth values in words, lists joined; text as it is, in full."""
+    from datetime import date, datetime
+
+    from caseapp.dates import format_date, format_datetime, to_paris
+    from caseapp.i18n import current_language
+
+    lang = current_language()
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | tuple):
+        return ", ".join(value_for_people(item) for item in value)
+    if isinstance(value, datetime):
+        return format_datetime(to_paris(value), lang)
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            if len(value) == 10:
+                return format_date(date.fromisoformat(value), lang)
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return format_datetime(to_paris(moment), lang)
+    return str(value)
