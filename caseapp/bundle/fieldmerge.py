@@ -50,18 +50,28 @@ class Edit:
     def touches(self, name: str) -> bool:
         return name in self.changes
 
+    def _pair(self, name: str) -> list[Any] | tuple[Any, ...] | None:
+        change = self.changes[name]
+        if self.action == "create" or not isinstance(change, list | tuple):
+            return None
+        if len(change) == 2 or (self.action == "merge" and len(change) == 3):
+            return change
+        return None
+
     def before(self, name: str) -> Any:
         """The field's value before this event (UNKNOWN when the event created the record)."""
-        change = self.changes[name]
-        if self.action != "create" and isinstance(change, list | tuple) and len(change) == 2:
-            return change[0]
-        return UNKNOWN
+        pair = self._pair(name)
+        return pair[0] if pair is not None else UNKNOWN
 
     def after(self, name: str) -> Any:
-        change = self.changes[name]
-        if self.action != "create" and isinstance(change, list | tuple) and len(change) == 2:
-            return change[1]
-        return change
+        pair = self._pair(name)
+        return pair[1] if pair is not None else self.changes[name]
+
+    def adopted(self, name: str) -> bool:
+        """A merge decision that took the other side's value for this field: no change of this side's own
+        (merge events say ``[value not chosen, value chosen, "mine" | "theirs"]``)."""
+        pair = self._pair(name)
+        return self.action == "merge" and pair is not None and len(pair) == 3 and pair[2] == THEIRS
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,7 @@ class _Side:
     changed: bool
     traced: bool
     base: Any
+    fresh: bool = False  # it has events about the field the other side lacks (a change or not)
 
 
 def _side(name: str, current: Any, edits: Sequence[Edit], other: set[uuid.UUID]) -> _Side:
@@ -125,8 +136,10 @@ def _side(name: str, current: Any, edits: Sequence[Edit], other: set[uuid.UUID])
     touching = [edit for edit in ordered if edit.touches(name)]
     shared = [edit for edit in touching if edit.id in other]
     created = [edit for edit in ordered if edit.action == "create"]
-    # When no event names the field, it is as the record was created (older versions did not list every field).
-    traced = same(touching[-1].after(name), current) if touching else bool(created)
+    # The value must be one the history gave it (events copied from a colleague come last, though they may be
+    # older than ours, so not necessarily the last event's); when no event names the field, it is as the record
+    # was created (older versions did not list every field).
+    traced = any(same(edit.after(name), current) for edit in touching) if touching else bool(created)
     if shared:
         base = shared[-1].after(name)
     elif touching:  # only this side's events name it: it was what the first of them found
@@ -135,8 +148,12 @@ def _side(name: str, current: Any, edits: Sequence[Edit], other: set[uuid.UUID])
         base = current  # both hold the record's creation, and nothing since
     else:
         base = UNKNOWN
-    changed = len(shared) < len(touching) or not traced
-    return _Side(changed, traced, base)
+    # This side's own events count only after the last one both hold: earlier ones were settled when that one came
+    # in — and a decision that took the other side's value is no change of this side's either.
+    since = touching[touching.index(shared[-1]) + 1 :] if shared else touching
+    own = [edit for edit in since if edit.id not in other and not edit.adopted(name)]
+    fresh = any(edit.id not in other for edit in touching)  # events about it the other side lacks
+    return _Side(bool(own) or not traced, traced, base, fresh)
 
 
 def merge_fields(
@@ -164,5 +181,9 @@ def merge_fields(
             changed = MINE
         else:  # both histories say nothing changed, yet the values differ: ask
             changed = UNTRACED
-        result.append(FieldMerge(name, mine.get(name), theirs.get(name), base, changed, there.changed))
+        if changed == BOTH and same(base, theirs.get(name)):
+            changed = MINE  # their edits only brought it back to what both last held: ours stands
+        elif changed == BOTH and same(base, mine.get(name)):
+            changed = THEIRS  # ... or ours did: theirs stands
+        result.append(FieldMerge(name, mine.get(name), theirs.get(name), base, changed, there.fresh))
     return result

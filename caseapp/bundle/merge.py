@@ -843,8 +843,8 @@ def _shown(value: Any) -> str:
 
 def _merge_events(uow: UnitOfWork, result: Plan, choices: Choices, case_id: uuid.UUID) -> None:
     """One history event per record merged field by field with a decision: what was chosen for each field, and the
-    value not chosen (``{field: [not chosen, chosen]}``), so that it can be restored. Written after the bundle's
-    own events, so that the last event about each field says its value."""
+    value not chosen (``{field: [not chosen, chosen, "mine" | "theirs"]}``), so that it can be restored. Written
+    after the bundle's own events, so that the last event about each field says its value."""
     from caseapp.domain.fields import field_label
 
     for change in result.merged.values():
@@ -855,7 +855,7 @@ def _merge_events(uow: UnitOfWork, result: Plan, choices: Choices, case_id: uuid
                 continue
             took = decision.conflict and choice_for(choices, change.record_id, decision.name) == TAKE_THEIRS
             chosen, other = (decision.theirs, decision.mine) if took else (decision.mine, decision.theirs)
-            recorded[decision.name] = [other, chosen]
+            recorded[decision.name] = [other, chosen, TAKE_THEIRS if took else KEEP_MINE]
             label = field_label(decision.name)
             if took:
                 parts.append(_("took theirs for {field} (was {value})").format(field=label, value=_shown(other)))

@@ -176,7 +176,7 @@ def test_a_local_edit_since_the_last_import_is_a_conflict_with_both_choices(
     assert filings.get_filing(core, filing.id).summary == expected
     assert (report.conflicts_kept, report.conflicts_taken) == ((1, 0) if choice == KEEP_MINE else (0, 1))
     decision = [e for e in history.case_history(core, case_id) if e.action == "merge"]
-    assert [e.changes for e in decision] == [{"summary": [other, expected]}]  # the other value can be restored
+    assert [e.changes for e in decision] == [{"summary": [other, expected, choice]}]  # the other can be restored
     again = inspect_bundle(core, second, keystore=bob_keys)
     assert again.conflicts == [] and again.nothing_to_do  # decided once: the same bundle does not ask again
 

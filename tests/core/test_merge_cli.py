@@ -92,7 +92,7 @@ def test_keep_mine_by_default_still_takes_the_court_number_and_keeps_theirs_in_t
         merges = [e for e in case_history(core, uuid.UUID(case_id)) if e.action == "merge"]
     finally:
         core.close()
-    assert [e.changes for e in merges] == [{"summary": [LONG_ALICE, LONG_BOB]}]
+    assert [e.changes for e in merges] == [{"summary": [LONG_ALICE, LONG_BOB, "mine"]}]
 
 
 def test_prefer_theirs_and_a_decisions_file_decide_the_field(scenario: dict[str, Any]) -> None:

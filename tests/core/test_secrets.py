@@ -20,6 +20,7 @@ from caseapp.cli import main
 from caseapp.errors import InvalidInput
 from caseapp.identity.keys import set_default_keystore
 from caseapp.secrets import (
+    KEYRING_FILE_ENV,
     PASSPHRASE_ENV,
     PASSPHRASE_FILE_ENV,
     Secrets,
@@ -74,7 +75,8 @@ def test_settings_refuse_a_password(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert load_settings(tmp_path) == Settings()  # a damaged file gives defaults, never a crash
 
 
-def test_without_a_keyring_the_message_says_how_to_keep_them() -> None:
+def test_without_a_keyring_the_message_says_how_to_keep_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(KEYRING_FILE_ENV, str(tmp_path / "none" / "caseapp-secrets.cfg"))  # not the home folder's
     message = Secrets(NoKeyring()).status.message
     assert PASSPHRASE_ENV in message and "encrypted file" in message
 

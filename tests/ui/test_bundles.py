@@ -233,7 +233,7 @@ def test_a_field_changed_on_both_sides_is_shown_in_full_and_taking_theirs_keeps_
     case = cases.get_case(other.core, case_id)
     assert case.court_number == "2002345" and case.summary == scenario.theirs
     merges = [event.changes for event in history.case_history(other.core, case_id) if event.action == "merge"]
-    assert merges == [{"summary": [scenario.mine, scenario.theirs]}]  # B's summary, kept to be restored
+    assert merges == [{"summary": [scenario.mine, scenario.theirs, "theirs"]}]  # B's summary, kept to be restored
     assert other.errors.history == []
 
 
@@ -267,7 +267,7 @@ def test_by_default_a_conflict_keeps_mine_and_still_takes_what_only_the_bundle_c
     numbers = {e.title: e.number for e in evidence.list_evidence(other.core, case_id)}
     assert numbers["Pièce de A"] == numbers["Pièce de B"] + 1  # B's exhibit kept its number
     merges = [event.changes for event in history.case_history(other.core, case_id) if event.action == "merge"]
-    assert merges == [{"summary": [scenario.theirs, scenario.mine]}]  # A's summary, kept to be restored
+    assert merges == [{"summary": [scenario.theirs, scenario.mine, "mine"]}]  # A's summary, kept to be restored
 
 
 @pytest.mark.parametrize(
