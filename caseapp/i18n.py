@@ -5,7 +5,9 @@ catalogue without translating it yet; ``NC_(context, text)`` does the same with 
 words whose French depends on what they name ("Open": a case is "En cours", a deadline "À faire", a button
 "Ouvrir"); ``translate(text, lang, context=None)`` gives a text in a chosen language (documents for French courts
 are French whatever the interface says). Labels of enums and rules, flags and the deadline engine's sentences
-all come through ``translate``.
+all come through ``translate``. ``ngettext(singular, plural, n, lang=None)`` picks the form a count needs ("1 pièce",
+"2 pièces"; French takes the singular for 0 and 1): its French is a plural entry of the catalogue (``msgid_plural``,
+``msgstr[0]``, ``msgstr[1]``), counted by the catalogue's ``Plural-Forms``.
 
 The French is in ``resources/locale/fr/LC_MESSAGES/*.po`` (one file per area: core, ui, domain, reports…), the only
 source. The first time a language is needed, polib compiles those files into one ``.mo`` file in the user's cache
@@ -38,7 +40,7 @@ SUPPORTED = ("en", "fr")
 SOURCE_LANGUAGE = "en"
 CACHE_ENV = "CASEAPP_CACHE_DIR"
 # Raise when the way catalogues are compiled changes: every cached .mo is then compiled again.
-_COMPILED_FORMAT = "1"
+_COMPILED_FORMAT = "2"  # 2: plural entries, and the Plural-Forms header
 
 _current: str | None = None
 _loaded: dict[str, NullTranslations] = {}
@@ -104,6 +106,18 @@ def _(text: str) -> str:
     return translate(text)
 
 
+def ngettext(singular: str, plural: str, count: int, lang: str | None = None) -> str:
+    """The form of ``singular`` / ``plural`` (English source strings) that ``count`` needs, in ``lang`` (the
+    interface language by default). A text the catalogue lacks stays English (singular for 1, else plural)."""
+    if lang is None:
+        lang = current_language()
+    code = lang[:2]
+    if code not in SUPPORTED or code == SOURCE_LANGUAGE:
+        return singular if count == 1 else plural
+    found = _loaded.get(code) or translations(code)
+    return found.ngettext(singular, plural, count)
+
+
 def N_(text: str) -> str:
     """Mark ``text`` for the catalogue; it is translated where it is shown (``_()`` or ``translate``)."""
     return text
@@ -137,10 +151,15 @@ def forget_catalogues() -> None:
 
 def catalogue(lang: str) -> dict[str, str]:
     """``{msgid: msgstr}`` of what ``translate`` knows in ``lang``; an entry with a context is keyed
-    ``context + "\\x04" + msgid`` (gettext's own form)."""
+    ``context + "\\x04" + msgid`` (gettext's own form). A plural entry is keyed by its singular msgid, with its first
+    form (``msgstr[0]``) as value."""
     found = translations(lang)
     table = getattr(found, "_catalog", {})  # GNUTranslations keeps its entries there; plural entries are tuples
-    return {key: value for key, value in table.items() if isinstance(key, str) and key}
+    known = {key: value for key, value in table.items() if isinstance(key, str) and key}
+    for key, value in table.items():
+        if isinstance(key, tuple) and key[1] == 0 and key[0]:
+            known[key[0]] = value
+    return known
 
 
 catalogue.cache_clear = forget_catalogues  # type: ignore[attr-defined]  # its name when the reader was a cache
@@ -223,10 +242,16 @@ def _keep(folder: Path, compiled: Path, binary: bytes, lang: str) -> None:
 
 def read_po(path: Path) -> dict[str, str]:
     """``{msgid: msgstr}`` of the translated entries of one ``.po`` file (neither fuzzy nor obsolete), keyed like
-    ``catalogue``."""
+    ``catalogue`` (a plural entry by its singular msgid, with its first form)."""
     import polib
 
-    return {entry.msgid_with_context: entry.msgstr for entry in polib.pofile(str(path)).translated_entries()}
+    return {
+        entry.msgid_with_context: entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
+        for entry in polib.pofile(str(path)).translated_entries()
+    }
+
+
+PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);"}  # French: singular for 0 and 1
 
 
 def compile_catalogue(lang: str, files: list[Path]) -> bytes:
@@ -242,7 +267,11 @@ def compile_catalogue(lang: str, files: list[Path]) -> bytes:
     }
     entries: dict[str, polib.POEntry] = {}
     for path in files:
-        for entry in polib.pofile(str(path)).translated_entries():
+        catalogue_file = polib.pofile(str(path))
+        forms = catalogue_file.metadata.get("Plural-Forms") or PLURAL_FORMS.get(lang)
+        if forms:
+            merged.metadata["Plural-Forms"] = forms
+        for entry in catalogue_file.translated_entries():
             entries[entry.msgid_with_context] = entry
     for entry in entries.values():
         merged.append(entry)

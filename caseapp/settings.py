@@ -1,6 +1,6 @@
 """The preferences a person chooses — their name for the history, the data folder, the team's server, the
-interface language (and the reminders to come) — in one file that the command line and the window both read and
-write: ``caseapp db connect`` and the Settings dialog agree.
+interface language, how documents are marked and signed (and the reminders to come) — in one file that the command
+line and the window both read and write: ``caseapp db connect`` and the Settings dialog agree.
 
 Where: ``settings.json`` in the user's configuration folder (``~/.config/CaseApp`` on Linux), whatever data folder
 it names. ``CASEAPP_CONFIG_DIR`` moves it. With ``CASEAPP_DATA_DIR`` (a portable or a test data folder, set for the
@@ -70,13 +70,24 @@ class Settings:
     author: str | None = None  # who is working, for the history (None: the login name)
     language: str | None = None  # "fr", "en" or None for the system's
     data_dir: str | None = None  # the data folder (None: the default one); CASEAPP_DATA_DIR wins for one run
+    # "CONFIDENTIEL" on every page of the internal documents (case summary, hearing sheet); never on a document
+    # for the court or the other side (bordereau, Télérecours set), whatever this says.
+    confidential_mark: bool = True
+    signature_city: str | None = None  # "Fait à …" of the bordereau (None: the seat of the case's court)
 
 
 _KNOWN = tuple(Settings.__annotations__)
+_FLAGS = ("confidential_mark",)  # the settings that are true or false; every other one is a text or None
+_DEFAULTS: dict[str, Any] = {name: getattr(Settings, name) for name in _KNOWN}
 
 
-def _known(raw: dict[str, Any]) -> dict[str, str | None]:
-    return {k: v for k, v in raw.items() if k in _KNOWN and (v is None or isinstance(v, str))}
+def _known(raw: dict[str, Any]) -> dict[str, Any]:
+    """The known settings of a file, each of its own type (anything else, e.g. typed by hand, is left out)."""
+    return {
+        k: v
+        for k, v in raw.items()
+        if k in _KNOWN and (isinstance(v, bool) if k in _FLAGS else (v is None or isinstance(v, str)))
+    }
 
 
 def _raw(data_dir: Path | None) -> dict[str, Any]:
@@ -112,9 +123,9 @@ def load_settings(data_dir: Path | None = None) -> Settings:
     return Settings(**_known(_raw(data_dir)))
 
 
-def read_settings(data_dir: Path | None = None) -> dict[str, str | None]:
+def read_settings(data_dir: Path | None = None) -> dict[str, Any]:
     """``load_settings`` as a plain dict of the known settings (what the window reads before it paints)."""
-    return {name: None for name in _KNOWN} | _known(_raw(data_dir))
+    return _DEFAULTS | _known(_raw(data_dir))
 
 
 def save_settings(data_dir: Path | None, settings: Settings) -> None:

@@ -87,7 +87,7 @@ step "contents"
 for module in caseapp.cli ui.app keyring.backends.SecretService keyring.backends.libsecret keyring.backends.kwallet \
     keyring.backends.chainer secretstorage jeepney alembic.op alembic.context alembic.ddl.sqlite \
     alembic.ddl.postgresql sqlalchemy.dialects.postgresql.psycopg psycopg psycopg_binary holidays.countries.france \
-    dateparser.data.date_translation_data.fr dateparser.data.date_translation_data.en reportlab cryptography \
+    dateparser.data.date_translation_data.fr dateparser.data.date_translation_data.en reportlab pypdf cryptography \
     pyrage platformdirs tzdata; do
     grep -qx " *${module//./\\.}" "$scratch/modules.txt" || [ -e "$app/_internal/$module" ] || fail "module $module is not in the build"
 done

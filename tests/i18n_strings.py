@@ -1,11 +1,12 @@
 """Find every translatable string in the code (``_("…")``, ``N_("…")``, ``NC_("context", "…")``,
-``translate("…", …)`` with or without a literal context, and Qt's ``self.tr("…")``) and say which ones the French
-catalogues lack.
+``translate("…", …)`` with or without a literal context, ``ngettext("…", "…", n)`` and Qt's ``self.tr("…")``) and say
+which ones the French catalogues lack.
 
 Run ``uv run python -m tests.i18n_strings`` to print the missing entries as ``.po`` stubs, and
 ``uv run python -m tests.i18n_strings --merge MAPPING.py CATALOGUE.po`` to add translations to a catalogue.
 
-A string with a context is keyed ``context + "\\x04" + text``, as gettext (and ``caseapp.i18n.catalogue``) keys it.
+A string with a context is keyed ``context + "\\x04" + text``, as gettext (and ``caseapp.i18n.catalogue``) keys it; a
+plural pair by its singular text (its stub is a plural entry: ``msgid_plural``, ``msgstr[0]``, ``msgstr[1]``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MARKERS = {"_", "N_", "translate", "tr"}
 CONTEXT_MARKERS = {"NC_"}
+PLURAL_MARKERS = {"ngettext"}
 SEPARATOR = "\x04"
+PLURALS: dict[str, str] = {}  # singular → plural, for the stubs of plural entries
 
 
 def _text(node: ast.expr | None) -> str | None:
@@ -31,7 +34,12 @@ def translatable(path: Path) -> set[str]:
             continue
         func = node.func
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-        if name in CONTEXT_MARKERS and len(node.args) >= 2:
+        if name in PLURAL_MARKERS and len(node.args) >= 2:
+            singular, plural = _text(node.args[0]), _text(node.args[1])
+            if singular and plural:
+                found.add(singular)
+                PLURALS[singular] = plural
+        elif name in CONTEXT_MARKERS and len(node.args) >= 2:
             context, text = _text(node.args[0]), _text(node.args[1])
             if context and text:
                 found.add(context + SEPARATOR + text)
@@ -71,6 +79,11 @@ def po_quote(text: str) -> str:
 def po_entry(key: str, translation: str) -> str:
     context, _sep, text = key.rpartition(SEPARATOR)
     head = f"msgctxt {po_quote(context)}\n" if _sep else ""
+    if key in PLURALS:
+        return (
+            f"{head}msgid {po_quote(text)}\nmsgid_plural {po_quote(PLURALS[key])}\n"
+            f"msgstr[0] {po_quote(translation)}\nmsgstr[1] {po_quote(translation)}\n"
+        )
     return f"{head}msgid {po_quote(text)}\nmsgstr {po_quote(translation)}\n"
 
 
@@ -85,15 +98,32 @@ def write_po(entries: dict[str, str], out: Path) -> None:
 
 
 def merge_into(mapping_file: Path, target: Path) -> int:
-    """Add the ``FR = {english: french}`` mapping of a Python file to a catalogue (kept entries stay)."""
+    """Add the ``FR = {english: french}`` mapping of a Python file to a catalogue (kept entries stay, plural ones
+    included). A plural entry is given as ``{singular: (french singular, french plural)}`` with ``PLURALS =
+    {singular: english plural}`` in the same file."""
     import runpy
 
-    from caseapp.i18n import read_po
+    import polib
 
-    mapping: dict[str, str] = runpy.run_path(str(mapping_file))["FR"]
-    existing = read_po(target) if target.exists() else {}
-    write_po(existing | mapping, target)
-    return len(existing | mapping)
+    values = runpy.run_path(str(mapping_file))
+    mapping: dict[str, str | tuple[str, str]] = values["FR"]
+    plurals: dict[str, str] = values.get("PLURALS", {})
+    if not target.exists():
+        write_po({}, target)
+    catalogue_file = polib.pofile(str(target), wrapwidth=10000)
+    for key, french in mapping.items():
+        context, _sep, text = key.rpartition(SEPARATOR)
+        entry = catalogue_file.find(text, msgctxt=context or None)
+        if entry is None:
+            entry = polib.POEntry(msgid=text, msgctxt=context or None)
+            catalogue_file.append(entry)
+        if isinstance(french, tuple):
+            entry.msgid_plural = plurals[key]
+            entry.msgstr_plural = {0: french[0], 1: french[1]}
+        else:
+            entry.msgstr = french
+    catalogue_file.save(str(target))
+    return len(catalogue_file.translated_entries())
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The commands that write documents: one per entry of ``services.documents.DOCUMENTS`` (``summary``,
-``bordereau``, ``hearing-sheet``), and ``telerecours``.
+``bordereau``, ``hearing-sheet``, ``case-pdf``), and ``telerecours``.
 
 ``register(sub)`` adds them to the ``caseapp`` parser. ReportLab (and the output files' helpers) are imported only
 when one of them runs, so the other commands start as fast as before.
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from caseapp.cli.common import HEX, MIN_PREFIX, open_core, resolve_hearing
 from caseapp.errors import InvalidInput, NotFound
-from caseapp.i18n import _
+from caseapp.i18n import _, ngettext
 from caseapp.textsafe import for_terminal
 
 if TYPE_CHECKING:
@@ -65,7 +65,11 @@ def check_output_folder(path: Path) -> Path:
 
 
 def _written(path: Path, pages: int) -> None:
-    print(_("Written: {path} ({pages} pages).").format(path=path, pages=pages))
+    print(
+        ngettext("Written: {path} ({pages} page).", "Written: {path} ({pages} pages).", pages).format(
+            path=path, pages=pages
+        )
+    )
 
 
 def _write_document(core: Core, request: Any, output: str) -> int:
@@ -75,6 +79,12 @@ def _write_document(core: Core, request: Any, output: str) -> int:
     made_from = documents.sources(core, request)
     with staged(output) as path:  # never through a link or a device: a private file renamed over the target
         result = documents.write(request, made_from, path)
+    for left in getattr(result, "left_out", ()):  # the whole case as one PDF: exhibits whose file is not in it
+        print(
+            _("Not included: exhibit n° {number} ({reason}).").format(
+                number=left.number, reason=for_terminal(left.reason())
+            )
+        )
     _written(as_path(output), result.pages)
     return 0
 
@@ -98,6 +108,8 @@ def cmd_document(args: argparse.Namespace) -> int:
             filing_id=resolve_filing(detail, filing) if filing else None,
             lang=args.lang,
             notes=not getattr(args, "no_notes", False),
+            telerecours=getattr(args, "telerecours", False),
+            include_privileged=getattr(args, "include_privileged", False),
         )
     return _write_document(core, request, args.output)
 
@@ -117,10 +129,15 @@ def cmd_telerecours(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(_("Warning: {message}").format(message=for_terminal(problem.message)))
     if result.skipped:
-        print(_("Left out (no usable file): {numbers}.").format(numbers=", ".join(str(n) for n in result.skipped)))
+        numbers = ", ".join(str(n) for n in result.skipped)
+        print(_("Left out of the set and of its bordereau (no usable file): {numbers}.").format(numbers=numbers))
     for name in result.files:
         print(f"  {for_terminal(name)}")
-    print(_("Exhibit set written: {path} ({count} files).").format(path=result.path, count=len(result.files)))
+    count = len(result.files)
+    written = ngettext(
+        "Exhibit set written: {path} ({count} file).", "Exhibit set written: {path} ({count} files).", count
+    )
+    print(written.format(path=result.path, count=count))
     return 0
 
 
@@ -158,6 +175,19 @@ def register(sub: Any) -> None:
             )
         if kind.notes_optional:
             parser.add_argument("--no-notes", action="store_true", help=_("leave the hearing notes out"))
+        if kind.telerecours_variant:
+            parser.add_argument(
+                "--telerecours",
+                action="store_true",
+                help=_(
+                    "the single file for Télérecours: the bordereau then the exhibits, one bookmark per exhibit "
+                    "named as the bordereau lists it"
+                ),
+            )
+        if kind.privileged_optional:
+            parser.add_argument(
+                "--include-privileged", action="store_true", help=_("include the hearing notes (left out by default)")
+            )
 
     telerecours = add(
         "telerecours",
@@ -172,6 +202,9 @@ def register(sub: Any) -> None:
     telerecours.add_argument(
         "--force",
         action="store_true",
-        help=_("export even with blocking problems (exhibits without a file are left out)"),
+        help=_(
+            "export even with blocking problems (exhibits without a usable file are left out, and the bordereau "
+            "lists only the exhibits exported)"
+        ),
     )
     telerecours.add_argument("--overwrite", action="store_true", help=_("replace an existing zip or non-empty folder"))

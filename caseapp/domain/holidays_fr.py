@@ -21,6 +21,7 @@ Calendars are built once per (year, seat) and cached: the engine asks about thou
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -284,3 +285,47 @@ def court_seat(court_name: str) -> str:
     if " moselle " in folded and " meurthe et moselle " not in folded:
         return ALSACE_MOSELLE
     return METROPOLE
+
+
+# "Tribunal administratif de Marseille", "TA de Nice", "Cour administrative d'appel de Lyon", "CAA de Paris"…: the
+# town the court is named after, which is where it sits (the territory, for an overseas court named after it).
+_NAMED_AFTER = re.compile(
+    r"^\s*(?:tribunal\s+administratif|t\.?\s*a\.?|cour\s+administrative\s+d\s*['’]\s*appel|c\.?\s*a\.?\s*a\.?)"
+    r"\s+(?:de\s+la\s+|de\s+l\s*['’]\s*|du\s+|des\s+|de\s+|d\s*['’]\s*)(?P<town>[^(),;—–]+)",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1024)
+def court_city(court_name: str) -> str | None:
+    """The town where a court sits, from its name, for a "Fait à …" line: "Tribunal administratif de Marseille" →
+    "Marseille", "CAA de Lyon" → "Lyon", "Conseil d'État" → "Paris". None when the name does not say it: an
+    overseas court named after its territory ("TA de la Guadeloupe": its town is not in its name, and is not
+    guessed), or a name this does not recognise."""
+    folded = _fold(court_name or "")
+    if " conseil d etat " in folded:
+        return "Paris"
+    found = _NAMED_AFTER.match(court_name or "")
+    if found is None:
+        return None
+    town = " ".join(found.group("town").split()).strip(" -.")
+    if not town:
+        return None
+    seat = court_seat(court_name)
+    if SEATS[seat].overseas:
+        territory = {_fold(SEATS[seat].name_fr).replace(" la ", " "), _fold(SEATS[seat].name_en)}
+        if _fold(town).replace(" la ", " ") in territory or _fold(town) in {
+            " saint barthelemy ",
+            " saint martin ",
+            " guadeloupe ",
+            " martinique ",
+            " guyane ",
+            " reunion ",
+            " mayotte ",
+            " polynesie francaise ",
+            " nouvelle caledonie ",
+            " wallis et futuna ",
+            " saint pierre et miquelon ",
+        }:
+            return None
+    return town[0].upper() + town[1:]

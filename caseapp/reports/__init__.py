@@ -4,6 +4,8 @@
 - ``bordereau.render_bordereau``: the exhibit list (bordereau de pièces);
 - ``hearing_sheet.render_hearing_sheet``: the sheet taken into a hearing;
 - ``telerecours.export_exhibit_set``: exhibits named for Télérecours, with their bordereau, in a folder or a zip.
+- ``case_pdf.render_case_pdf``: the whole case as one PDF (contents, summary, bordereau, the exhibits' files, with
+  bookmarks and page numbers), or the single file for Télérecours; it merges with pypdf.
 
 All share the page template of ``base`` and the style sheet of ``styles``. Importing this package does not
 import ReportLab; the modules above do.

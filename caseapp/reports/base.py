@@ -1,8 +1,11 @@
 """The page template every CaseApp document shares, and the safe way of writing a PDF.
 
-Every page carries a running header (the case reference and "Confidentiel") and a footer ("page N / M" and
-when the document was generated). The total page count is only known at the end, so the canvas keeps each
-finished page aside and draws headers and footers when the document is saved.
+Two kinds of documents share it. An internal document (the case summary, the hearing sheet) carries a running
+header (the case reference, wrapped rather than cut, and "Confidentiel" when the setting asks for it) and a footer
+saying when it was generated and "page N / M". A document for the court or the other side (the bordereau, the
+Télérecours set's bordereau) says only what its signatory would sign: no mark, nothing about the program that made
+it; its footer is the court's case number and "page N / M". The total page count is only known at the end, so the
+canvas keeps each finished page aside and draws headers and footers when the document is saved.
 
 A PDF is laid out in memory, then written to a temporary file in the target folder and renamed over the
 target: a failure, a full disk or a cancel never leaves half a PDF behind. Passing ``generated_at`` turns on
@@ -23,17 +26,18 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, LayoutError, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, LayoutError, PageTemplate, Paragraph
 
 from caseapp import __version__
 from caseapp.errors import Cancelled, CaseAppError, StorageError
 from caseapp.i18n import _, translate
 from caseapp.progress import CancelCheck, Progress
 from caseapp.reports import styles as s
-from caseapp.reports.formatting import PARIS, document_language, format_moment
+from caseapp.reports.formatting import NBSP, PARIS, document_language, format_moment, markup
 from caseapp.store.files import fsync_folder
 
 Target = str | os.PathLike[str] | BinaryIO
@@ -46,10 +50,15 @@ class DocumentInfo:
 
     title: str
     subject: str
-    header: str  # the case reference printed at the top of every page
+    header: str  # the case reference printed at the top of every page of an internal document
     lang: str = "fr"
     author: str = "CaseApp"
     keywords: tuple[str, ...] = ()
+    # For the court or the other side: no running header, no "Confidentiel", nothing about the program (in the
+    # pages or the PDF's metadata); the footer gives the court's case number and the page number.
+    for_court: bool = False
+    confidential: bool = True  # "CONFIDENTIEL" at the top of every page (internal documents only)
+    court_number: str | None = None  # in the footer of a document for the court
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,11 @@ class Generation:
         return self.moment.astimezone(PARIS).date()
 
 
+HEADER_SIZE = 7.5
+HEADER_LEADING = 9
+HEADER_LINES = 2  # the running header wraps onto a second line rather than cutting the case's title
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` cut (with an ellipsis) to fit ``width`` points; a binary search, as headers can be long."""
     if stringWidth(text, font, size) <= width:
@@ -132,17 +146,55 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text[:low].rstrip() + "…"
 
 
+def _header_paragraph(text: str, width: float) -> Paragraph:
+    """The running header laid out on at most ``HEADER_LINES`` lines of ``width`` points: whole when it fits (it
+    nearly always does), else cut after its last whole word that fits."""
+    style = ParagraphStyle(
+        "running_header", fontName=s.SANS, fontSize=HEADER_SIZE, leading=HEADER_LEADING, textColor=s.MUTED
+    )
+
+    def laid_out(words: list[str], cut: bool) -> Paragraph:
+        para = Paragraph(markup(" ".join(words) + ("…" if cut else "")), style)
+        para.wrap(width, HEADER_LEADING * 10)
+        return para
+
+    words = text.split()
+    whole = laid_out(words, False)
+    if len(whole.blPara.lines) <= HEADER_LINES:
+        return whole
+    low, high = 1, len(words) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(laid_out(words[:middle], True).blPara.lines) <= HEADER_LINES:
+            low = middle
+        else:
+            high = middle - 1
+    return laid_out(words[:low], True)
+
+
 class _PageDecorator:
     """Draws the running header and the footer of one page, once the page count is known."""
 
     def __init__(self, info: DocumentInfo, generated: datetime) -> None:
         lang = document_language(info.lang)
-        self.header = " ".join(info.header.split())
-        self.confidential = translate("Confidential", lang).upper()
-        self.generated = translate("Generated on {moment} by CaseApp {version}", lang).format(
-            moment=format_moment(generated, info.lang, weekday=False), version=__version__
-        )
+        self.for_court = info.for_court
+        self.confidential = translate("Confidential", lang).upper() if info.confidential and not info.for_court else ""
         self.page_label = translate("page {number} / {total}", lang)
+        if info.for_court:
+            number = " ".join((info.court_number or "").split())
+            self.footer = translate("Case No. {number}", lang).format(number=number) if number else ""
+            self.footer = self.footer.replace("n° ", f"n°{NBSP}").replace("No. ", f"No.{NBSP}")
+            self.header: Paragraph | None = None
+        else:
+            self.footer = translate("Generated on {moment}", lang).format(
+                moment=format_moment(generated, info.lang, weekday=False)
+            )
+            width, _height = s.PAGE_SIZE
+            room = width - s.MARGIN_LEFT - s.MARGIN_RIGHT
+            if self.confidential:
+                room -= stringWidth(self.confidential, s.SANS_BOLD, HEADER_SIZE) + 8 * mm
+            header = " ".join(info.header.split())
+            self.header = _header_paragraph(header, room) if header else None
         self.pages = 0
 
     def __call__(self, canvas: Canvas, number: int, total: int) -> None:
@@ -154,19 +206,23 @@ class _PageDecorator:
         canvas.saveState()
         canvas.setStrokeColor(s.RULE)
         canvas.setLineWidth(0.5)
-        canvas.setFillColor(s.ALERT)
-        canvas.setFont(s.SANS_BOLD, 7.5)
-        canvas.drawRightString(right, top, self.confidential)
-        room = right - left - stringWidth(self.confidential, s.SANS_BOLD, 7.5) - 8 * mm
-        canvas.setFillColor(s.MUTED)
-        canvas.setFont(s.SANS, 7.5)
-        canvas.drawString(left, top, _fit(self.header, s.SANS, 7.5, room))
-        canvas.line(left, top - 2.2 * mm, right, top - 2.2 * mm)
+        if not self.for_court:
+            if self.confidential:
+                canvas.setFillColor(s.ALERT)
+                canvas.setFont(s.SANS_BOLD, HEADER_SIZE)
+                canvas.drawRightString(right, top, self.confidential)
+            if self.header is not None:
+                # The last line's baseline on ``top``: a header on two lines grows upwards, into the margin.
+                self.header.drawOn(canvas, left, top - (HEADER_LEADING - HEADER_SIZE))
+            canvas.line(left, top - 2.2 * mm, right, top - 2.2 * mm)
         canvas.line(left, bottom + 3.5 * mm, right, bottom + 3.5 * mm)
+        canvas.setFillColor(s.MUTED)
+        canvas.setFont(s.SANS, HEADER_SIZE)
         page = self.page_label.format(number=number, total=total)
         canvas.drawRightString(right, bottom, page)
-        room = right - left - stringWidth(page, s.SANS, 7.5) - 8 * mm
-        canvas.drawString(left, bottom, _fit(self.generated, s.SANS, 7.5, room))
+        room = right - left - stringWidth(page, s.SANS, HEADER_SIZE) - 8 * mm
+        if self.footer:
+            canvas.drawString(left, bottom, _fit(self.footer, s.SANS, HEADER_SIZE, room))
         canvas.restoreState()
 
 
@@ -288,9 +344,9 @@ def render(
             topMargin=s.MARGIN_TOP,
             bottomMargin=s.MARGIN_BOTTOM,
             title=info.title,
-            author=info.author,
+            author="" if info.for_court else info.author,
             subject=info.subject,
-            creator=f"CaseApp {__version__}",
+            creator="" if info.for_court else f"CaseApp {__version__}",
             keywords=list(info.keywords),
             invariant=1 if deterministic else 0,
             lang="fr-FR" if document_language(info.lang) == "fr" else "en-GB",

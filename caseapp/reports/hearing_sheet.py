@@ -1,8 +1,11 @@
 """The hearing sheet: one page (or a few) to take into court.
 
-Court, room and time (Paris), for a référé hearing its own rules (R522-6, R522-8), the parties and their counsel,
-the case's key dates and open deadlines, and ruled space to write on. After the hearing the same sheet carries the
-notes taken instead.
+Court, room and time (Paris), for a référé hearing its own rules (R522-6, R522-8), lines to fill in at the hearing
+(the formation, the rapporteur public, the sense of the conclusions, R711-3: nothing records them), the parties and
+their counsel, the case's key dates and open deadlines (never an R711-2 notice or R613-2 closing for a référé), and
+ruled space to write on. After the hearing the same sheet carries the notes taken instead.
+
+An internal document: "Confidentiel" on every page unless the setting ``confidential_mark`` is off.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Spacer
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from caseapp.casefile.views import CaseDetail, HearingView
-from caseapp.domain.enums import CaseStatus, FilingKind, HearingKind, HearingStatus, Outcome, Procedure
+from caseapp.domain.enums import CaseStatus, HearingKind, HearingStatus, Outcome, Procedure
 from caseapp.errors import InvalidInput
-from caseapp.i18n import _, translate
+from caseapp.i18n import N_, _, translate
 from caseapp.progress import CancelCheck, Progress
 from caseapp.reports import parts
 from caseapp.reports import styles as s
@@ -37,22 +41,36 @@ from caseapp.reports.styles import Para
 LINE_PITCH = 8 * mm
 MIN_LINES = 8
 RULED_ROOM = (MIN_LINES + 1) * LINE_PITCH + 10 * mm  # the "Notes" heading and the fewest lines worth printing
+# What the hearing gives and nothing records (no field of the hearing holds them): lines to fill in by hand.
+FILL_IN = (
+    N_("Bench (formation)"),  # the formation: a chamber, a single judge, the juge des référés
+    N_("Rapporteur public"),
+    N_("Sense of the conclusions (R711-3)"),
+)
+FILL_IN_PITCH = 9 * mm
 
 
 class RuledLines(Flowable):
-    """Writing lines that fill what is left of the page; with less than ``minimum`` lines left, they go to the
-    next page and fill it."""
+    """Writing lines that fill what is left of the page, under their heading (drawn with them, so the heading can
+    never be left alone at the bottom of a page); with less than ``minimum`` lines left, heading and lines go to
+    the next page and fill it."""
 
-    def __init__(self, pitch: float = LINE_PITCH, minimum: int = MIN_LINES) -> None:
+    def __init__(self, pitch: float = LINE_PITCH, minimum: int = MIN_LINES, heading: Paragraph | None = None) -> None:
         super().__init__()
         self.pitch = pitch
         self.minimum = minimum
         self.lines = minimum
+        self.heading = heading
+        self.heading_height = 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # ReportLab names the arguments
         self.width = availWidth
-        self.lines = max(int(availHeight // self.pitch) - 1, self.minimum)
-        self.height = self.lines * self.pitch
+        if self.heading is not None:
+            style = self.heading.style
+            _w, high = self.heading.wrap(availWidth, availHeight)
+            self.heading_height = high + style.spaceBefore + style.spaceAfter
+        self.lines = max(int((availHeight - self.heading_height) // self.pitch) - 1, self.minimum)
+        self.height = self.heading_height + self.lines * self.pitch
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
@@ -60,12 +78,44 @@ class RuledLines(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
+        if self.heading is not None:
+            style = self.heading.style
+            self.heading.drawOn(canvas, 0, self.height - self.heading_height + style.spaceAfter)
         canvas.saveState()
         canvas.setStrokeColor(s.RULE)
         canvas.setLineWidth(0.5)
         for line in range(self.lines):
-            y = self.height - (line + 1) * self.pitch
+            y = self.height - self.heading_height - (line + 1) * self.pitch
             canvas.line(0, y, self.width, y)
+        canvas.restoreState()
+
+
+class FillInLines(Flowable):
+    """Labelled lines to write on ("Formation : ______"), one under the other, never split."""
+
+    def __init__(self, labels: list[str], pitch: float = FILL_IN_PITCH) -> None:
+        super().__init__()
+        self.labels = labels
+        self.pitch = pitch
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = len(self.labels) * self.pitch
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        size = 9.5
+        for index, text in enumerate(self.labels):
+            y = self.height - (index + 1) * self.pitch + 1.5 * mm
+            canvas.setFillColor(s.ACCENT)
+            canvas.setFont(s.SANS_BOLD, size)
+            canvas.drawString(0, y, text)
+            start = stringWidth(text, s.SANS_BOLD, size) + 2 * mm
+            canvas.setStrokeColor(s.MUTED)
+            canvas.setLineWidth(0.5)
+            canvas.line(start, y - 0.8 * mm, self.width, y - 0.8 * mm)
         canvas.restoreState()
 
 
@@ -83,6 +133,7 @@ def render_hearing_sheet(
     *,
     lang: str = "fr",
     ruled: bool | None = None,
+    confidential: bool = True,
     generated_at: datetime | None = None,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
@@ -90,7 +141,8 @@ def render_hearing_sheet(
     """Write the sheet of one hearing of ``detail``.
 
     The notes taken at the hearing are printed when there are any; ``ruled`` adds lines to write on (by
-    default only when there is no note yet). Raises InvalidInput when the hearing is not one of the case's.
+    default only when there is no note yet). ``confidential=False`` leaves out the "Confidentiel" mark (the setting
+    ``confidential_mark``). Raises InvalidInput when the hearing is not one of the case's.
     """
     if hearing.case_id != detail.id:
         raise InvalidInput(_("That hearing does not belong to this case."), field="hearing_id")
@@ -113,6 +165,7 @@ def render_hearing_sheet(
         header=reference,
         lang=lang,
         keywords=tuple(k for k in (detail.court_number, detail.reference) if k),
+        confidential=confidential,
     )
     return render(info, story, target, generation=generation, steps=steps)
 
@@ -149,6 +202,7 @@ def build_hearing_story(
     flow += [Spacer(1, 1 * mm), s.key_values(facts)]
     if parts.is_refere_hearing(detail, hearing):
         flow += [Spacer(1, 2 * mm), parts.refere_box(lang)]
+    flow += [Spacer(1, 1 * mm), FillInLines([translate(text, lang) + colon(lang) for text in FILL_IN])]
 
     flow += _heading(translate("Parties and counsel", lang))
     flow.append(parts.parties_table(detail, lang))
@@ -169,18 +223,20 @@ def build_hearing_story(
     flow += parts.stale_refere_note(detail, lang)
 
     if hearing.notes:
-        flow += _heading(translate("Notes taken at the hearing", lang))
+        notes: list[Flowable] = []
         hearing_day = to_paris(hearing.starts_at).date()
         for index, note in enumerate(sorted(hearing.notes, key=lambda n: n.at)):
             steps.every(index)
-            flow += parts.note_paragraphs(note.text, note.at, note.author, lang, day=hearing_day)
+            notes += parts.note_paragraphs(note.text, note.at, note.author, lang, day=hearing_day)
+        flow += [*_heading(translate("Notes taken at the hearing", lang)), *notes]
     if ruled:
         # The heading goes to the next page with the lines when fewer than their minimum fit below it.
-        flow += [CondPageBreak(RULED_ROOM), Para(markup(translate("Notes", lang)), st.h2), RuledLines()]
-    return flow
+        flow += [CondPageBreak(RULED_ROOM), RuledLines(heading=Para(markup(translate("Notes", lang)), st.h2))]
+    return parts.bind_headings(flow)  # no heading ever ends a page
 
 
 def _heading(title: str) -> list[Flowable]:
+    """A section heading, moved to the next page when less than the room for a few lines is left under it."""
     return [CondPageBreak(30 * mm), Para(markup(title), s.styles().h2)]
 
 
@@ -191,10 +247,8 @@ def _key_dates(detail: CaseDetail, hearing: HearingView, lang: str) -> list[_Key
     if detail.opened_on:
         items.append(_KeyDate(detail.opened_on, 0, markup(translate("Case opened", lang))))
     for order, filing in enumerate(detail.filings):
-        kind = label(FilingKind, filing.kind, lang)
-        text = f"<b>{markup(kind)}</b>" if filing.is_decision else markup(kind)
-        if filing.title and filing.title.strip().lower() != kind.lower():
-            text += " — " + markup(shorten(filing.title, 200))
+        name = markup(shorten(parts.filing_name(filing, lang), 300))
+        text = f"<b>{name}</b>" if filing.is_decision else name
         if filing.outcome:
             text += " — " + markup(translate("Outcome", lang) + sep + label(Outcome, filing.outcome, lang))
         if filing.notified_on:

@@ -4,17 +4,18 @@ tables. Everything takes read models and a document language."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph
 
-from caseapp.casefile.views import CaseDetail, DeadlineView, HearingView, PartyView
+from caseapp.casefile.views import CaseDetail, DeadlineView, FilingView, HearingView, PartyView
 from caseapp.domain.date_words import date_phrase, dated_title, is_overdue
-from caseapp.domain.enums import DeadlineStatus, PartyKind, PartyRole, Procedure
-from caseapp.i18n import N_, translate
+from caseapp.domain.enums import DeadlineStatus, FilingKind, PartyKind, PartyRole, Procedure
+from caseapp.i18n import N_, NC_, translate
 from caseapp.reports import styles as s
 from caseapp.reports.formatting import (
     NBSP,
@@ -50,6 +51,180 @@ STALE_ORDINARY_DATES = N_(
     "“caseapp deadline recompute”."
 )
 POINTS_TO_CHECK = N_("Points to check")
+
+
+# --- the French of the parties' roles -------------------------------------------------------------------------------
+# A role agrees with the party it names: "La Quadrature du Net, requérante", "la Région, défenderesse", "M. X,
+# requérant". The party records no gender: a person stays masculine (nothing records otherwise, and a first name is
+# not a gender); an organisation or a public body is named by a feminine noun (association, société, commune,
+# région, collectivité, autorité…) unless its name starts with a masculine one (l'État, le ministre, le préfet, le
+# département, un syndicat, un comité…).
+_ROLE_FORMS: dict[str, dict[tuple[bool, bool], tuple[str, str]]] = {  # role → (feminine, plural) → (context, text)
+    PartyRole.APPLICANT.value: {
+        (False, False): NC_("party role", "Applicant"),
+        (True, False): NC_("feminine party role", "Applicant"),
+        (False, True): NC_("party role", "Applicants"),
+        (True, True): NC_("feminine party role", "Applicants"),
+    },
+    PartyRole.RESPONDENT.value: {
+        (False, False): NC_("party role", "Respondent"),
+        (True, False): NC_("feminine party role", "Respondent"),
+        (False, True): NC_("party role", "Respondents"),
+        (True, True): NC_("feminine party role", "Respondents"),
+    },
+    PartyRole.INTERVENER.value: {
+        (False, False): NC_("party role", "Intervener"),
+        (True, False): NC_("feminine party role", "Intervener"),
+        (False, True): NC_("party role", "Interveners"),
+        (True, True): NC_("feminine party role", "Interveners"),
+    },
+}
+_MASCULINE_HEADS = frozenset(
+    (
+        *("etat", "ministre", "ministere", "prefet", "departement", "conseil", "maire", "president", "premier"),
+        *("garde", "recteur", "rectorat", "directeur", "defenseur", "haut", "syndicat", "comite", "collectif"),
+        *("groupement", "groupe", "etablissement", "centre", "office", "institut", "ordre", "mouvement", "parti"),
+        *("observatoire", "cabinet", "gouvernement", "service", "fonds", "reseau", "bureau", "cercle", "club"),
+        *("conservatoire", "laboratoire", "musee", "port", "secretariat", "secretaire", "territoire", "hopital"),
+        *("college", "lycee", "tribunal", "barreau", "consortium", "amis", "le"),
+    )
+)
+_ARTICLES = frozenset({"l", "les", "d", "de", "des", "du"})
+
+
+def _fold_words(text: str | None) -> list[str]:
+    """Lower case, no accents, words only ("L'État" → ["l", "etat"])."""
+    plain = unicodedata.normalize("NFKD", clean_text(text).lower())
+    plain = "".join(c if c.isalnum() else " " for c in plain if not unicodedata.combining(c))
+    return plain.split()
+
+
+def is_feminine(party: PartyView) -> bool:
+    """Whether a party's role is said in the feminine (see above): never for a person."""
+    if party.kind not in (PartyKind.ORGANISATION.value, PartyKind.PUBLIC_BODY.value):
+        return False
+    words = [w for w in _fold_words(party.name) if w not in _ARTICLES] or [""]
+    if words[0] == "la":
+        return True
+    return words[0] not in _MASCULINE_HEADS
+
+
+def role_label(role: str | None, lang: str, *, feminine: bool = False, plural: bool = False) -> str:
+    """ "Requérant", "Requérante", "Requérants", "Requérantes"… (the same English word for either gender)."""
+    forms = _ROLE_FORMS.get(role or "")
+    if forms is None:
+        return label(PartyRole, role, lang)
+    context, english = forms[(feminine, plural)]
+    return translate(english, document_language(lang), context)
+
+
+def party_role(party: PartyView, lang: str) -> str:
+    """The role of one party, agreeing with it."""
+    return role_label(party.role, lang, feminine=is_feminine(party))
+
+
+def parties_role(parties: Sequence[PartyView], lang: str) -> str:
+    """The role of several parties of one side said once ("Requérantes"; masculine as soon as one is)."""
+    if not parties:
+        return ""
+    feminine = all(is_feminine(p) for p in parties)
+    return role_label(parties[0].role, lang, feminine=feminine, plural=len(parties) > 1)
+
+
+def filing_name(filing: FilingView, lang: str) -> str:
+    """How a filing is named: its kind, and its title when the title adds something — "Mémoire en réplique"
+    rather than "Réplique — Mémoire en réplique", "Mémoire en défense" rather than "Mémoire en défense —
+    Mémoire", "Mémoire — Observations sur la mesure d'instruction"."""
+    kind = label(FilingKind, filing.kind, lang)
+    title = " ".join(clean_text(filing.title).split())
+    if not title:
+        return kind
+    if filing.kind in (FilingKind.OTHER.value, None, "") or kind == filing.kind:
+        return title  # "Other", or a kind this version does not know: the title says it better
+    said, named = f" {' '.join(_fold_words(title))} ", f" {' '.join(_fold_words(kind))} "
+    if named in said:
+        return title
+    if said in named:
+        return kind
+    return f"{kind} — {title}"
+
+
+def room_text(room: str, lang: str) -> str:
+    """ "salle 3" for a room recorded as "3"; a room recorded as "Salle 3" is not said twice."""
+    words = _fold_words(room)
+    if words and words[0] in ("salle", "room", "chambre", "amphitheatre", "amphi"):
+        return room
+    return translate("room {room}", lang).format(room=room)
+
+
+HEADING_STYLES = frozenset({"h1", "h2", "h3"})
+
+
+class HeadingWithStart(Flowable):
+    """A heading and what follows it, so that the heading never ends a page: where it does not all fit, the heading
+    stays only if the start of what follows (a table's first rows, a paragraph's first lines) fits under it;
+    otherwise both go to the next page. Unlike ``KeepTogether`` it never pushes a long table to the next page when
+    its start fits."""
+
+    def __init__(self, heading: Flowable, first: Flowable) -> None:
+        super().__init__()
+        self.heading = heading
+        self.first = first
+        self.heading_height = 0.0
+        self.first_height = 0.0
+
+    def getSpaceBefore(self) -> float:  # ReportLab's names
+        return float(self.heading.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.first.getSpaceAfter())
+
+    def _gap(self) -> float:
+        return float(self.heading.getSpaceAfter()) + float(self.first.getSpaceBefore())
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _w, self.heading_height = self.heading.wrap(availWidth, availHeight)
+        room = max(availHeight - self.heading_height - self._gap(), 0)
+        _w, self.first_height = self.first.wrap(availWidth, room)
+        self.width = availWidth
+        self.height = self.heading_height + self._gap() + self.first_height
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        _w, high = self.heading.wrap(availWidth, availHeight)
+        room = availHeight - high - self._gap()
+        if room <= 0:
+            return []
+        _w, needed = self.first.wrap(availWidth, room)
+        if needed <= room or self.first.split(availWidth, room):
+            self.first.wrap(availWidth, room)  # ReportLab lays it out again where it lands
+            return [self.heading, self.first]
+        return []  # the heading would be alone: both go to the next page
+
+    def draw(self) -> None:
+        self.heading.drawOn(self.canv, 0, self.first_height + self._gap())
+        self.first.drawOn(self.canv, 0, 0)
+
+
+def bind_headings(flow: list[Flowable]) -> list[Flowable]:
+    """Every heading (a paragraph in the h1, h2 or h3 style) bound to what follows it (``HeadingWithStart``)."""
+    bound: list[Flowable] = []
+    index = 0
+    while index < len(flow):
+        item = flow[index]
+        following = flow[index + 1] if index + 1 < len(flow) else None
+        if (
+            isinstance(item, Paragraph)
+            and item.style.name in HEADING_STYLES
+            and following is not None
+            and not (isinstance(following, Paragraph) and following.style.name in HEADING_STYLES)
+        ):
+            bound.append(HeadingWithStart(item, following))
+            index += 2
+            continue
+        bound.append(item)
+        index += 1
+    return bound
 
 
 def number_text(number: str, lang: str) -> str:
@@ -109,7 +284,7 @@ def parties_table(detail: CaseDetail, lang: str) -> Flowable:
             counsel += "<br/>" + s.muted(markup(shorten(party.counsel_contact, 300)))
         rows.append(
             [
-                Para(markup(label(PartyRole, party.role, lang)), st.cell_bold),
+                Para(markup(party_role(party, lang)), st.cell_bold),
                 Para(
                     markup(shorten(party.name, 300)) + "<br/>" + s.muted(markup(label(PartyKind, party.kind, lang))),
                     st.cell,

@@ -3,7 +3,11 @@
 A cover (title, the points to check, court, number, procedure, status, parties and counsel), then the chronology
 of filings, hearings (a référé hearing with its own rules, R522-6 and R522-8), decisions and opinions, the open
 deadlines with their legal basis (a date that is not a last day to act says what it is), the notes taken at
-hearings (optional) and the exhibit list with the SHA-256 of every file.
+hearings (optional), the exhibit list with the SHA-256 of every file and, in an annex, the fingerprint of the case's
+history (what lets anyone check later that it was not modified).
+
+An internal document: "Confidentiel" on every page unless the setting ``confidential_mark`` is off (the service
+passes it as ``confidential``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from caseapp.casefile.views import CaseDetail, EvidenceView, HearingView
 from caseapp.domain.enums import (
@@ -26,7 +30,7 @@ from caseapp.domain.enums import (
     Position,
     Procedure,
 )
-from caseapp.i18n import N_, translate
+from caseapp.i18n import N_, ngettext, translate
 from caseapp.progress import CancelCheck, Progress
 from caseapp.reports import parts
 from caseapp.reports import styles as s
@@ -50,6 +54,18 @@ HASH_NOTE = N_(
     "The SHA-256 fingerprint of each file was computed when the file was added: "
     "a file that still has the same fingerprint has not changed since."
 )
+HISTORY_ANNEX = N_(
+    "Annex — fingerprint of the history: it makes it possible to check that the history has not been modified"
+)
+HISTORY_NOTE = N_(
+    "Every change made to this case is recorded in a history whose events are chained to one another by their "
+    "fingerprints. On the day of this summary, the latest event of this case is No. {seq} of the chain, and its "
+    "SHA-256 fingerprint is:"
+)
+HISTORY_PROOF = N_(
+    "Changing or removing any earlier event would change this fingerprint: kept with this summary, it makes it "
+    "possible to check later that the history of the case, as it stood that day, has not been modified."
+)
 
 
 MAX_LINKED = 20  # linked cases listed on the cover
@@ -70,6 +86,7 @@ def render_summary(
     *,
     lang: str = "fr",
     notes: bool = True,
+    confidential: bool = True,
     generated_at: datetime | None = None,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
@@ -77,6 +94,7 @@ def render_summary(
     """Write the summary of a case as a PDF to ``target`` (a path or a binary file object).
 
     ``notes=False`` leaves the hearing notes out (to hand the summary to someone who should not read them).
+    ``confidential=False`` leaves out the "Confidentiel" mark of every page (the setting ``confidential_mark``).
     ``generated_at`` fixes the generation time and makes the output byte-for-byte reproducible.
     Raises StorageError when the target cannot be written, Cancelled when ``cancelled()`` turns true.
     """
@@ -91,6 +109,7 @@ def render_summary(
         header=reference,
         lang=lang,
         keywords=tuple(k for k in (detail.court_number, detail.reference, *detail.tags) if k),
+        confidential=confidential,
     )
     return render(info, story, target, generation=generation, steps=steps)
 
@@ -102,8 +121,7 @@ def build_summary_story(
     steps = steps or Steps(None, None)
     st = s.styles()
     story: list[Flowable] = []
-    story += _cover(detail, lang)
-    story.append(PageBreak())
+    story += _cover(detail, lang)  # the chronology follows on the same page when there is room
 
     story += _section(translate("Chronology", lang))
     events = _events(detail, lang)
@@ -134,14 +152,21 @@ def build_summary_story(
     story += _section(translate("Exhibits", lang))
     story += _exhibits(detail.evidence, lang, steps)
     if detail.history_head:
-        story += _section(translate("History", lang))
-        cite = translate(
-            "The history of this case is part of a tamper-evident chain. Its latest event is n° {seq}, whose "
-            "hash is {hash}; “caseapp audit verify” checks the whole chain.",
-            lang,
-        ).format(seq=detail.history_seq, hash=detail.history_head)
-        story.append(Para(markup(cite), st.muted))
-    return story
+        story += _history_annex(detail, lang)
+    return parts.bind_headings(story)  # no heading ever ends a page
+
+
+def _history_annex(detail: CaseDetail, lang: str) -> list[Flowable]:
+    """The fingerprint of the case's history, said for what it proves (no command, no jargon)."""
+    st = s.styles()
+    head = detail.history_head or ""
+    fingerprint = f"<font name='{s.MONO}' size=8>{markup(head[:32])}<br/>{markup(head[32:])}</font>"
+    return [
+        *_section(translate(HISTORY_ANNEX, lang)),
+        Para(markup(translate(HISTORY_NOTE, lang).format(seq=detail.history_seq)), st.body),
+        Para(fingerprint, st.body),
+        Para(markup(translate(HISTORY_PROOF, lang)), st.body),
+    ]
 
 
 def _section(title: str) -> list[Flowable]:
@@ -180,7 +205,8 @@ def _cover(detail: CaseDetail, lang: str) -> list[Flowable]:
             for child in detail.children[:MAX_LINKED]
         ]
         if len(detail.children) > MAX_LINKED:
-            lines.append(markup(translate("and {count} more", lang).format(count=len(detail.children) - MAX_LINKED)))
+            more = len(detail.children) - MAX_LINKED
+            lines.append(markup(ngettext("and {count} more", "and {count} more", more, lang).format(count=more)))
         facts.append((translate("Linked cases", lang), Para("<br/>".join(lines), st.cell)))
     if detail.tags:
         facts.append((translate("Tags", lang), parts.para(", ".join(detail.tags), st.cell)))
@@ -252,7 +278,7 @@ def _events(detail: CaseDetail, lang: str) -> list[_Event]:
 def _hearing_line(hearing: HearingView, lang: str, *, refere: bool = False) -> str:
     bits = [markup(format_time(hearing.starts_at, lang))]
     if hearing.room:
-        bits.append(markup(translate("room {room}", lang).format(room=shorten(hearing.room, 120))))
+        bits.append(markup(parts.room_text(shorten(hearing.room, 120), lang)))
     bits.append(markup(label(HearingStatus, hearing.status, lang)))
     if hearing.urgent:
         bits.append(s.alert(markup(translate("urgent", lang))))
@@ -272,11 +298,13 @@ def _notes(hearings: tuple[HearingView, ...], lang: str, steps: Steps) -> list[F
         if not hearing.notes:
             continue
         title = f"{format_moment(hearing.starts_at, lang)} — {label(HearingKind, hearing.kind, lang)}"
-        flow.append(Para(markup(title), st.h2))
+        taken: list[Flowable] = []
+        day = to_paris(hearing.starts_at).date()
         for note in sorted(hearing.notes, key=lambda n: n.at):
             steps.every(count)
             count += 1
-            flow += parts.note_paragraphs(note.text, note.at, note.author, lang, day=to_paris(hearing.starts_at).date())
+            taken += parts.note_paragraphs(note.text, note.at, note.author, lang, day=day)
+        flow += [Para(markup(title), st.h2), *taken]  # the heading is bound to the first note (bind_headings)
     if not flow:
         flow.append(Para(markup(translate("No note was taken at the hearings of this case.", lang)), st.muted))
     return flow
@@ -287,12 +315,16 @@ def _exhibits(evidence: tuple[EvidenceView, ...], lang: str, steps: Steps) -> li
     if not evidence:
         return [Para(markup(translate("No exhibit is recorded for this case.", lang)), st.muted)]
     with_file = sum(1 for e in evidence if e.file is not None)
-    many = (
-        translate("{count} exhibits, {files} with a file.", lang)
-        if len(evidence) > 1
-        else translate("1 exhibit, {files} with a file.", lang)
-    )
-    count = many.format(count=len(evidence), files=with_file) + " " + translate(HASH_NOTE, lang)
+    total = len(evidence)
+    if with_file == 0:
+        said = ngettext("{count} exhibit.", "{count} exhibits.", total, lang)
+    elif with_file == total:
+        said = ngettext("{count} exhibit, with its file.", "{count} exhibits, each with its file.", total, lang)
+    else:  # at least two exhibits, some with a file
+        said = translate("{count} exhibits, {files} with a file.", lang)
+    count = said.format(count=total, files=with_file)
+    if with_file:
+        count += " " + translate(HASH_NOTE, lang)
     rows: list[list[Flowable | str]] = [
         [
             Para(translate("No.", lang), st.cell_head),

@@ -5,10 +5,13 @@ File names follow the rules Télérecours users go by: they start with the exhib
 ("01 - Deliberation n 18-893 du 14 decembre 2018.pdf"); at most 80 characters; plain ASCII letters, digits,
 spaces, hyphens and underscores only; no dot but the one before the extension.
 
-``check_exhibit_set`` lists every problem first (gaps or duplicates in the numbering, exhibits without a file,
-files missing from the store, labels that will be cut); ``export_exhibit_set`` refuses to run while any of
-them is blocking, unless forced. Files are copied from the evidence store while their SHA-256 is checked
-again, into a temporary folder or zip next to the target, which is renamed into place only when complete.
+``check_exhibit_set`` lists every problem first: gaps or duplicates in the numbering, exhibits without a file,
+files missing from the store, empty files (0 bytes), files over the size Télérecours accepts, files that are not
+PDF (Télérecours refuses them; CaseApp converts nothing), one file under two numbers, labels that will be cut.
+``export_exhibit_set`` refuses to run while any of them is blocking, unless forced: then the exhibits without a
+usable file (none, missing or empty) are left out, and the bordereau lists only the exhibits the set holds. Files
+are copied from the evidence store while their SHA-256 is checked again, into a temporary folder or zip next to
+the target, which is renamed into place only when complete.
 """
 
 from __future__ import annotations
@@ -32,14 +35,21 @@ from typing import IO
 
 from caseapp.casefile.views import CaseDetail, EvidenceView
 from caseapp.errors import Cancelled, InvalidInput, StorageError
-from caseapp.i18n import _
+from caseapp.i18n import _, current_language
 from caseapp.progress import CancelCheck, Progress
 from caseapp.reports.base import Generation, check_folder, publish, reserve_temporary
 from caseapp.reports.bordereau import exhibits_for, find_filing, render_bordereau
-from caseapp.reports.formatting import PARIS, document_language
+from caseapp.reports.formatting import PARIS, document_language, format_size
 from caseapp.store.files import CHUNK, EvidenceStore
 
 MAX_NAME = 80
+# The largest file Télérecours accepts for one document. The figure (150 Mo per file) is the one given to users of
+# Télérecours avocats ("about 150 MB"); it is not taken from a text CaseApp can cite, and the service also bounds
+# the total size of one upload, which is not checked here because no figure for it is established. Check both in
+# the current Télérecours user guide before relying on them. Counted in decimal megabytes, the smaller reading of
+# "150 Mo", so that a file this lets through is not refused.
+TELERECOURS_MAX_FILE_BYTES = 150 * 1000 * 1000
+UNUSABLE = ("no_file", "missing_file", "empty_file")  # left out of a forced export (and of its bordereau)
 Advance = Callable[[int], None]  # bytes copied since the last call
 _SEPARATOR = " - "
 _REPLACEMENTS = {
@@ -69,7 +79,9 @@ _EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
 class Problem:
     """One thing wrong with an exhibit set. ``blocking`` problems stop the export unless it is forced."""
 
-    code: str  # no_exhibits, gap, duplicate, no_file, missing_file, interleaved, label_cut, label_empty, not_pdf
+    # no_exhibits, gap, duplicate, no_file, missing_file, empty_file, too_large, not_pdf (blocking); interleaved,
+    # same_file, label_cut, label_empty (warnings)
+    code: str
     message: str
     blocking: bool
     number: int | None = None
@@ -82,6 +94,7 @@ class ExportResult:
     files: tuple[str, ...]  # names written, bordereau included, in order
     skipped: tuple[int, ...]  # exhibit numbers left out (forced export of exhibits without a usable file)
     problems: tuple[Problem, ...]
+    listed: tuple[int, ...] = ()  # exhibit numbers the bordereau lists: the exhibits written, and only them
 
 
 class ExhibitSetError(InvalidInput):
@@ -259,19 +272,87 @@ def check_exhibit_set(
                     item.id,
                 )
             )
-        if extension_of(item) != "pdf":
-            problems.append(
-                Problem(
-                    "not_pdf",
-                    _("Exhibit n° {number} is not a PDF file (“{name}”); Télérecours expects PDF files.").format(
-                        number=item.number, name=item.file.original_name
-                    ),
-                    False,
-                    item.number,
-                    item.id,
-                )
-            )
+        problems += _file_problems(item)
+    problems += _same_files(items)
     return sorted(problems, key=lambda p: (not p.blocking, p.number or 0))
+
+
+def _file_problems(item: EvidenceView) -> list[Problem]:
+    """What Télérecours would refuse in one exhibit's file: an empty file, one too large, one that is not a PDF."""
+    assert item.file is not None
+    name = item.file.original_name
+    found: list[Problem] = []
+    if item.file.size == 0:
+        found.append(
+            Problem(
+                "empty_file",
+                _("The file of exhibit n° {number} (“{name}”) is empty (0 bytes): there is nothing to file.").format(
+                    number=item.number, name=name
+                ),
+                True,
+                item.number,
+                item.id,
+            )
+        )
+    elif item.file.size > TELERECOURS_MAX_FILE_BYTES:
+        lang = current_language()
+        found.append(
+            Problem(
+                "too_large",
+                _(
+                    "The file of exhibit n° {number} (“{name}”, {size}) is larger than Télérecours accepts for one "
+                    "file ({limit}): split or compress it."
+                ).format(
+                    number=item.number,
+                    name=name,
+                    size=format_size(item.file.size, lang),
+                    limit=format_size(TELERECOURS_MAX_FILE_BYTES, lang),
+                ),
+                True,
+                item.number,
+                item.id,
+            )
+        )
+    if extension_of(item) != "pdf":
+        found.append(
+            Problem(
+                "not_pdf",
+                _(
+                    "Exhibit n° {number} is not a PDF file (“{name}”): Télérecours will refuse it. Make a PDF of it "
+                    "and add that to the exhibit."
+                ).format(number=item.number, name=name),
+                True,
+                item.number,
+                item.id,
+            )
+        )
+    return found
+
+
+def _same_files(items: list[EvidenceView]) -> list[Problem]:
+    """One problem for each file filed under several numbers (the same SHA-256): a warning, as an exhibit may be
+    produced again on purpose, but it is usually a mistake."""
+    numbers: dict[str, list[EvidenceView]] = {}
+    for item in items:
+        if item.file is not None and item.file.size > 0:
+            numbers.setdefault(item.file.sha256, []).append(item)
+    found: list[Problem] = []
+    for same in numbers.values():
+        if len({item.number for item in same}) < 2:
+            continue
+        listed = ", ".join(f"n° {n}" for n in sorted({item.number for item in same}))
+        found.append(
+            Problem(
+                "same_file",
+                _(
+                    "Exhibits {numbers} are the same file (same SHA-256): check that it is meant to be produced twice."
+                ).format(numbers=listed),
+                False,
+                min(item.number for item in same),
+                same[0].id,
+            )
+        )
+    return found
 
 
 def _stored(files: EvidenceStore, sha256: str) -> bool:
@@ -290,6 +371,7 @@ def export_exhibit_set(
     force: bool = False,
     overwrite: bool = False,
     lang: str = "fr",
+    signature_city: str | None = None,
     generated_at: datetime | None = None,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
@@ -297,10 +379,12 @@ def export_exhibit_set(
     """Write the exhibit set of a case (or of a filing) and its bordereau into a folder, or a zip when
     ``target`` ends in ``.zip``.
 
-    Refuses (ExhibitSetError) while the set has blocking problems, unless ``force``: then exhibits without a
-    usable file are left out of the files (the bordereau still lists them). Never replaces an existing zip or
-    non-empty folder unless ``overwrite``. A file whose content no longer matches its SHA-256 always stops
-    the export (StorageError). ``generated_at`` makes the zip and the bordereau reproducible.
+    Refuses (ExhibitSetError) while the set has blocking problems, unless ``force``: then the exhibits without a
+    usable file (none, missing from the store, empty) are left out, of the files and of the bordereau, which lists
+    only the exhibits the set holds; the others are written as they are (CaseApp converts nothing). Never replaces
+    an existing zip or non-empty folder unless ``overwrite``. A file whose content no longer matches its SHA-256
+    always stops the export (StorageError). ``signature_city`` is the town of the bordereau's "Fait à …".
+    ``generated_at`` makes the zip and the bordereau reproducible.
     """
     lang = document_language(lang)
     find_filing(detail, filing_id)
@@ -319,14 +403,23 @@ def export_exhibit_set(
     _check_target(path, as_zip=as_zip, overwrite=overwrite)
 
     items = exhibits_for(detail, filing_id)
-    unusable = {p.evidence_id for p in problems if p.code in ("no_file", "missing_file")}
+    unusable = {p.evidence_id for p in problems if p.code in UNUSABLE}
     exported = [item for item in items if item.file is not None and item.id not in unusable]
     skipped = tuple(item.number for item in items if item not in exported)
     names = _unique_names(exported, lang)
     moment = Generation.at(generated_at).moment
 
     bordereau = io.BytesIO()
-    render_bordereau(detail, bordereau, filing_id=filing_id, lang=lang, generated_at=generated_at, cancelled=cancelled)
+    render_bordereau(
+        detail,
+        bordereau,
+        filing_id=filing_id,
+        lang=lang,
+        only=[item.id for item in exported],
+        signature_city=signature_city,
+        generated_at=generated_at,
+        cancelled=cancelled,
+    )
     total = sum(item.file.size for item in exported if item.file) + 1
     done = 0
 
@@ -346,7 +439,13 @@ def export_exhibit_set(
     if progress is not None:
         progress(total, total)
     written = (*(names[item.id] for item in exported), plan.bordereau_name)
-    return ExportResult(path=path, files=written, skipped=skipped, problems=tuple(problems))
+    return ExportResult(
+        path=path,
+        files=written,
+        skipped=skipped,
+        problems=tuple(problems),
+        listed=tuple(item.number for item in exported),
+    )
 
 
 def _unique_names(items: list[EvidenceView], lang: str) -> dict[uuid.UUID, str]:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 SUMMARY = "summary"
 BORDEREAU = "bordereau"
 HEARING_SHEET = "hearing_sheet"
+CASE_PDF = "case_pdf"
 LANGUAGES = ("fr", "en")
 
 
@@ -43,6 +44,8 @@ class DocumentRequest:
     filing_id: uuid.UUID | None = None
     lang: str = "fr"
     notes: bool = True  # the summary: include the hearing notes
+    telerecours: bool = False  # the whole case as one PDF: the single file for Télérecours
+    include_privileged: bool = False  # the whole case as one PDF: with the hearing notes
 
     def but(self, **changes: Any) -> DocumentRequest:
         return replace(self, **changes)
@@ -54,6 +57,8 @@ class Sources:
 
     detail: CaseDetail
     hearing: HearingView | None = None
+    # where the evidence store keeps a file, by its SHA-256 (the documents made from the exhibits' files)
+    path_for: Callable[[str], Path] | None = None
 
 
 Renderer = Callable[[DocumentRequest, Sources, Path, "Progress | None", "CancelCheck | None"], "RenderResult"]
@@ -76,13 +81,36 @@ class DocumentKind:
     per_hearing: bool = False  # about one hearing: the CLI takes a HEARING, the window the chosen hearing
     by_filing: bool = False  # may be limited to the exhibits of one filing (``--filing``)
     notes_optional: bool = False  # the hearing notes may be left out (``--no-notes``)
+    telerecours_variant: bool = False  # may be made as the single file for Télérecours (``--telerecours``)
+    privileged_optional: bool = False  # privileged content is left out unless asked for (``--include-privileged``)
+
+
+def confidential_mark() -> bool:
+    """Whether the internal documents (summary, hearing sheet) say "Confidentiel" on every page: the setting
+    ``confidential_mark`` (on unless turned off). Documents for the court never do."""
+    from caseapp.settings import load_settings
+
+    return load_settings().confidential_mark
+
+
+def signature_city() -> str | None:
+    """The town of the bordereau's "Fait à …": the setting ``signature_city``, else None (the court's seat)."""
+    from caseapp.settings import load_settings
+
+    return (load_settings().signature_city or "").strip() or None
 
 
 def _summary(request: DocumentRequest, sources: Sources, target: Path, progress: Any, cancelled: Any) -> Any:
     from caseapp.reports.summary import render_summary
 
     return render_summary(
-        sources.detail, target, lang=request.lang, notes=request.notes, progress=progress, cancelled=cancelled
+        sources.detail,
+        target,
+        lang=request.lang,
+        notes=request.notes,
+        confidential=confidential_mark(),
+        progress=progress,
+        cancelled=cancelled,
     )
 
 
@@ -90,7 +118,13 @@ def _bordereau(request: DocumentRequest, sources: Sources, target: Path, progres
     from caseapp.reports.bordereau import render_bordereau
 
     return render_bordereau(
-        sources.detail, target, filing_id=request.filing_id, lang=request.lang, progress=progress, cancelled=cancelled
+        sources.detail,
+        target,
+        filing_id=request.filing_id,
+        lang=request.lang,
+        signature_city=signature_city(),
+        progress=progress,
+        cancelled=cancelled,
     )
 
 
@@ -100,7 +134,32 @@ def _hearing_sheet(request: DocumentRequest, sources: Sources, target: Path, pro
     if sources.hearing is None:
         raise InvalidInput(_("Say which hearing the sheet is for."))
     return render_hearing_sheet(
-        sources.detail, sources.hearing, target, lang=request.lang, progress=progress, cancelled=cancelled
+        sources.detail,
+        sources.hearing,
+        target,
+        lang=request.lang,
+        confidential=confidential_mark(),
+        progress=progress,
+        cancelled=cancelled,
+    )
+
+
+def _case_pdf(request: DocumentRequest, sources: Sources, target: Path, progress: Any, cancelled: Any) -> Any:
+    from caseapp.reports.case_pdf import render_case_pdf
+
+    if sources.path_for is None:
+        raise InvalidInput(_("This document needs the exhibits' files: read the case with its evidence store."))
+    return render_case_pdf(
+        sources.detail,
+        target,
+        lang=request.lang,
+        store_path_for=sources.path_for,
+        telerecours=request.telerecours,
+        include_privileged=request.include_privileged,
+        confidential=confidential_mark(),
+        signature_city=signature_city(),
+        progress=progress,
+        cancelled=cancelled,
     )
 
 
@@ -141,6 +200,21 @@ DOCUMENTS: dict[str, DocumentKind] = {
             shortcut="hearing_sheet",
             per_hearing=True,
         ),
+        DocumentKind(
+            CASE_PDF,
+            N_("Whole case as one PDF"),
+            {"fr": "Dossier complet", "en": "Whole case"},
+            _case_pdf,
+            command="case-pdf",
+            help=N_(
+                "write the whole case as one PDF: the summary, the bordereau and every exhibit that is a PDF or an "
+                "image, with bookmarks, a table of contents and page numbers"
+            ),
+            menu=N_("Whole case as one PDF…"),
+            icon="evidence",
+            telerecours_variant=True,
+            privileged_optional=True,
+        ),
     )
 }
 
@@ -166,6 +240,12 @@ def suggested_name(request: DocumentRequest, sources: Sources) -> str:
     kind = kind_of(request)
     stem = kind.stems.get(request.lang) or kind.stems["fr"]
     which = sources.detail.court_number or sources.detail.title
+    if request.telerecours and kind.telerecours_variant:
+        # named as Télérecours names files: plain ASCII letters, digits, spaces and hyphens, 80 characters at most
+        from caseapp.reports.telerecours import MAX_NAME, ascii_words
+
+        stem = "Pieces" if request.lang == "fr" else "Exhibits"
+        return f"{ascii_words(f'{stem} - {which}')[: MAX_NAME - 4].rstrip(' -_') or 'document'}.pdf"
     if sources.hearing is not None:
         which = f"{which} {sources.hearing.starts_at.date().isoformat()}"
     return f"{safe_file_name(f'{stem} - {which}')}.pdf"
@@ -185,7 +265,7 @@ def sources(core: Core, request: DocumentRequest) -> Sources:
         hearing = hearings.get_hearing(core, request.hearing_id)
         if hearing.case_id != request.case_id:
             raise InvalidInput(_("This hearing is not one of the case's."))
-    return Sources(cases.get_case(core, request.case_id), hearing)
+    return Sources(cases.get_case(core, request.case_id), hearing, path_for=core.db.files.path_for)
 
 
 def write(
@@ -294,6 +374,7 @@ def export_exhibit_set(
         force=force,
         overwrite=overwrite,
         lang=lang,
+        signature_city=signature_city(),
         progress=progress,
         cancelled=cancelled,
     )

@@ -28,6 +28,7 @@ from tests.benchmarks import app_session as _app_session  # noqa: F401
 from tests.benchmarks import generate
 from tests.benchmarks import measurements as _measurements  # noqa: F401
 from tests.benchmarks import work_bundles as _work_bundles  # noqa: F401
+from tests.benchmarks import work_case_pdf as _work_case_pdf  # noqa: F401
 from tests.benchmarks import work_documents as _work_documents  # noqa: F401
 from tests.benchmarks import work_merge as _work_merge  # noqa: F401
 from tests.benchmarks.registry import REGISTRY, Benchmark, Context

@@ -95,3 +95,32 @@ def test_what_translate_reads_is_what_the_catalogues_say() -> None:
     for path in catalogue_files():
         merged.update(read_po(path))
     assert catalogue("fr") == merged
+
+
+def test_plural_entries_are_found_compiled_and_counted_the_french_way(tmp_path: Path) -> None:
+    import gettext
+    import io
+
+    from caseapp.i18n import compile_catalogue, ngettext
+    from tests.i18n_strings import PLURALS, po_entry, translatable
+
+    source = tmp_path / "sample.py"
+    source.write_text('ngettext("{count} file left.", "{count} files left.", n)\n', encoding="utf-8")
+    assert translatable(source) == {"{count} file left."}
+    assert PLURALS["{count} file left."] == "{count} files left."
+    assert "msgid_plural" in po_entry("{count} file left.", "") and "msgstr[1]" in po_entry("{count} file left.", "")
+    po = tmp_path / "plural.po"
+    po.write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "{count} file left."\nmsgid_plural "{count} files left."\n'
+        'msgstr[0] "{count} fichier restant."\nmsgstr[1] "{count} fichiers restants."\n',
+        encoding="utf-8",
+    )
+    compiled = gettext.GNUTranslations(io.BytesIO(compile_catalogue("fr", [po])))
+    said = [compiled.ngettext("{count} file left.", "{count} files left.", n).format(count=n) for n in (0, 1, 2)]
+    assert said == ["0 fichier restant.", "1 fichier restant.", "2 fichiers restants."]  # French: 0 is singular
+    assert read_po(po) == {"{count} file left.": "{count} fichier restant."}  # keyed as catalogue() keys it
+    assert ngettext("{count} exhibit.", "{count} exhibits.", 1, "fr") == "{count} pièce."
+    assert ngettext("{count} exhibit.", "{count} exhibits.", 2, "fr") == "{count} pièces."
+    assert ngettext("{count} exhibit.", "{count} exhibits.", 1, "en") == "{count} exhibit."
+    assert catalogue("fr")["{count} exhibit."] == "{count} pièce."

@@ -92,7 +92,7 @@ def test_the_summary_preview_shows_its_pages_saves_a_pdf_and_prints_the_same_pag
     assert pages > 0
     assert preview.request.lang == "fr" and preview.language.currentData() == "fr"  # French by default
     assert preview.notes.isVisible() and preview.notes.isChecked()
-    assert preview.pages_label.text() == f"{pages} page(s)"
+    assert preview.pages_label.text() == (f"{pages} pages" if pages > 1 else "1 page")
 
     prompts.save_path = tmp_path / "synthese.pdf"
     preview.save_action.trigger()
@@ -169,18 +169,20 @@ def test_the_telerecours_set_lists_its_problems_first_and_blocks_until_forced(
         names = archive.namelist()
     assert any("ordereau" in name for name in names)  # the bordereau, even when every exhibit was left out
     assert dialog.result_value.skipped == (1, 2)
-    assert "(1 files)" in prompts.messages[-1]
+    assert "(1 file)" in prompts.messages[-1]  # the bordereau alone, said in the singular
 
 
-def test_a_register_without_blocking_problems_exports_into_a_new_folder(
+def test_a_file_that_is_not_a_pdf_blocks_until_forced_then_is_exported_as_it_is_into_a_new_folder(
     qtbot: QtBot, window: MainWindow, ctx: AppContext, prompts: FakePrompts, tmp_path: Path
 ) -> None:
     open_example(qtbot, window, ctx, MARSEILLE)
     window.telerecours()
     until(qtbot, lambda: window.dialog is not None and window.dialog.dialog is not None)
     dialog = window.dialog.dialog
-    assert dialog.export_button.isEnabled() and not dialog.force.isVisible()
-    assert dialog.problems.item(0).text().startswith("Warning")
+    first = dialog.problems.item(0).text()
+    assert first.startswith("Blocking") and "Télérecours will refuse it" in first  # converted by nobody
+    assert not dialog.export_button.isEnabled() and not dialog.force.isHidden()
+    dialog.force.setChecked(True)
     prompts.folder = tmp_path
     dialog.export_button.click()
     until(qtbot, lambda: dialog.result_value is not None)
@@ -214,4 +216,34 @@ def test_cancelling_the_first_rendering_closes_the_preview_and_leaves_no_file(
     until(qtbot, lambda: closed)
     idle(qtbot, ctx)
     assert set(Path(tempfile.gettempdir()).glob("caseapp-document-*")) == before
+    assert ctx.errors.history == []
+
+
+def test_the_whole_case_as_one_pdf_opens_in_the_preview(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    """The registry's entry is in the File menu and opens the preview; the notes are left out unless asked for,
+    and the Télérecours single file is one tick away (the document is made again each time)."""
+    from caseapp.i18n import _
+    from caseapp.services.documents import CASE_PDF, DOCUMENTS
+
+    open_example(qtbot, window, ctx, MARSEILLE)
+    action = window.document_action[CASE_PDF]
+    assert action.text() == _(DOCUMENTS[CASE_PDF].menu) and action in window.file_menu.actions()
+    assert action.isEnabled()
+    action.trigger()
+    preview = window.preview
+    assert isinstance(preview, PrintPreviewWindow)
+    assert shown(qtbot, preview) >= 3  # the contents, the summary, the bordereau (its exhibit's file is no PDF)
+    assert preview.request.kind == CASE_PDF and not preview.request.include_privileged
+    assert preview.notes.isVisible() and not preview.notes.isChecked()
+    assert preview.telerecours.isVisible() and not preview.telerecours.isChecked()
+    before = preview.rendered
+    preview.notes.setChecked(True)
+    shown(qtbot, preview, after=before)
+    assert preview.request.include_privileged and preview.request.notes
+    before = preview.rendered
+    preview.telerecours.setChecked(True)
+    assert shown(qtbot, preview, after=before) >= 1
+    assert preview.request.telerecours and not preview.notes.isEnabled()
+    assert preview.rendered is not None and preview.rendered.suggested_name.startswith("Pieces - ")
+    preview.close()
     assert ctx.errors.history == []

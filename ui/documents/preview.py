@@ -2,8 +2,9 @@
 
 From here the document is printed (each page rendered by QtPdf at the printer's resolution and painted on the
 printer, so what is printed is what was shown), saved as a PDF, or opened in the system's PDF viewer. Changing the
-language (French by default: the documents go to French courts) or leaving the hearing notes out of a summary
-lays the document out again.
+language (French by default: the documents go to French courts), leaving the hearing notes out of a summary (or
+putting them in the whole case, which leaves them out by default), or making the whole case as the single file for
+Télérecours lays the document out again.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from caseapp.errors import Cancelled, CaseAppError
-from caseapp.i18n import _
+from caseapp.i18n import _, ngettext
+from caseapp.services.documents import DOCUMENTS
 from ui import style
 from ui.actions import make_action
 from ui.context import AppContext
@@ -111,12 +113,29 @@ class PrintPreviewWindow(QMainWindow):
         self.language.setCurrentIndex(max(0, self.language.findData(request.lang)))
         self.language.setToolTip(_("The language of the document (French for French courts)"))
         self.language.currentIndexChanged.connect(self._options_changed)
+        kind = DOCUMENTS.get(request.kind)
+        # The summary has the notes unless they are left out; the whole case leaves them out unless asked for.
+        self.privileged = kind is not None and kind.privileged_optional
+        notes_shown = kind is not None and (kind.notes_optional or kind.privileged_optional)
         self.notes = QCheckBox(_("Include hearing notes"), self)
         self.notes.setObjectName("include_notes")
-        self.notes.setChecked(request.notes)
-        self.notes.setToolTip(_("Leave the notes out to hand the summary to someone who should not read them"))
+        self.notes.setChecked(request.include_privileged if self.privileged else request.notes)
+        self.notes.setToolTip(
+            _("The hearing notes are privileged: put them in only for yourself")
+            if self.privileged
+            else _("Leave the notes out to hand the summary to someone who should not read them")
+        )
         self.notes.toggled.connect(self._options_changed)
-        self.notes.setVisible(request.kind == ops.SUMMARY)
+        self.notes.setVisible(notes_shown)
+        self.telerecours = QCheckBox(_("Single file for Télérecours"), self)
+        self.telerecours.setObjectName("telerecours_file")
+        self.telerecours.setChecked(request.telerecours)
+        self.telerecours.setToolTip(
+            _("The bordereau then the exhibits, one bookmark per exhibit named as in the bordereau; no summary")
+        )
+        self.telerecours.toggled.connect(self._options_changed)
+        telerecours_shown = kind is not None and kind.telerecours_variant
+        self.telerecours.setVisible(telerecours_shown)
 
         bar = QToolBar(_("Document"), self)
         bar.setObjectName("preview_toolbar")
@@ -137,9 +156,18 @@ class PrintPreviewWindow(QMainWindow):
         language_label.setBuddy(self.language)
         bar.addWidget(language_label)
         bar.addWidget(self.language)
-        self.notes_action = bar.addWidget(self.notes)
-        self.notes_action.setVisible(request.kind == ops.SUMMARY)
         self.addToolBar(bar)
+        options = bar
+        if notes_shown or telerecours_shown:  # on a row of their own: a narrow window would hide them in the first
+            self.addToolBarBreak()
+            options = QToolBar(_("Options"), self)
+            options.setObjectName("preview_options")
+            options.setMovable(False)
+            self.addToolBar(options)
+        self.notes_action = options.addWidget(self.notes)
+        self.notes_action.setVisible(notes_shown)
+        self.telerecours_action = options.addWidget(self.telerecours)
+        self.telerecours_action.setVisible(telerecours_shown)
         self.pages_label = QLabel(self)
         self.pages_label.setObjectName("pages_label")
         self.statusBar().addPermanentWidget(self.pages_label)
@@ -147,6 +175,7 @@ class PrintPreviewWindow(QMainWindow):
         geometry = ctx.settings.geometry("print_preview")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(900, 1000)
+        self.fit_to_screen()
         ops.load_sources(ctx, request, owner=self, on_success=self._sources_loaded, on_failure=self._failed)
 
     def _action(self, text: str, slot: Callable[[], object], icon_name: str, shortcut: str) -> QAction:
@@ -154,7 +183,27 @@ class PrintPreviewWindow(QMainWindow):
         self.addAction(action)
         return action
 
+    def fit_to_screen(self) -> None:
+        """Within the screen's available area, and at most 90 % of its height (a 900-pixel screen, a size
+        remembered from a bigger one): smaller if need be, and moved so that it lies wholly inside."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()  # the title bar and borders (known once shown; room is kept for them before)
+        extra_w = max(frame.width() - self.width(), 8)
+        extra_h = max(frame.height() - self.height(), 32)
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), int(area.height() * 0.9), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(frame.x(), area.left()), area.left() + area.width() - width - extra_w)
+        y = min(max(frame.y(), area.top()), area.top() + area.height() - height - extra_h)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
     def show_and_raise(self) -> None:
+        self.fit_to_screen()
         self.show()
         self.raise_()
         self.activateWindow()
@@ -175,7 +224,13 @@ class PrintPreviewWindow(QMainWindow):
         self._render()
 
     def _options_changed(self) -> None:
-        self.request = self.request.but(lang=str(self.language.currentData()), notes=self.notes.isChecked())
+        language = str(self.language.currentData())
+        if self.privileged:
+            self.request = self.request.but(
+                lang=language, include_privileged=self.notes.isChecked(), telerecours=self.telerecours.isChecked()
+            )
+        else:
+            self.request = self.request.but(lang=language, notes=self.notes.isChecked())
         if self.sources is not None:
             self._render()
 
@@ -215,7 +270,8 @@ class PrintPreviewWindow(QMainWindow):
             return
         self.stack.setCurrentWidget(self.view)
         self.statusBar().clearMessage()
-        self.pages_label.setText(_("{count} page(s)").format(count=self.pdf.pageCount()))
+        count = self.pdf.pageCount()
+        self.pages_label.setText(ngettext("{count} page", "{count} pages", count).format(count=count))
         self._set_ready(True)
         self.document_did_load.emit(self.pdf.pageCount())
 
@@ -244,7 +300,8 @@ class PrintPreviewWindow(QMainWindow):
         self.stack.setCurrentWidget(self.message)
         self._set_ready(False)
         self.language.setEnabled(self.sources is not None)
-        self.notes.setEnabled(self.sources is not None)
+        self.notes.setEnabled(self.sources is not None and not self.request.telerecours)
+        self.telerecours.setEnabled(self.sources is not None)
 
     def _set_ready(self, ready: bool) -> None:
         for action in (
@@ -257,7 +314,8 @@ class PrintPreviewWindow(QMainWindow):
         ):
             action.setEnabled(ready)
         self.language.setEnabled(ready)
-        self.notes.setEnabled(ready)
+        self.notes.setEnabled(ready and not self.request.telerecours)  # the Télérecours file has no summary
+        self.telerecours.setEnabled(ready)
 
     # -- zoom ---------------------------------------------------------------------------------------------------
 
@@ -290,7 +348,8 @@ class PrintPreviewWindow(QMainWindow):
         except CaseAppError as error:
             self.ctx.errors.present(error, self)
             return
-        self.statusBar().showMessage(_("{count} page(s) sent to the printer.").format(count=printed), 8000)
+        sent = ngettext("{count} page sent to the printer.", "{count} pages sent to the printer.", printed)
+        self.statusBar().showMessage(sent.format(count=printed), 8000)
 
     def print_to(self, printer: QPrinter) -> int:
         """Paint the pages (the chosen range, or all) on ``printer``, one page image at a time; returns how many."""

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseapp.i18n import _
+from caseapp.i18n import _, ngettext
 from ui import spacing, style
 from ui.context import AppContext
 from ui.icons import icon
@@ -60,18 +60,24 @@ class TelerecoursDialog(QDialog):
             self.verdict.setText(_("The exhibit register has no problem: it is ready to export."))
         elif blocking:
             self.verdict.setText(
-                _(
-                    "{count} problem(s) block the export (in red below). Solve them in the Evidence tab, or export "
-                    "anyway: exhibits without a usable file are then left out of the files (the bordereau still "
-                    "lists them)."
+                ngettext(
+                    "{count} problem blocks the export (in red below). Solve it in the Evidence tab, or export "
+                    "anyway: exhibits without a usable file are then left out, and the bordereau lists only the "
+                    "exhibits exported.",
+                    "{count} problems block the export (in red below). Solve them in the Evidence tab, or export "
+                    "anyway: exhibits without a usable file are then left out, and the bordereau lists only the "
+                    "exhibits exported.",
+                    len(blocking),
                 ).format(count=len(blocking))
             )
             style.set_error_style(self.verdict)
         else:
             self.verdict.setText(
-                _("{count} warning(s): the set can be exported, but check them first.").format(
-                    count=len(check.problems)
-                )
+                ngettext(
+                    "{count} warning: the set can be exported, but check it first.",
+                    "{count} warnings: the set can be exported, but check them first.",
+                    len(check.problems),
+                ).format(count=len(check.problems))
             )
         self.problems = QListWidget(self)
         self.problems.setObjectName("telerecours_problems")
@@ -147,11 +153,13 @@ class TelerecoursDialog(QDialog):
 
     def _exported(self, result: Any) -> None:
         self.result_value = result
-        text = _("The exhibit set was written to {path} ({count} files).").format(
-            path=result.path, count=len(result.files)
-        )
+        text = ngettext(
+            "The exhibit set was written to {path} ({count} file).",
+            "The exhibit set was written to {path} ({count} files).",
+            len(result.files),
+        ).format(path=result.path, count=len(result.files))
         if result.skipped:
-            text += "\n" + _("Left out (no usable file): exhibits {numbers}.").format(
+            text += "\n" + _("Left out of the set and of its bordereau (no usable file): exhibits {numbers}.").format(
                 numbers=", ".join(str(n) for n in result.skipped)
             )
         self.ctx.prompts.inform(self.parentWidget(), _("Télérecours exhibit set"), text, "\n".join(result.files))
