@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseapp.i18n import N_, _
+from caseapp.i18n import N_, _, ngettext
 from ui import spacing, style
 from ui.actions import make_action
 from ui.context import AppContext
@@ -259,7 +259,10 @@ class AgendaPage(QWidget):
         late = sum(1 for item in agenda.items if overdue(item))
         hearings = sum(1 for item in agenda.items if item.kind == "hearing")
         deadlines = len(agenda.items) - hearings
-        parts = [_("{count} hearing(s)").format(count=hearings), _("{count} deadline(s)").format(count=deadlines)]
+        parts = [
+            ngettext("{count} hearing", "{count} hearings", hearings).format(count=hearings),
+            ngettext("{count} deadline", "{count} deadlines", deadlines).format(count=deadlines),
+        ]
         if late:
             parts.insert(0, _("{count} overdue").format(count=late))
         if agenda.more:

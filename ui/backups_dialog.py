@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QL
 
 from caseapp.i18n import _
 from ui import spacing
-from ui.formatting import long_date
+from ui.formatting import long_date, short_time
 
 
 class BackupsDialog(QDialog):
@@ -35,7 +35,7 @@ class BackupsDialog(QDialog):
         kinds = {"daily": _("daily"), "before-migration": _("before an upgrade"), "manual": _("by hand")}
         for info in backups:
             text = _("{when} — {kind} — {size} KB").format(
-                when=f"{long_date(info.taken_at.date())} {info.taken_at:%H:%M}",
+                when=f"{long_date(info.taken_at)} {short_time(info.taken_at)}",
                 kind=kinds.get(info.kind, info.kind),
                 size=max(1, info.size // 1024),
             )

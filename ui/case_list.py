@@ -6,12 +6,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QToolButton, QVBoxLayout, QWidget
 
 from caseapp.domain.enums import CaseStatus
-from caseapp.i18n import _
+from caseapp.i18n import _, ngettext
 from caseapp.services.views import CaseRow, Changes
 from ui import spacing, style
 from ui.context import AppContext
@@ -64,6 +64,8 @@ class CaseListPanel(QWidget):
         self.view = QTableView(self)
         self.view.setObjectName("case_table")
         configure_table(self.view)
+        # titles that begin alike stay apart: what differs (often the end) shows, the whole title is in the tooltip
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
@@ -138,7 +140,7 @@ class CaseListPanel(QWidget):
                 _("No case matches.") if self.model.filter.text or self.model.filter.status else _("No cases yet.")
             )
         else:
-            text = _("{count} cases shown").format(count=rows)
+            text = ngettext("{count} case shown", "{count} cases shown", rows).format(count=rows)
             self.count.setText(text + (" " + _("(scroll for more)") if more else ""))
 
     def _changed(self, changes: Changes, _initiator: object) -> None:

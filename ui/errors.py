@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from caseapp.errors import BundleError, Cancelled, CaseAppError, Conflict, InvalidInput, NotFound, StorageError
-from caseapp.i18n import _
+from caseapp.i18n import N_, _
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
@@ -37,6 +37,23 @@ def technical_details(error: BaseException) -> str:
     lines = traceback.format_exception(type(error), error, error.__traceback__)
     extra = getattr(error, "detail", None)
     return (f"{extra}\n\n" if extra else "") + "".join(lines)
+
+
+BUNDLE_HELP = N_(
+    "A case bundle is the single file CaseApp writes when a case is exported (File › Export case bundle…). This "
+    "one could not be used: it may be another kind of file given the same name, or a copy cut short or damaged on "
+    "the way. Check that it is the file your colleague sent; if it is, ask them to export the case again and to "
+    "send the new file another way (a USB key, a shared folder). Nothing was imported."
+)
+
+
+def plain_details(error: CaseAppError) -> str:
+    """What "Show details" says about a refused bundle: the error's own detail and what to do — never a traceback
+    (the log keeps it)."""
+    parts = [str(error.detail)] if getattr(error, "detail", None) else []
+    if isinstance(error, BundleError):
+        parts.append(_(BUNDLE_HELP))
+    return "\n\n".join(parts)
 
 
 def describe_conflict(error: Conflict, *, deleting: bool) -> tuple[str, str]:
@@ -58,7 +75,11 @@ def describe_conflict(error: Conflict, *, deleting: bool) -> tuple[str, str]:
 def explain(error: BaseException) -> Explanation:
     from PySide6.QtWidgets import QMessageBox  # message boxes load when there is something to say
 
-    details = technical_details(error)
+    if isinstance(error, BundleError):  # a file refused for a reason said in words: what to do, not a traceback
+        log.debug("%s", technical_details(error))
+        details = plain_details(error)
+    else:
+        details = technical_details(error)
     if isinstance(error, InvalidInput):
         return Explanation(_("Not saved"), error.message, details, QMessageBox.Icon.Warning)
     if isinstance(error, Conflict):
@@ -114,7 +135,8 @@ class ErrorPresenter(QObject):
         box.setIcon(explanation.severity)
         box.setWindowTitle(explanation.title)
         box.setText(explanation.text)
-        box.setDetailedText(explanation.details)
+        if explanation.details:
+            box.setDetailedText(explanation.details)
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         box.setObjectName("error_box")
         self._open.append(box)

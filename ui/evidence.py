@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from caseapp.i18n import N_, _
+from caseapp.i18n import N_, _, ngettext
 from caseapp.services.views import CaseDetail, EvidenceView
 from ui.actions import make_action
 from ui.case_view.base import RecordTab
@@ -90,7 +90,7 @@ class EvidenceTab(RecordTab):
                 tip=_("Open a read-only copy of the file"),
             )
         )
-        self.verify_action = self.extra_action(
+        self.verify_action = self.table.add_side_action(  # in sight, never folded into the tool row's »
             make_action(
                 self,
                 _("Verify"),
@@ -100,6 +100,8 @@ class EvidenceTab(RecordTab):
                 tip=_("Hash every stored file again and compare with the intake"),
             )
         )
+        for action in (self.up_action, self.down_action):  # their icons say it (the text is in their tooltip)
+            action.setPriority(QAction.Priority.LowPriority)
         self.last_intake: ops.IntakeResult | None = None
         self.verify_box: QMessageBox | None = None
         self.opened: list[Path] = []
@@ -178,7 +180,12 @@ class EvidenceTab(RecordTab):
         window = self.window()
         bar = getattr(window, "statusBar", None)
         if result.added and callable(bar):
-            bar().showMessage(_("{count} exhibit(s) added.").format(count=len(result.added)), 5000)
+            bar().showMessage(
+                ngettext("{count} exhibit added.", "{count} exhibits added.", len(result.added)).format(
+                    count=len(result.added)
+                ),
+                5000,
+            )
 
     # -- order --------------------------------------------------------------------------------------------------
 
@@ -232,7 +239,13 @@ class EvidenceTab(RecordTab):
             box.setText(_("No exhibit of this case has a file to check."))
         elif not problems:
             box.setIcon(QMessageBox.Icon.Information)
-            box.setText(_("All {count} files are exactly as they were when taken in.").format(count=len(results)))
+            box.setText(
+                ngettext(
+                    "The file is exactly as it was when taken in.",
+                    "All {count} files are exactly as they were when taken in.",
+                    len(results),
+                ).format(count=len(results))
+            )
         else:
             box.setIcon(QMessageBox.Icon.Warning)
             lines = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from functools import cache
 
-from caseapp.i18n import _, current_language
+from caseapp.i18n import current_language
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DASH = "—"
@@ -25,7 +25,12 @@ def today() -> date:
 
 
 def paris(moment: datetime) -> datetime:
-    return moment.astimezone(paris_zone()) if moment.tzinfo else moment
+    """A stored moment as the person's wall time (Paris): the one conversion every time shown in the window goes
+    through (``caseapp.dates.to_paris``, which never fails on a moment at the edge of the calendar). A naive moment
+    is already wall time."""
+    from caseapp.services.dates import to_paris
+
+    return to_paris(moment) if moment.tzinfo else moment
 
 
 def short_date(day: date | None) -> str:
@@ -75,16 +80,10 @@ def editable_datetime(moment: datetime) -> str:
 
 
 def file_size(size: int) -> str:
-    units = (_("bytes"), _("KB"), _("MB"), _("GB"))
-    value = float(size)
-    for unit in units:
-        if value < 1024 or unit == units[-1]:
-            text = f"{value:.0f}" if unit == units[0] else f"{value:.1f}"
-            if current_language() == "fr":
-                text = text.replace(".", ",")
-            return f"{text} {unit}"
-        value /= 1024
-    return str(size)  # pragma: no cover
+    """A size with its unit (ko/Mo/Go, KB/MB/GB): the one function the command line uses too."""
+    from caseapp.services.sizes import human_size
+
+    return human_size(size)
 
 
 def sort_key(value: object) -> str | int | float:

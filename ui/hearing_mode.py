@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from caseapp.domain.enums import HearingStatus
 from caseapp.errors import CaseAppError, InvalidInput
-from caseapp.i18n import _
+from caseapp.i18n import _, ngettext
 from caseapp.services.views import Changes, HearingView, NoteView
 from ui import spacing, style
 from ui.actions import make_action
@@ -182,7 +182,11 @@ class HearingModeWindow(QWidget):
         self.model.set_notes(hearing.notes)
         self.notes.scrollToBottom()
         if not self.status.text():
-            self.status.setText(_("{count} note(s) so far.").format(count=len(hearing.notes)))
+            self.status.setText(
+                ngettext("{count} note so far.", "{count} notes so far.", len(hearing.notes)).format(
+                    count=len(hearing.notes)
+                )
+            )
 
     def _changed(self, changes: Changes, _initiator: object) -> None:
         if changes.case_id == self.case_id and changes.kinds & {"note", "hearing"} and not self.saving:
@@ -255,9 +259,14 @@ class HearingModeWindow(QWidget):
 
         def created(_view: Any) -> None:
             self.date_field.set_text("")
-            self.save_note(
-                _("Deadline: {title} — {day}").format(title=title, day=long_date(value)), clear_field=bool(typed)
+            # The note names the deadline once: "Délai : Mémoire en réplique — 3 mars", "Délai fixé à l'audience :
+            # 3 mars" (not "Délai : Délai fixé à l'audience du … — 3 mars").
+            said = (
+                _("Deadline: {title} — {day}").format(title=title, day=long_date(value))
+                if typed
+                else _("Deadline set at the hearing: {day}").format(day=long_date(value))
             )
+            self.save_note(said, clear_field=bool(typed))
 
         save_create(
             self.ctx,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMenu, QWidget
 
-from caseapp.i18n import _
+from caseapp.i18n import _, ngettext
 from ui import spacing
 from ui.actions import make_action
 from ui.context import AppContext
@@ -293,7 +293,10 @@ class MainWindow(QMainWindow):
         dialog = open_review(self.ctx, self)
         dialog.did_apply.connect(
             lambda done: self.statusBar().showMessage(
-                _("{count} deadline(s) recomputed.").format(count=done.total), 8000
+                ngettext("{count} deadline recomputed.", "{count} deadlines recomputed.", done.total).format(
+                    count=done.total
+                ),
+                8000,
             )
         )
         self.dialog = dialog

@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from caseapp.i18n import N_, _
+from caseapp.i18n import N_, _, ngettext
 from caseapp.services.views import SearchHit
 from ui import spacing, style
 from ui.context import AppContext
@@ -124,7 +124,11 @@ class SearchPage(QWidget):
         if not text:
             self.summary.setText("")
         elif hits:
-            self.summary.setText(_("{count} result(s) for “{text}”").format(count=len(hits), text=text))
+            self.summary.setText(
+                ngettext("{count} result for “{text}”", "{count} results for “{text}”", len(hits)).format(
+                    count=len(hits), text=text
+                )
+            )
         else:
             self.summary.setText(_("Nothing found for “{text}”.").format(text=text))
         if hits and self.results.selected() is None:

@@ -30,6 +30,18 @@ if TYPE_CHECKING:
 Done = Callable[[Any], None]
 
 
+def _replaying(how: str, work: Work) -> Work:
+    """``work`` as an undo or a redo: the history lines it writes say "Undo: …" / "Redo: …"."""
+
+    def run(core: Core) -> Any:
+        from caseapp.services.editing import replaying
+
+        with replaying(how):
+            return work(core)
+
+    return run
+
+
 class RecordCommand(QUndoCommand):
     def __init__(
         self,
@@ -53,17 +65,20 @@ class RecordCommand(QUndoCommand):
         self._do = do
         self._undo = undo
         self._skip_first_redo = already_done
+        self._ran = already_done  # the next redo() is a redo (not the action itself): its history line says so
         self._on_done = on_done
 
     def redo(self) -> None:
         if self._skip_first_redo:
             self._skip_first_redo = False
             return
-        self._run(self._do, self._on_done, deleting=self._deletes["do"])
+        work = _replaying("redo", self._do) if self._ran else self._do
+        self._ran = True
+        self._run(work, self._on_done, deleting=self._deletes["do"])
         self._on_done = None  # only the first run reports to whoever asked
 
     def undo(self) -> None:
-        self._run(self._undo, None, deleting=self._deletes["undo"])
+        self._run(_replaying("undo", self._undo), None, deleting=self._deletes["undo"])
 
     def _run(self, work: Work, on_done: Done | None, *, deleting: bool) -> None:
         mutate(

@@ -282,7 +282,7 @@ class _Checked:
 
 def _altered(name: str, where: str) -> BundleError:
     return BundleError(
-        _("The bundle's {name} does not match its fingerprint in the {manifest}: it was altered.").format(
+        _("The bundle was changed after it was made: its file {name} is not the one it announces.").format(
             name=name, manifest=where
         )
     )
@@ -293,11 +293,13 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
     limits = archive.limits
     for name in REQUIRED:
         if name not in entries:
-            raise BundleError(_("This file is not a CaseApp bundle: its {name} is missing.").format(name=name))
+            raise BundleError(
+                _("This file is not a CaseApp bundle: the case it should carry ({name}) is missing.").format(name=name)
+            )
     for name in entries:
         if "/" not in name and name not in ROOT_FILES:
             raise BundleError(
-                _("The bundle contains a file that is not listed in its manifests: {name}").format(
+                _("The bundle was changed after it was made: it contains a file it does not announce: {name}").format(
                     name=safety.shown(name)
                 )
             )
@@ -307,20 +309,22 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
             )
     bagit = fmt.parse_info(archive.read(fmt.BAGIT, 4096))
     if bagit.get("BagIt-Version") != "1.0" or bagit.get("Tag-File-Character-Encoding", "").upper() != "UTF-8":
-        raise BundleError(_("This file is not a CaseApp bundle: it is not a BagIt 1.0 bag in UTF-8."))
+        raise BundleError(_("This file is not a CaseApp bundle, or it was made by a program CaseApp does not know."))
     tag_manifest = archive.read(fmt.TAG_MANIFEST, limits.max_small_file)
     tags = fmt.parse_manifest(tag_manifest, fmt.TAG_MANIFEST)
     for name in tags:
         if name not in entries:
             raise BundleError(
-                _("The bundle's {manifest} lists a file that is missing: {name}").format(
+                _("The bundle is incomplete: a file it announces is missing: {name}").format(
                     manifest=fmt.TAG_MANIFEST, name=safety.shown(name)
                 )
             )
     for name in REQUIRED[:3]:
         if name not in tags:
             raise BundleError(
-                _("The bundle contains a file that is not listed in its manifests: {name}").format(name=name)
+                _("The bundle was changed after it was made: it contains a file it does not announce: {name}").format(
+                    name=name
+                )
             )
     small = {name: archive.read(name, limits.max_small_file) for name in REQUIRED[:3]}
     for name, data in small.items():
@@ -340,11 +344,13 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
     payload = {name for name in entries if name.startswith("data/")}
     for name in sorted(payload - set(manifest)):
         raise BundleError(
-            _("The bundle contains a file that is not listed in its manifests: {name}").format(name=safety.shown(name))
+            _("The bundle was changed after it was made: it contains a file it does not announce: {name}").format(
+                name=safety.shown(name)
+            )
         )
     for name in sorted(set(manifest) - payload):
         raise BundleError(
-            _("The bundle's {manifest} lists a file that is missing: {name}").format(
+            _("The bundle is incomplete: a file it announces is missing: {name}").format(
                 manifest=fmt.MANIFEST, name=safety.shown(name)
             )
         )
@@ -362,10 +368,19 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
                 ).format(name=safety.shown(name))
             )
     if fmt.CASE_JSON not in payload:
-        raise BundleError(_("This file is not a CaseApp bundle: its {name} is missing.").format(name=fmt.CASE_JSON))
+        raise BundleError(
+            _("This file is not a CaseApp bundle: the case it should carry ({name}) is missing.").format(
+                name=fmt.CASE_JSON
+            )
+        )
     declared = fmt.Oxum.parse(info.get("Payload-Oxum", ""))
     if declared != fmt.Oxum(sum(entries[n].size for n in payload), len(payload)):
-        raise BundleError(_("The bundle's Payload-Oxum does not match its content: it was altered."))
+        raise BundleError(
+            _(
+                "The bundle is incomplete or was changed after it was made: its files do not add up to what it "
+                "announces."
+            )
+        )
     free = shutil.disk_usage(work).free
     if declared.size > free:
         raise StorageError(
@@ -390,7 +405,7 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
     if included and files != set(content.files):
         missing = sorted(set(content.files) - files)
         raise BundleError(
-            _("The bundle's case.json names a file that is not in the bundle: {name}").format(
+            _("The bundle is incomplete: a file the case needs is not in it: {name}").format(
                 name=fmt.evidence_name(missing[0])
             )
             if missing
@@ -399,7 +414,7 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
             )
         )
     if content.summary_pdf != (fmt.SUMMARY_PDF in payload):
-        raise BundleError(_("The bundle's case.json and its content disagree about the case summary."))
+        raise BundleError(_("The bundle was changed after it was made: its case summary is not the one it announces."))
     if fmt.SUMMARY_PDF in payload:
         _extract(archive, fmt.SUMMARY_PDF, work, manifest[fmt.SUMMARY_PDF], meter)
     for sha in sorted(files):

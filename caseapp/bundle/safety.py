@@ -201,14 +201,25 @@ class BundleArchive:
             if produced > entry.size:
                 raise refuse(_("The bundle's {name} holds more data than its header says: its size lies."), name=name)
             if self.streamed > self.limits.max_total:
-                raise refuse(_("The bundle unpacks to more than CaseApp accepts (a zip bomb?)."))
+                raise refuse(
+                    _(
+                        "Once opened, the bundle would take far more room than CaseApp accepts: it may be a trap, "
+                        "and was not opened."
+                    )
+                )
             consumed = entry.compressed_size - left - len(pending)
             if (
                 decompressor is not None
                 and produced > self.limits.ratio_floor
                 and produced > self.limits.max_ratio * max(consumed, 1)
             ):
-                raise refuse(_("The bundle's {name} is compressed suspiciously much (a zip bomb?)."), name=name)
+                raise refuse(
+                    _(
+                        "The bundle's file {name} is compressed suspiciously much: once opened it would take far "
+                        "more room than it should; it may be a trap, and was not opened."
+                    ),
+                    name=name,
+                )
             crc = zlib.crc32(out, crc)
             if out:
                 yield out
@@ -232,7 +243,9 @@ def _read_at(handle: BinaryIO, offset: int, size: int) -> bytes:
 
 def _end_of_central_directory(handle: BinaryIO, size: int, limits: Limits) -> tuple[int, int, int, int]:
     """``(entries, directory offset, directory size, where the directory must end)`` from the end records."""
-    not_zip = BundleError(_("This file is not a CaseApp bundle: it is not a zip archive, or it is truncated."))
+    not_zip = BundleError(
+        _("This file is not a CaseApp bundle, or it is damaged or incomplete (cut short during a copy or a download?).")
+    )
     if size < END_RECORD.size:
         raise not_zip
     tail_size = min(size, END_RECORD.size + 65_535)
@@ -249,7 +262,7 @@ def _end_of_central_directory(handle: BinaryIO, size: int, limits: Limits) -> tu
         raise not_zip
     if end < size or comment:
         raise refuse(
-            _("The bundle has {count} bytes after the end of the archive: it was altered."),
+            _("The bundle was changed after it was made: {count} bytes were added after its end."),
             count=size - position - END_RECORD.size,
         )
     if disk or cd_disk:
@@ -271,7 +284,7 @@ def _end_of_central_directory(handle: BinaryIO, size: int, limits: Limits) -> tu
             directory_end = record_at
     if total > limits.max_entries:
         raise refuse(
-            _("The bundle has too many entries ({count}; at most {limit})."), count=total, limit=limits.max_entries
+            _("The bundle has too many files ({count}; at most {limit})."), count=total, limit=limits.max_entries
         )
     start = directory_end - cd_size
     if start < 0:
@@ -284,7 +297,9 @@ def _end_of_central_directory(handle: BinaryIO, size: int, limits: Limits) -> tu
 
 
 def _prepended(count: int) -> BundleError:
-    return refuse(_("The bundle has {count} bytes before the start of the archive: it was altered."), count=count)
+    return refuse(
+        _("The bundle was changed after it was made: {count} bytes before its start were added."), count=count
+    )
 
 
 def open_archive(path: Path, limits: Limits | None = None) -> BundleArchive:
@@ -307,16 +322,20 @@ def _open(path: Path, handle: BinaryIO, limits: Limits) -> BundleArchive:
     if not total:
         raise BundleError(_("This file is not a CaseApp bundle: the archive is empty."))
     if _read_at(handle, 0, 4) != b"PK\x03\x04":
-        raise BundleError(_("The bundle has data before the start of the archive: it was altered."))
+        raise BundleError(_("The bundle was changed after it was made: something was added before its start."))
     handle.seek(0)
     try:
         infos = zipfile.ZipFile(handle).infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
         raise BundleError(
-            _("This file is not a CaseApp bundle: its zip index is damaged ({reason}).").format(reason=exc)
+            _("This file is not a CaseApp bundle, or it is damaged: its table of contents cannot be read.").format(
+                reason=exc
+            )
         ) from exc
     if len(infos) != total:
-        raise BundleError(_("This file is not a CaseApp bundle: its zip index is damaged."))
+        raise BundleError(
+            _("This file is not a CaseApp bundle, or it is damaged: its table of contents cannot be read.")
+        )
     if not infos:
         raise BundleError(_("This file is not a CaseApp bundle: the archive is empty."))
     _check_entries(infos, limits)
@@ -347,11 +366,20 @@ def _check_entries(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             raise refuse(_("The bundle's {name} is larger than CaseApp accepts."), name=shown(info.filename))
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise refuse(
-                _("The bundle's {name} is compressed suspiciously much (a zip bomb?)."), name=shown(info.filename)
+                _(
+                    "The bundle's file {name} is compressed suspiciously much: once opened it would take far more room "
+                    "than it should; it may be a trap, and was not opened."
+                ),
+                name=shown(info.filename),
             )
         total += info.file_size
     if total > limits.max_total:
-        raise BundleError(_("The bundle unpacks to more than CaseApp accepts (a zip bomb?)."))
+        raise BundleError(
+            _(
+                "Once opened, the bundle would take far more room than CaseApp accepts: it may be a trap, and was "
+                "not opened."
+            )
+        )
     seen: dict[str, str] = {}
     folded: dict[str, str] = {}
     normal: dict[str, str] = {}
@@ -400,13 +428,18 @@ def _check_layout(handle: BinaryIO, infos: list[zipfile.ZipInfo], cd_offset: int
     for info in sorted(infos, key=lambda i: i.header_offset):
         if info.header_offset != position:
             if position == 0:
-                raise BundleError(_("The bundle has data before the start of the archive: it was altered."))
+                raise BundleError(_("The bundle was changed after it was made: something was added before its start."))
             raise BundleError(
-                _("The bundle has data hidden between its entries, or entries that overlap: it was altered.")
+                _("The bundle was changed after it was made: data is hidden between its files, or its files overlap.")
             )
         header = _read_at(handle, info.header_offset, LOCAL_HEADER.size)
         if len(header) != LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
-            raise BundleError(_("The bundle's zip index points at something that is not an entry: it was altered."))
+            raise BundleError(
+                _(
+                    "The bundle is damaged or was changed after it was made: its table of contents points at something "
+                    "that is not one of its files."
+                )
+            )
         _sig, _version, flags, method, _time, _date, crc, csize, usize, name_length, extra_length = LOCAL_HEADER.unpack(
             header
         )
@@ -448,7 +481,9 @@ def _check_layout(handle: BinaryIO, infos: list[zipfile.ZipInfo], cd_offset: int
                 data_offset=data_offset,
             )
     if position != cd_offset:
-        raise BundleError(_("The bundle has data hidden between its entries, or entries that overlap: it was altered."))
+        raise BundleError(
+            _("The bundle was changed after it was made: data is hidden between its files, or its files overlap.")
+        )
     return entries
 
 

@@ -132,6 +132,17 @@ PARTY = RecordKind(
     case_of=lambda _s, _party: None,
 )
 
+
+def _role(role: Any) -> str:
+    """A party's role as people say it in the interface language ("Requérant", not "applicant")."""
+    from caseapp.i18n import current_language
+
+    try:
+        return enums.PartyRole(_plain(role)).label(current_language())
+    except ValueError:
+        return _plain(role)
+
+
 CASE_PARTY = RecordKind(
     entity="case_party",
     table="case_parties",
@@ -142,7 +153,7 @@ CASE_PARTY = RecordKind(
         "counsel": Field(f.text(300), N_("counsel")),
         "counsel_contact": Field(f.text(300), N_("counsel's contact details")),
     },
-    describe=lambda link: _plain(value(link, "role")),
+    describe=lambda link: _role(value(link, "role")),
     bundle=BundleRule(fixed=("case_id", "party_id")),
 )
 
@@ -202,9 +213,11 @@ def _local(moment: Any) -> str:
     """A moment as people read it: Paris time (the zone is not named: it is the user's)."""
     if not isinstance(moment, datetime):
         return "—"
-    from caseapp.dates import to_paris
+    from caseapp.dates import format_time, to_paris
+    from caseapp.i18n import current_language
 
-    return to_paris(moment if moment.tzinfo else moment.replace(tzinfo=UTC)).strftime("%d/%m/%Y %H:%M")
+    local = to_paris(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return f"{local:%d/%m/%Y} {format_time(local, current_language())}"  # "08/12/2026 14h30" in French
 
 
 def _describe_hearing(hearing: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.casefile.core import Core
 from caseapp.errors import CaseAppError, Conflict, InvalidInput, StorageError
-from caseapp.i18n import _
+from caseapp.i18n import N_, _
 from caseapp.store import audit_chain
 from caseapp.store.models import AuditEvent, Base
 
@@ -94,7 +95,7 @@ class UnitOfWork:
             entity=entity,
             record_id=record_id,
             case_id=case_id,
-            summary=summary[:300],
+            summary=_replayed(summary)[:300],
             changes=changes or {},
         )
         self.events.append(event)  # added to the session at commit, once its place in the chain is known
@@ -134,6 +135,28 @@ class UnitOfWork:
             self.session.flush()
         except (StaleDataError, DatabaseError) as exc:
             raise storage_error(exc, self.core) from exc
+
+
+# An undo or a redo calls the services again: its history lines say so ("Undo: Hearing edited: …"), instead of
+# looking like one more edit of the same kind.
+_REPLAY: ContextVar[str | None] = ContextVar("caseapp_replay", default=None)
+REPLAY_WORDS = {"undo": N_("Undo: {summary}"), "redo": N_("Redo: {summary}")}
+
+
+@contextmanager
+def replaying(how: str) -> Iterator[None]:
+    """Within this block (on the thread that writes), the events written are an undo (``how="undo"``) or a redo
+    (``"redo"``) of an earlier action: their summaries say so."""
+    token = _REPLAY.set(how if how in REPLAY_WORDS else None)
+    try:
+        yield
+    finally:
+        _REPLAY.reset(token)
+
+
+def _replayed(summary: str) -> str:
+    how = _REPLAY.get()
+    return _(REPLAY_WORDS[how]).format(summary=summary) if how else summary
 
 
 @contextmanager

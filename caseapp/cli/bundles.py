@@ -17,7 +17,7 @@ from typing import Any
 
 from caseapp.cli.common import open_core
 from caseapp.errors import BundleError, InvalidInput
-from caseapp.i18n import _
+from caseapp.i18n import _, ngettext
 from caseapp.textsafe import for_terminal
 
 PASSPHRASE_ENV = "CASEAPP_BUNDLE_PASSPHRASE"
@@ -135,11 +135,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def print_export_report(report: Any, recipients: int) -> None:
     """What ``export`` and ``checkout`` wrote: the file, the evidence, the signature and the encryption."""
-    print(
-        _("Bundle written: {path} ({size} KB): {records} records, {files} evidence files.").format(
-            path=shown(report.path), size=max(1, report.size // 1024), records=report.records, files=report.files
-        )
-    )
+    from caseapp.services.bundles import written_sentence
+
+    print(written_sentence(report, shown(report.path)))
     if not report.evidence_included:
         print(
             _(
@@ -156,7 +154,9 @@ def print_export_report(report: Any, recipients: int) -> None:
     if report.encryption == "passphrase":
         print(_("Encrypted with a passphrase: give it to your colleague by another channel than the bundle."))
     elif report.encryption:
-        print(_("Encrypted for {count} key(s).").format(count=recipients))
+        print(
+            ngettext("Encrypted for {count} key.", "Encrypted for {count} keys.", recipients).format(count=recipients)
+        )
 
 
 def open_preview(core: Any, args: argparse.Namespace) -> Any:
@@ -206,9 +206,11 @@ def print_preview(preview: Any) -> None:
         print_conflicts(preview.conflicts)
     print(_("Unchanged: {count} records.").format(count=preview.unchanged))
     print(
-        _("Evidence files: {new} new of {total}; history: {events} new events.").format(
-            new=preview.new_files, total=preview.files, events=preview.new_history
-        )
+        ngettext(
+            "Evidence files: {new} of {total} to add; history: {events} new event.",
+            "Evidence files: {new} of {total} to add; history: {events} new events.",
+            preview.new_history,
+        ).format(new=preview.new_files, total=preview.files, events=preview.new_history)
     )
     for note in preview.notes:
         print(_("Note: {note}").format(note=shown(note)))
@@ -394,22 +396,11 @@ def decide_import(preview: Any, args: argparse.Namespace) -> tuple[dict[Any, str
 
 def print_import_report(report: Any) -> None:
     """What ``import`` and ``checkin`` imported."""
+    from caseapp.services.bundles import report_sentence
+
+    print(report_sentence(report))
     if not report.changed:
-        print(_("Everything in this bundle is already here: nothing changed."))
         return
-    print(
-        _(
-            "Imported: {added} added, {updated} updated, {kept} conflicts kept as here, {taken} taken from the "
-            "bundle, {files} evidence files, {events} history events."
-        ).format(
-            added=report.added,
-            updated=report.updated,
-            kept=report.conflicts_kept,
-            taken=report.conflicts_taken,
-            files=report.files_added,
-            events=report.history_added,
-        )
-    )
     if report.files_missing:
         print(
             _("{count} evidence files are missing here: “caseapp evidence verify” lists their exhibits.").format(

@@ -22,13 +22,35 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 10_000
 
 
+def counted(kind: str, count: int) -> str:
+    """ "1 CADA request", "2 CADA requests": a kind of example record (its plural name, as the demo report counts
+    it) with its count, in the form the count needs."""
+    from caseapp.i18n import ngettext
+
+    forms = {
+        "access requests": ngettext("{count} CADA request", "{count} CADA requests", count),
+        "cases": ngettext("{count} case", "{count} cases", count),
+        "parties": ngettext("{count} party", "{count} parties", count),
+        "filings": ngettext("{count} filing", "{count} filings", count),
+        "hearings": ngettext("{count} hearing", "{count} hearings", count),
+        "notes": ngettext("{count} note", "{count} notes", count),
+        "exhibits": ngettext("{count} exhibit", "{count} exhibits", count),
+        "opinions": ngettext("{count} opinion", "{count} opinions", count),
+        "links": ngettext("{count} link", "{count} links", count),
+        "example records corrected": ngettext(
+            "{count} example record corrected", "{count} example records corrected", count
+        ),
+    }
+    return forms.get(kind, f"{{count}} {_(kind)}").format(count=count)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from caseapp.services.demo import load_demo
 
     core = open_core(args)
     report = load_demo(core)
     if report.total:
-        parts = ", ".join(f"{count} {_(kind)}" for kind, count in report.added.items())
+        parts = ", ".join(counted(kind, count) for kind, count in report.added.items())
         print(_("Example data loaded: {parts}.").format(parts=parts))
     else:
         print(_("The example data is already there: nothing changed."))

@@ -259,3 +259,36 @@ def value_for_people(value: Any) -> str:
             return value
         return format_datetime(to_paris(moment), lang)
     return str(value)
+
+
+def report_sentence(report: Any, *, title: bool = False) -> str:
+    """What an import did, in one sentence for people (the window and the command line say the same)."""
+    if not report.changed:
+        return _("Everything in this bundle was already here: nothing changed.")
+    counts = _(
+        "{added} added, {updated} updated, {kept} conflicts kept as here, {taken} taken from the bundle, {files} "
+        "evidence files, {events} history events."
+    ).format(
+        added=report.added,
+        updated=report.updated,
+        kept=report.conflicts_kept,
+        taken=report.conflicts_taken,
+        files=report.files_added,
+        events=report.history_added,
+    )
+    if title:
+        return _("Imported “{title}”: {counts}").format(title=report.case_title, counts=counts)
+    return _("Imported: {counts}").format(counts=counts)
+
+
+def written_sentence(report: Any, path: str | None = None) -> str:
+    """What an export wrote, for people: the file (``path``: how to show it), its size with a unit, the records and
+    evidence files."""
+    from caseapp.i18n import ngettext
+    from caseapp.services.sizes import human_size
+
+    return ngettext(
+        "Bundle written: {path} ({size}): {records} records, {files} evidence file.",
+        "Bundle written: {path} ({size}): {records} records, {files} evidence files.",
+        report.files,
+    ).format(path=path or report.path, size=human_size(report.size), records=report.records, files=report.files)

@@ -3,6 +3,6 @@ numbers) and writing dates the French way. ``dateparser`` itself loads on the fi
 
 from __future__ import annotations
 
-from caseapp.dates import ParsedWhen, Want, format_date, format_datetime, format_time, parse_when
+from caseapp.dates import ParsedWhen, Want, format_date, format_datetime, format_time, parse_when, to_paris
 
-__all__ = ["ParsedWhen", "Want", "format_date", "format_datetime", "format_time", "parse_when"]
+__all__ = ["ParsedWhen", "Want", "format_date", "format_datetime", "format_time", "parse_when", "to_paris"]

@@ -120,7 +120,8 @@ def _birth(received: date, months: int, what_fr: str, what_en: str) -> tuple[dat
         f"implicite de rejet naît le {format_date(born, 'fr')} (date à date, jamais reportée).",
     )
     lead_en = (
-        f"{what_en} received on {format_date(received, 'en')}; with no answer within {months} months, an "
+        f"{what_en} received on {format_date(received, 'en')}; with no answer within {months} "
+        f"month{'s' * (months != 1)}, an "
         f"implicit rejection is born on {format_date(born, 'en')} (same date, never moved).",
     )
     return born, lead_fr, lead_en

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from caseapp.casefile.kinds import kind_of
+from caseapp.casefile.uow import replaying as replaying  # undo and redo name themselves in the history
 
 
 def fields_of(entity: str) -> tuple[str, ...]:

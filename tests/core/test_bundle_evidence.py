@@ -257,7 +257,7 @@ def test_the_evidence_flag_cannot_be_flipped_nor_claimed_to_skip_checks(
             "flag-only",
             light,
             {"info_change": _info("included"), "fix_manifests": False, "keep_signature": True},
-            "bag-info.txt does not match its fingerprint in the tagmanifest",
+            "bag-info.txt is not the one it announces",
         ),
         (
             "flag-and-manifests",
@@ -275,7 +275,7 @@ def test_the_evidence_flag_cannot_be_flipped_nor_claimed_to_skip_checks(
             "unsigned-both",
             light,
             {"change": _json("included"), "info_change": _info("included")},
-            "case.json names a file that is not in the bundle",
+            "a file the case needs is not in it",
         ),
         # … or a bundle that carries files claiming "omitted", so that they would not be checked.
         (

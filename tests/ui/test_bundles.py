@@ -273,7 +273,7 @@ def test_by_default_a_conflict_keeps_mine_and_still_takes_what_only_the_bundle_c
 @pytest.mark.parametrize(
     ("value", "english", "french"),
     [
-        ("2020-03-02T13:05:00.000000+00:00", "2 Mar 2020 14:05", "02/03/2020 14:05"),  # Paris time
+        ("2020-03-02T13:05:00.000000+00:00", "2 Mar 2020 14:05", "02/03/2020 14h05"),  # Paris time
         ("2020-07-14", "14 Jul 2020", "14/07/2020"),
         (None, "—", "—"),
         ("", "—", "—"),

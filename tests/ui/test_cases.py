@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from caseapp.services import cases, hearings
+from caseapp.services.views import Changes
 from tests.ui.conftest import gone, idle, open_dialog, shortcut, type_text, until
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -191,3 +192,59 @@ def test_the_menus_list_the_shortcuts(qtbot: QtBot, window: MainWindow) -> None:
     assert case_entries["Add files as exhibits…"] == "Ctrl+Shift+E"
     edit_entries = dict(menu_entries(menus["Edit"]))
     assert edit_entries["Edit case…"] == "Ctrl+E"
+
+
+def test_a_new_case_opens_once_saved_while_another_was_open(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    create_case(qtbot, window, ctx, "Affaire A")
+    first = window.case_view.case
+    assert first is not None
+    window.case_view.set_tab("parties")
+    until(qtbot, lambda: window.case_list.model.rowCount() == 1)
+    table = window.case_list.view  # case A chosen in the list, as a person does
+    window.activateWindow()
+    until(qtbot, window.isActiveWindow)
+    table.setFocus()
+    rect = table.visualRect(window.case_list.model.index(0, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    idle(qtbot, ctx)
+
+    window.case_list.dialog = None
+    qtbot.mouseClick(window.case_list.new_button, Qt.MouseButton.LeftButton)
+    dialog = open_dialog(qtbot, window.case_list)
+    dialog.activateWindow()
+    type_text(qtbot, dialog.title_edit, "Affaire B")
+    dialog.parent_case.set_value(first.id)  # B follows A (an appeal)
+    dialog.relation.set_value("appeal_of")
+
+    def meanwhile(*_args: object) -> None:  # a change to A arrives while B is loading (a colleague, an undo)
+        ctx.events.case_open_requested.disconnect(meanwhile)
+        ctx.events.broadcast(Changes(frozenset({"party"}), first.id, frozenset({first.id})))
+
+    ctx.events.case_open_requested.connect(meanwhile)
+    save(qtbot, dialog)
+    window.activateWindow()  # the dialog closed: the window, and its case list, have the focus again
+    until(qtbot, lambda: window.case_list.model.rowCount() == 2)
+    idle(qtbot, ctx)
+    qtbot.wait(50)
+    idle(qtbot, ctx)
+
+    case = window.case_view.case
+    assert case is not None and case.title == "Affaire B"
+    assert window.current_case() is case
+    assert window.case_view.header.title.text() == "Affaire B"
+    assert window.case_view.tab("parties").case.id == case.id
+    assert window.case_list.view.currentIndex().data() == "Affaire B"
+
+    window.case_view.set_tab("parties")
+    tab = window.case_view.tab("parties")
+    tab.add()
+    dialog = open_dialog(qtbot, tab)
+    qtbot.keyClicks(dialog.name, "Commune de Nice")
+    dialog.role.set_value("respondent")
+    save(qtbot, dialog)
+    until(qtbot, lambda: tab.table.model.rowCount() == 1)
+    idle(qtbot, ctx)
+    assert [p.name for p in cases.get_case(ctx.core, case.id).parties] == ["Commune de Nice"]
+    assert cases.get_case(ctx.core, first.id).parties == ()
+    assert window.case_view.case.id == case.id
+    assert ctx.errors.history == []

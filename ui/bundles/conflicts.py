@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from caseapp.i18n import _
 from caseapp.services.editing import field_label
 from ui import spacing, style
-from ui.formatting import DASH, paris, short_date
+from ui.formatting import DASH, short_date, short_datetime
 
 KEEP_MINE, TAKE_THEIRS = "mine", "theirs"  # caseapp.bundle.merge's choices
 DELETED_HERE, DELETED_THERE, NUMBER = "deleted_here", "deleted_there", "number"  # caseapp.bundle.merge's reasons
@@ -75,8 +75,7 @@ def shown(value: Any) -> str:
     if isinstance(value, str):
         moment = _moment(value)
         if moment is not None:
-            local = paris(moment)
-            return f"{short_date(local.date())} {local:%H:%M}"
+            return short_datetime(moment)
         if _DATE.fullmatch(value):
             try:
                 return short_date(date.fromisoformat(value))

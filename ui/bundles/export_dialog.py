@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -149,11 +150,33 @@ class ExportBundleDialog(QDialog):
             )
         self.export_button.setEnabled(True)
         self._update()
+        self.fit_height()
 
     def _update(self) -> None:
         self.passphrase_box.setVisible(self.by_passphrase.isChecked())
         self.colleagues.setVisible(self.for_colleagues.isChecked())
         self.error.setVisible(False)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Tall enough for every wrapped line at the dialog's width (the key's note arrives once the dialog is
+        open, in French often over several lines): a dialog does not grow by itself for text that wraps."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = self.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        screen = self.screen()
+        if screen is not None:
+            needed = min(needed, int(screen.availableGeometry().height() * 0.9))
+        self.setMinimumHeight(needed)
+        if self.height() < needed:
+            self.resize(width, needed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_height()
 
     def chosen_recipients(self) -> list[str]:
         found = []
@@ -178,6 +201,7 @@ class ExportBundleDialog(QDialog):
         if problem:
             self.error.setText(problem)
             self.error.setVisible(True)
+            self.fit_height()
             return None
         return ExportOptions(self.sign.isChecked(), self.include_pdf.isChecked(), passphrase, tuple(recipients))
 
@@ -199,12 +223,10 @@ class ExportBundleDialog(QDialog):
         ops.export(self.ctx, self.case_id, target, options, parent=self, on_success=self._done, on_failure=self._failed)
 
     def _done(self, report: Any) -> None:
+        from caseapp.services.bundles import written_sentence
+
         self.report = report
-        lines = [
-            _("Bundle written: {path} ({size} KB): {records} records, {files} evidence files.").format(
-                path=report.path, size=max(1, report.size // 1024), records=report.records, files=report.files
-            )
-        ]
+        lines = [written_sentence(report)]
         lines.append(_("Signed with your key.") if report.signed_by else _("Not signed."))
         if report.encryption == "passphrase":
             lines.append(_("Encrypted with a passphrase: give it to your colleague by another channel."))
@@ -220,5 +242,6 @@ class ExportBundleDialog(QDialog):
         if isinstance(error, CaseAppError):
             self.error.setText(error.message)
             self.error.setVisible(True)
+            self.fit_height()
         else:
             self.ctx.errors.present(error, self)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseapp.errors import BundleError, Cancelled
-from caseapp.i18n import N_, _
+from caseapp.i18n import N_, _, ngettext
 from caseapp.services.editing import field_label
 from ui import spacing, style
 from ui.bundles.conflicts import ConflictsPanel, labels, shown
@@ -203,9 +203,11 @@ class ImportPreviewDialog(QDialog):
             _("Conflicts: {count}").format(count=len(preview.conflicts)),
             _("Unchanged: {count}").format(count=preview.unchanged),
         ]
-        files = _("Evidence files: {new} new of {total}; history: {events} new events.").format(
-            new=preview.new_files, total=preview.files, events=preview.new_history
-        )
+        files = ngettext(
+            "Evidence files: {new} of {total} to add; history: {events} new event.",
+            "Evidence files: {new} of {total} to add; history: {events} new events.",
+            preview.new_history,
+        ).format(new=preview.new_files, total=preview.files, events=preview.new_history)
         return " · ".join(parts) + "\n" + files
 
     def _section(self, text: str, icon_name: str) -> QTreeWidgetItem:
@@ -335,20 +337,9 @@ class ImportPreviewDialog(QDialog):
 
 
 def report_text(report: Any) -> str:
-    if not report.changed:
-        return _("Everything in this bundle was already here: nothing changed.")
-    return _(
-        "Imported “{title}”: {added} added, {updated} updated, {kept} conflicts kept as here, {taken} taken from the "
-        "bundle, {files} evidence files, {events} history events."
-    ).format(
-        title=report.case_title,
-        added=report.added,
-        updated=report.updated,
-        kept=report.conflicts_kept,
-        taken=report.conflicts_taken,
-        files=report.files_added,
-        events=report.history_added,
-    )
+    from caseapp.services.bundles import report_sentence
+
+    return report_sentence(report, title=True)
 
 
 class BundleImport(QObject):

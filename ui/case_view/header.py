@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from caseapp.domain.enums import CaseStatus, Procedure
-from caseapp.i18n import _
+from caseapp.i18n import _, ngettext
 from caseapp.services.views import CaseDetail
 from ui import spacing, style
 from ui.deadline_kinds import BIRTH, COURT, EXPECTED, born_on, date_kind_of, is_overdue, is_users_task
@@ -28,8 +28,12 @@ def _days_until(day: date, *, task: bool = True) -> str:
     if delta == 1:
         return _("tomorrow")
     if delta < 0:
-        return _("overdue by {days} days").format(days=-delta) if task else _("{days} days ago").format(days=-delta)
-    return _("in {days} days").format(days=delta)
+        return (
+            ngettext("overdue by {days} day", "overdue by {days} days", -delta).format(days=-delta)
+            if task
+            else ngettext("{days} day ago", "{days} days ago", -delta).format(days=-delta)
+        )
+    return ngettext("in {days} day", "in {days} days", delta).format(days=delta)
 
 
 class CaseHeader(QWidget):

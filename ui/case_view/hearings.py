@@ -53,7 +53,7 @@ class HearingsTab(RecordTab):
             Column(N_("Kind"), lambda h: label(HearingKind, h.kind)),
             Column(N_("Status"), lambda h: label(HearingStatus, h.status)),
             Column(N_("Notes"), lambda h: str(len(h.notes)), sort=lambda h: len(h.notes), align_right=True),
-            Column(N_("Court"), lambda h: h.court or "—"),
+            Column(N_("Court"), lambda h: h.court or "—", stretch=True),
             Column(N_("Room"), lambda h: h.room or "—"),
         ]
         super().__init__(ctx, columns, parent)

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from caseapp.i18n import N_, _
+from caseapp.services.bundles import value_for_people
+from caseapp.services.editing import field_label
 from caseapp.services.views import AuditView, CaseDetail
 from ui import spacing
 from ui.case_view.base import CaseTab
@@ -36,7 +38,24 @@ def _changes(event: AuditView) -> str:
         text += "\n\n" + (event.origin.description or _("Imported from a bundle."))
     if not event.changes:
         return text
-    return text + "\n\n" + json.dumps(event.changes, ensure_ascii=False, indent=1, default=str)[:2000]
+    return text + "\n\n" + "\n".join(_change_lines(event))[:2000]
+
+
+def _change_lines(event: AuditView) -> list[str]:
+    """What the event changed, field by field, as people read it: moments in local time, dates in words, no
+    identifiers (never a stored form such as "2026-12-08T13:30:00+00:00")."""
+    lines = []
+    for name, value in event.changes.items():
+        if name == "id" or name.endswith("_id"):
+            continue
+        if isinstance(value, dict):
+            shown = json.dumps(value, ensure_ascii=False, default=str)
+        elif event.action == "update" and isinstance(value, list) and len(value) == 2:
+            shown = _("{mine} → {theirs}").format(mine=value_for_people(value[0]), theirs=value_for_people(value[1]))
+        else:
+            shown = value_for_people(value)
+        lines.append(f"{field_label(name)}: {shown}")
+    return lines
 
 
 def _who(event: AuditView) -> str:

@@ -40,7 +40,7 @@ class PartiesTab(RecordTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         columns: list[Column[PartyView]] = [
-            Column(N_("Name"), lambda p: p.name),
+            Column(N_("Name"), lambda p: p.name, stretch=True),
             Column(N_("Role"), lambda p: label(PartyRole, p.role)),
             Column(N_("Kind"), lambda p: label(PartyKind, p.kind)),
             Column(N_("Counsel"), lambda p: p.counsel or "—"),

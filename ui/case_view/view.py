@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTabBar, QTabWidget, QVBoxLayout, QWidget
 
 from caseapp.errors import NotFound
 from caseapp.i18n import N_, _
@@ -20,6 +20,7 @@ from ui import spacing, style
 from ui.case_view import TABS
 from ui.case_view.header import CaseHeader
 from ui.context import AppContext
+from ui.icons import icon
 from ui.operations import cases as case_ops
 
 if TYPE_CHECKING:
@@ -62,6 +63,45 @@ def local_files(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Pa
     return [path for path in paths if not path.name.lower().endswith(".casebundle")]
 
 
+class CaseTabBar(QTabBar):
+    """The case's tabs: when their titles do not all fit, the current one keeps its title and the others their
+    icon (the title is in its tooltip), so that no tab scrolls out of sight."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.compact = False
+        self.currentChanged.connect(lambda _index: self.refit())
+
+    def tabSizeHint(self, index: int) -> QSize:
+        size = super().tabSizeHint(index)
+        if self.compact and index != self.currentIndex():
+            size.setWidth(self.iconSize().width() + 20)
+        return size
+
+    def minimumTabSizeHint(self, index: int) -> QSize:
+        return self.tabSizeHint(index) if self.compact else super().minimumTabSizeHint(index)
+
+    def natural_width(self) -> int:
+        return sum(QTabBar.tabSizeHint(self, index).width() for index in range(self.count()))
+
+    def refit(self) -> None:
+        parent = self.parentWidget()
+        room = parent.width() if parent is not None else self.width()
+        compact = self.count() > 0 and self.natural_width() > room
+        if compact != self.compact:
+            self.compact = compact
+        self.setIconSize(self.iconSize())  # lays the tabs out again
+        self.updateGeometry()
+
+    def tabInserted(self, index: int) -> None:
+        super().tabInserted(index)
+        self.refit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.refit()
+
+
 class CaseView(QWidget):
     case_did_load = Signal(object)  # CaseDetail
     case_did_close = Signal()
@@ -71,22 +111,28 @@ class CaseView(QWidget):
         self.setObjectName("case_view")
         self.ctx = ctx
         self.case: CaseDetail | None = None
+        self._wanted: uuid.UUID | None = None  # the case asked for last: a load of another one arriving late is dropped
         self.dialog: CaseDialog | None = None
         self._pending: tuple[str | None, uuid.UUID | None] = (None, None)
         self.header = CaseHeader(self)
         self.tab_widget = QTabWidget(self)
         self.tab_widget.setObjectName("case_tabs")
+        self.tab_widget.setTabBar(CaseTabBar(self.tab_widget))
         self.tab_widget.setDocumentMode(True)
-        self.tab_widget.setUsesScrollButtons(True)
+        # every tab in sight at 1024 pixels (none scrolls away): when the titles do not all fit, the tabs other
+        # than the current one show their icon alone, and each says its title in its tooltip
+        self.tab_widget.setUsesScrollButtons(False)
+        self.tab_widget.setElideMode(Qt.TextElideMode.ElideRight)
         self.tabs: dict[str, CaseTab] = {}  # the tabs built so far
         self._pages: dict[str, QWidget] = {}  # each tab's page in the tab widget (the tab goes in when built)
         for tab_id in TABS:
-            title, _icon_name = TAB_TITLES[tab_id]
+            title, icon_name = TAB_TITLES[tab_id]
             page = QWidget(self.tab_widget)
             page.setObjectName(f"{tab_id}_page")
             spacing.flush(QVBoxLayout(page))
             self._pages[tab_id] = page
-            self.tab_widget.addTab(page, _(title))
+            self.tab_widget.addTab(page, icon(icon_name), _(title))
+            self.tab_widget.setTabToolTip(self.tab_widget.count() - 1, _(title))
         self.tab_widget.currentChanged.connect(lambda index: self.tab(TABS[index]) if index >= 0 else None)
         content = QWidget(self)
         content_layout = spacing.flush(QVBoxLayout(content), spacing.SPACING)
@@ -108,20 +154,25 @@ class CaseView(QWidget):
 
     def show_case(self, case_id: uuid.UUID, tab: str | None = None, record_id: uuid.UUID | None = None) -> None:
         self._pending = (tab, record_id)
+        self._wanted = case_id
         case_ops.load_case(self.ctx, case_id, owner=self, on_success=self._loaded, on_failure=self._load_failed)
 
     def reload(self) -> None:
-        if self.case is not None:
-            case_ops.load_case(
-                self.ctx, self.case.id, owner=self, on_success=self._loaded, on_failure=self._load_failed
-            )
+        """Read again the case shown, or the one on its way (a case just opened that has not arrived yet)."""
+        case_id = self._wanted or (self.case.id if self.case is not None else None)
+        if case_id is not None:
+            case_ops.load_case(self.ctx, case_id, owner=self, on_success=self._loaded, on_failure=self._load_failed)
 
     def clear(self) -> None:
         self.case = None
+        self._wanted = None
         self.stack.setCurrentIndex(0)
         self.case_did_close.emit()
 
     def _loaded(self, case: CaseDetail) -> None:
+        if self._wanted is not None and case.id != self._wanted:
+            return  # an earlier case read again while another was being opened: the one opened last is shown
+        self._wanted = case.id
         self.case = case
         self.header.show_case(case)
         for tab in self.tabs.values():
@@ -157,6 +208,8 @@ class CaseView(QWidget):
             title = _(TAB_TITLES[tab_id][0])
             count = counts.get(tab_id, 0)
             self.tab_widget.setTabText(index, f"{title} ({count})" if count else title)
+            self.tab_widget.setTabToolTip(index, f"{title} ({count})" if count else title)
+        cast(CaseTabBar, self.tab_widget.tabBar()).refit()
 
     def current_tab(self) -> str:
         return TABS[max(0, self.tab_widget.currentIndex())]
@@ -200,9 +253,10 @@ class CaseView(QWidget):
                 self.ctx.settings.set_splitter(splitter.objectName(), splitter.saveState())
 
     def _changed(self, changes: Changes, _initiator: object) -> None:
-        if self.case is None:
+        shown = self._wanted or (self.case.id if self.case is not None else None)
+        if shown is None:
             return
-        concerned = self.case.id in changes.case_ids or changes.case_id == self.case.id
+        concerned = shown in changes.case_ids or changes.case_id == shown
         if concerned or not changes.case_ids or changes.kinds & {"opinion", "party"}:  # shared records show here
             self.reload()
 

@@ -139,6 +139,9 @@ class CaseListModel(QAbstractTableModel):
 
                 tip += "\n" + describe(case.taken_offline)
             return tip
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole value, when the column is too narrow for it
+            text = COLUMNS[index.column()][1](case)
+            return text if len(text) > 3 else None
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0 and case.taken_offline is not None:
             from ui.icons import icon  # a case taken to a laptop: marked, nothing more (it stays editable)
 

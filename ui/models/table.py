@@ -132,8 +132,8 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         if role == TOOLTIP:
             if column.tooltip is not None:
                 return column.tooltip(record)
-            text = column.text(record)
-            return text if len(text) > 40 else None
+            text = column.text(record)  # the whole value, for when the column is too narrow and elides it
+            return text if len(text) > 3 else None
         if role == SORT_ROLE:
             return sort_key(column.sort(record) if column.sort else column.text(record))
         if role == RECORD_ROLE:

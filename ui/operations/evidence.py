@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QWidget
 
 from caseapp.errors import CaseAppError
-from caseapp.i18n import _
+from caseapp.i18n import _, ngettext
 from caseapp.services.views import EvidenceView
 from ui.context import AppContext
 from ui.operations import records
@@ -53,7 +53,9 @@ def take_in_files(
         return evidence.take_in_files(core, case_id, paths, **steps)
 
     def done(result: IntakeResult) -> None:
-        text = _("Add {count} exhibit(s)").format(count=len(result.added))
+        text = ngettext("Add {count} exhibit", "Add {count} exhibits", len(result.added)).format(
+            count=len(result.added)
+        )
         push_created(ctx, records.EVIDENCE, parent_id=case_id, case_id=case_id, views=result.added, text=text)
         on_done(result)
 

@@ -5,14 +5,26 @@ from __future__ import annotations
 import zlib
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -63,7 +75,7 @@ class RecordTable(QWidget):
         self.model = model
         # the saved column widths belong to this set of columns: a new version's columns start fresh
         signature = zlib.crc32("|".join(_(c.title) for c in model.columns).encode()) & 0xFFFF
-        self._name = f"{name}-{signature:04x}"
+        self._name = f"{name}-{signature:04x}-fit"
         self._settings = settings
         self.proxy = SortProxyModel(self)
         self.proxy.setSourceModel(model)
@@ -80,25 +92,37 @@ class RecordTable(QWidget):
         self.tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.tools.setIconSize(QSize(16, 16))
         self.tools.setVisible(False)  # until it has an action
+        self.side_buttons = QHBoxLayout()  # actions kept in sight at the right of the tool row (never in its »)
+        spacing.flush(self.side_buttons)
+        tools_row = QHBoxLayout()
+        spacing.flush(tools_row)
+        tools_row.addWidget(self.tools, 1)
+        tools_row.addLayout(self.side_buttons)
         self.empty_label = QLabel(empty_text, self)
         self.empty_label.setObjectName(f"{name}_empty")
         self.empty_label.setWordWrap(True)
         style.set_muted_style(self.empty_label)
         layout = spacing.flush(QVBoxLayout(self))
-        layout.addWidget(self.tools)
+        layout.addLayout(tools_row)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.view, 1)
         self.view.activated.connect(self._activated)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.selection_did_change.emit(self.selected()))
         self._restored_header = False
         self._sized = False
+        self._fitting = False  # the widths are being set here (not by the person dragging a column's edge)
+        self._stretch = next((i for i, c in enumerate(model.columns) if c.stretch), len(model.columns) - 1)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(400)
         self._save_timer.timeout.connect(self._save_header)
         self._restore_header()
         header = self.view.horizontalHeader()
-        header.sectionResized.connect(lambda *_: self._save_timer.start())
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)  # the long text takes the rest
+        self.view.verticalHeader().setResizeContentsPrecision(200)  # widths from the first rows: resizing stays quick
+        self.view.viewport().installEventFilter(self)
+        header.sectionResized.connect(self._resized)
         header.sectionMoved.connect(lambda *_: self._save_timer.start())
         header.sortIndicatorChanged.connect(lambda *_: self._save_timer.start())
         self._update_empty()
@@ -115,6 +139,20 @@ class RecordTable(QWidget):
             self.tools.setVisible(True)
         return action
 
+    def add_side_action(self, action: QAction) -> QAction:
+        """The action in the table's shortcuts and context menu, with its button at the right of the tool row,
+        always in sight (a narrow window folds the tool bar's last buttons into its » menu, never this one)."""
+        self.add_action(action, button=False)
+        button = QToolButton(self)
+        button.setDefaultAction(action)
+        button.setAutoRaise(True)
+        button.setIconSize(QSize(16, 16))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setObjectName(f"{action.objectName() or 'side'}_button")
+        self.side_buttons.addWidget(button)
+        self.tools.setVisible(True)
+        return action
+
     # -- rows and selection -------------------------------------------------------------------------------------
 
     def set_rows(self, rows: list[Any]) -> None:
@@ -122,18 +160,53 @@ class RecordTable(QWidget):
         self.model.set_rows(rows)
         if not self._restored_header and not self._sized and rows:
             self._sized = True
-            self.view.resizeColumnsToContents()
-            self._cap_widths()
+            self._fit()
         if keep is not None:
             self.select_id(keep)
         self._update_empty()
 
-    def _cap_widths(self) -> None:
+    def _fit(self) -> None:
+        """Widths from the contents (dates, numbers, kinds whole), fitted to the table's width: the long text
+        column takes what is left and elides, so that no column ends up beyond the right edge."""
         header = self.view.horizontalHeader()
-        limit = max(200, self.view.viewport().width() // 3)
-        for section in range(header.count()):
-            if header.sectionSize(section) > limit:
-                header.resizeSection(section, limit)
+        available = self.view.viewport().width()
+        self._fitting = True
+        try:
+            others = [s for s in range(header.count()) if s != self._stretch and not header.isSectionHidden(s)]
+
+            def contents(section: int) -> int:
+                return max(self.view.sizeHintForColumn(section), header.sectionSizeFromContents(section).width())
+
+            wanted = {s: contents(s) for s in others}
+            # short values (dates, numbers, kinds) stay whole; longer ones give way down to their title (or 80)
+            floors = {s: max(min(header.sectionSizeFromContents(s).width(), 80), min(w, 80)) for s, w in wanted.items()}
+            reserve = min(contents(self._stretch), 160)  # what the text column keeps at the least
+            if sum(floors.values()) > available - reserve:
+                reserve = max(60, available - sum(floors.values()))
+            room = max(0, available - reserve)
+            limit = max(wanted.values(), default=0)
+            while limit > 40 and sum(max(min(w, limit), floors[s]) for s, w in wanted.items()) > room:
+                limit -= 10  # the widest columns give way first (down to their title), and elide
+            wanted = {s: max(min(w, limit), floors[s]) for s, w in wanted.items()}
+            for section, width in wanted.items():
+                header.resizeSection(section, width)
+            header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
+        finally:
+            self._fitting = False
+
+    def _resized(self, section: int, _old: int, _new: int) -> None:
+        if not self._fitting and section != self._stretch:  # a person set a width: kept (and remembered)
+            self._sized = True
+            self._save_timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        resized = event.type() == QEvent.Type.Resize and watched is self.view.viewport()
+        if resized and not self._restored_header and not self._save_timer.isActive() and not self._user_widths():
+            self._fit()  # widths of its own (nobody set any): fitted again to the new width
+        return super().eventFilter(watched, event)
+
+    def _user_widths(self) -> bool:
+        return self._settings is not None and self._settings.header(self._name) is not None
 
     def _update_empty(self) -> None:
         self.empty_label.setVisible(self.model.rowCount() == 0 and bool(self.empty_label.text()))
@@ -177,6 +250,8 @@ class RecordTable(QWidget):
         state = self._settings.header(self._name)
         if state is not None:
             self._restored_header = self.view.horizontalHeader().restoreState(state)
+            if self._restored_header:  # the text column still takes what the others leave
+                self.view.horizontalHeader().setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
 
     def _save_header(self) -> None:
         if self._settings is not None and (self._sized or self._restored_header):

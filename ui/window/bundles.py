@@ -112,12 +112,12 @@ class Bundles:
         window = self.window
 
         def done(result: TakenOut) -> None:
+            from caseapp.services.bundles import written_sentence
+
             self.taken = result
             report = result.export
             lines = [
-                _("Bundle written: {path} ({size} KB): {records} records, {files} evidence files.").format(
-                    path=report.path, size=max(1, report.size // 1024), records=report.records, files=report.files
-                ),
+                written_sentence(report),
                 _("Signed with your key.") if report.signed_by else _("Not signed."),
                 _("{taken}: colleagues see it, and can still edit the case.").format(taken=describe(result.mark)),
                 _("On the laptop, import this bundle; once back, import the bundle the laptop writes."),
