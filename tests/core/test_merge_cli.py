@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -49,18 +50,29 @@ def show(data: Path, case: str) -> dict[str, Any]:
     return detail
 
 
-@pytest.fixture
-def scenario(tmp_path: Path) -> dict[str, Any]:
-    alice, bob = tmp_path / "Alice", tmp_path / "Bob"
+@pytest.fixture(scope="module")
+def exchanged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The scenario up to Alice's second bundle, played once for the module (real processes throughout)."""
+    tmp = tmp_path_factory.mktemp("two-colleagues")
+    alice, bob = tmp / "Alice", tmp / "Bob"
     ok(alice, "demo")
     case = "1901249"
     case_id = show(alice, case)["id"]
-    ok(alice, "export", case, "-o", str(tmp_path / "v1.casebundle"), "--no-sign", "--no-pdf")
-    ok(bob, "import", str(tmp_path / "v1.casebundle"), "--yes", "--accept-unsigned")
+    ok(alice, "export", case, "-o", str(tmp / "v1.casebundle"), "--no-sign", "--no-pdf")
+    ok(bob, "import", str(tmp / "v1.casebundle"), "--yes", "--accept-unsigned")
     ok(bob, "set", case_id, f"summary={LONG_BOB}")
     ok(alice, "set", case_id, "court_number=1901250", f"summary={LONG_ALICE}")
-    ok(alice, "export", case_id, "-o", str(tmp_path / "v2.casebundle"), "--no-sign", "--no-pdf")
-    return {"alice": alice, "bob": bob, "case_id": case_id, "bundle": tmp_path / "v2.casebundle", "tmp": tmp_path}
+    ok(alice, "export", case_id, "-o", str(tmp / "v2.casebundle"), "--no-sign", "--no-pdf")
+    return {"alice": alice, "bob": bob, "case_id": case_id, "bundle": tmp / "v2.casebundle"}
+
+
+@pytest.fixture
+def scenario(exchanged: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    """A fresh copy of both colleagues' data folders for each test."""
+    alice, bob = tmp_path / "Alice", tmp_path / "Bob"
+    shutil.copytree(exchanged["alice"], alice)
+    shutil.copytree(exchanged["bob"], bob)
+    return dict(exchanged, alice=alice, bob=bob, tmp=tmp_path)
 
 
 def test_the_preview_shows_one_conflict_for_the_summary_in_full_and_takes_the_court_number(
