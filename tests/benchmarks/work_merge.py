@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import shutil
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks.app_launch import scratch_pycache
 from tests.benchmarks.registry import AUTHOR, Context, benchmark
 from tests.benchmarks.timing import Measurement, Target, bare_connection, percentile, rounded, spread
 from tests.benchmarks.work_bundles import CliRun, run_cli, sha256sum
@@ -154,6 +156,10 @@ def bundle_merge(ctx: Context) -> list[Measurement]:
         finally:
             shutil.rmtree(folder)
 
+    # The commands run with compiled bytecode, as an installed CaseApp has it (this environment may forbid writing
+    # bytecode, which would make every run compile CaseApp's own modules again).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(scratch_pycache())
     merge_once(-1)  # warm-up (page cache, bytecode)
     sha256sum([bundle])
     runs: list[CliRun] = []
