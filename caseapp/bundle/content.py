@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -56,67 +57,136 @@ class _Bad(Exception):
     """A field that does not fit its column; turned into a BundleError naming the record."""
 
 
+Decoder = Callable[[Any], Any]
+
+
 def _decode_value(column: Column[Any], value: Any) -> Any:
-    if value is None:
-        if not column.nullable:
-            raise _Bad(_("it cannot be empty"))
-        return None
+    """One field of a record, checked against its column (see ``_decoder``)."""
+    return _decoder(column)(value)
+
+
+def _decoder(column: Column[Any]) -> Decoder:
+    """The check and conversion of one column's values, chosen once per column: a bundle's records are read
+    field by field, and the large case has tens of thousands of fields."""
     kind = column.type
+    convert: Decoder
     if isinstance(kind, m.UTCDateTime):
+        convert = _moment
+    elif isinstance(kind, Enum):
+        convert = _enum_decoder(kind.enum_class)
+    elif isinstance(kind, Uuid):
+        convert = _identifier
+    elif isinstance(kind, Date):
+        convert = _day
+    elif isinstance(kind, Boolean):
+        convert = _boolean
+    elif isinstance(kind, Integer):
+        convert = _integer_decoder(2**63 if isinstance(kind, BigInteger) else 2**31)
+    elif isinstance(kind, String):
+        convert = _string_decoder(kind.length or TEXT_LIMIT)
+    elif isinstance(kind, JSON):
+        convert = _json_value
+    else:
+        convert = _unknown
+    nullable = bool(column.nullable)
+
+    def decode(value: Any) -> Any:
+        if value is None:
+            if not nullable:
+                raise _Bad(_("it cannot be empty"))
+            return None
+        return convert(value)
+
+    return decode
+
+
+def _moment(value: Any) -> datetime:
+    parsed = _text(value)
+    try:
+        moment = datetime.fromisoformat(parsed)
+    except ValueError as exc:
+        raise _Bad(_("“{value}” is not a date and time").format(value=parsed[:40])) from exc
+    if moment.tzinfo is None:
+        raise _Bad(_("“{value}” has no time zone").format(value=parsed[:40]))
+    _plausible(moment, parsed)
+    return moment.astimezone(UTC)
+
+
+def _enum_decoder(enum_class: Any) -> Decoder:
+    def decode(value: Any) -> Any:
         parsed = _text(value)
         try:
-            moment = datetime.fromisoformat(parsed)
-        except ValueError as exc:
-            raise _Bad(_("“{value}” is not a date and time").format(value=parsed[:40])) from exc
-        if moment.tzinfo is None:
-            raise _Bad(_("“{value}” has no time zone").format(value=parsed[:40]))
-        _plausible(moment, parsed)
-        return moment.astimezone(UTC)
-    if isinstance(kind, Enum):
-        parsed = _text(value)
-        try:
-            return kind.enum_class(parsed) if kind.enum_class else parsed
+            return enum_class(parsed) if enum_class else parsed
         except ValueError as exc:
             raise _Bad(_("“{value}” is not one of the allowed values").format(value=parsed[:40])) from exc
-    if isinstance(kind, Uuid):
-        parsed = _text(value)
-        try:
-            identifier = uuid.UUID(parsed)
-        except ValueError as exc:
-            raise _Bad(_("“{value}” is not an identifier").format(value=parsed[:40])) from exc
-        if str(identifier) != parsed.lower():
-            raise _Bad(_("“{value}” is not an identifier").format(value=parsed[:40]))
-        return identifier
-    if isinstance(kind, Date):
-        parsed = _text(value)
-        try:
-            if len(parsed) != 10:
-                raise ValueError(parsed)
-            day = date.fromisoformat(parsed)
-        except ValueError as exc:
-            raise _Bad(_("“{value}” is not a date").format(value=parsed[:40])) from exc
-        return _plausible(day, parsed)
-    if isinstance(kind, Boolean):
-        if not isinstance(value, bool):
-            raise _Bad(_("it must be true or false"))
-        return value
-    if isinstance(kind, Integer):
+
+    return decode
+
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_identifiers: dict[str, uuid.UUID] = {}  # the same identifiers come back in every record that refers to them
+
+
+def _identifier(value: Any) -> uuid.UUID:
+    if isinstance(value, str):
+        known = _identifiers.get(value)
+        if known is not None:
+            return known
+    parsed = _text(value)
+    if not _CANONICAL_UUID.fullmatch(parsed.lower()):
+        raise _Bad(_("“{value}” is not an identifier").format(value=parsed[:40]))
+    identifier = uuid.UUID(parsed)
+    if len(_identifiers) < 200_000:
+        _identifiers[parsed] = identifier
+    return identifier
+
+
+def _day(value: Any) -> date:
+    parsed = _text(value)
+    try:
+        if len(parsed) != 10:
+            raise ValueError(parsed)
+        day = date.fromisoformat(parsed)
+    except ValueError as exc:
+        raise _Bad(_("“{value}” is not a date").format(value=parsed[:40])) from exc
+    return _plausible(day, parsed)  # type: ignore[no-any-return]
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(_("it must be true or false"))
+    return value
+
+
+def _integer_decoder(limit: int) -> Decoder:
+    def decode(value: Any) -> int:
         if not isinstance(value, int) or isinstance(value, bool):
             raise _Bad(_("it must be a whole number"))
-        limit = 2**63 if isinstance(kind, BigInteger) else 2**31
         if not -limit <= value < limit:
             raise _Bad(_("the number is out of range"))
         return value
-    if isinstance(kind, String):
+
+    return decode
+
+
+def _string_decoder(length: int) -> Decoder:
+    def decode(value: Any) -> str:
         parsed = _text(value)
-        if len(parsed) > (kind.length or TEXT_LIMIT):
+        if len(parsed) > length:
             raise _Bad(_("the text is too long"))
         return parsed
-    if isinstance(kind, JSON):
-        if not isinstance(value, dict | list):
-            raise _Bad(_("it must be a JSON object or list"))
-        _json_text(value)
-        return value
+
+    return decode
+
+
+def _json_value(value: Any) -> Any:
+    if not isinstance(value, dict | list):
+        raise _Bad(_("it must be a JSON object or list"))
+    _json_text(value)
+    return value
+
+
+def _unknown(value: Any) -> Any:
     raise _Bad(_("CaseApp does not know how to read this field"))
 
 
@@ -140,7 +210,16 @@ def _text(value: Any) -> str:
     return value
 
 
+class _Reading(threading.local):
+    escaped = True  # the case.json being read has \u escapes: a text may hide a NUL or a lone surrogate
+
+
+_reading = _Reading()
+
+
 def _clean_text(value: str) -> None:
+    if not _reading.escaped:
+        return  # decoded UTF-8 without \u escapes holds neither (json refuses raw control characters)
     if "\x00" in value:
         raise _Bad(_("the text contains a NUL character"))
     if _SURROGATES.search(value):
@@ -162,37 +241,57 @@ def _json_text(value: Any, depth: int = 0) -> None:
             _json_text(item, depth + 1)
 
 
+_COLUMNS: dict[str, list[tuple[str, bool, Decoder]]] = {}
+
+
+def _columns(name: str) -> list[tuple[str, bool, Decoder]]:
+    """The columns a bundle's record of ``name`` carries: name, whether it may be absent from an older
+    schema's bundle, and its decoder."""
+    found = _COLUMNS.get(name)
+    if found is None:
+        local = LOCAL_ONLY.get(name, ())
+        found = [
+            (column.name, bool(column.nullable), _decoder(column))
+            for column in table(name).columns
+            if column.name not in local
+        ]
+        _COLUMNS[name] = found
+    return found
+
+
 def decode_row(name: str, data: Any, *, index: int, older_schema: bool) -> Row:
     """Check one record of ``case.json`` against its table and return it with Python values."""
-    where = _("record {index} of “{table}”").format(index=index + 1, table=name)
+
+    def where() -> str:
+        return _("record {index} of “{table}”").format(index=index + 1, table=name)
+
     if not isinstance(data, dict):
-        raise BundleError(_("The bundle's case.json is not valid: {where} is not an object.").format(where=where))
-    local = LOCAL_ONLY.get(name, ())
-    columns = {column.name: column for column in table(name).columns if column.name not in local}
-    unknown = sorted(set(data) - set(columns))
-    if unknown:
+        raise BundleError(_("The bundle's case.json is not valid: {where} is not an object.").format(where=where()))
+    columns = _columns(name)
+    if len(data) > len(columns) or not data.keys() <= {column for column, _n, _d in columns}:
+        unknown = sorted(set(data) - {column for column, _n, _d in columns})
         raise BundleError(
             _("The bundle's case.json is not valid: {where} has fields CaseApp does not know: {fields}.").format(
-                where=where, fields=", ".join(unknown)[:200]
+                where=where(), fields=", ".join(unknown)[:200]
             )
         )
     row: Row = {}
-    for column_name, column in columns.items():
+    for column_name, nullable, decode in columns:
         if column_name not in data:
-            if older_schema and column.nullable:
+            if older_schema and nullable:
                 row[column_name] = None
                 continue
             raise BundleError(
                 _("The bundle's case.json is not valid: {where} lacks the field “{field}”.").format(
-                    where=where, field=column_name
+                    where=where(), field=column_name
                 )
             )
         try:
-            row[column_name] = _decode_value(column, data[column_name])
+            row[column_name] = decode(data[column_name])
         except _Bad as exc:
             raise BundleError(
                 _("The bundle's case.json is not valid: in {where}, the field “{field}” is wrong: {reason}.").format(
-                    where=where, field=column_name, reason=exc
+                    where=where(), field=column_name, reason=exc
                 )
             ) from None
     return row
@@ -321,11 +420,13 @@ class _DuplicateKey(Exception):
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return result
 
 
@@ -338,6 +439,14 @@ def _invalid(reason: str) -> BundleError:
 
 
 def parse_case_json(data: bytes, *, case_id: uuid.UUID) -> Content:
+    _reading.escaped = True
+    try:
+        return _parse_case_json(data, case_id=case_id)
+    finally:
+        _reading.escaped = True
+
+
+def _parse_case_json(data: bytes, *, case_id: uuid.UUID) -> Content:
     try:
         document = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except _DuplicateKey as exc:
@@ -404,6 +513,7 @@ def parse_case_json(data: bytes, *, case_id: uuid.UUID) -> Content:
     if unknown:
         raise _invalid(_("it has kinds of records CaseApp does not know: {kinds}").format(kinds=", ".join(unknown)))
     older = schema != migrate.head_revision()
+    _reading.escaped = b"\\u" in data
     for name in tables():
         items = records.get(name, [])
         if not isinstance(items, list):

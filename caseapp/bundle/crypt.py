@@ -23,12 +23,6 @@ from hashlib import sha256
 from pathlib import Path
 from typing import BinaryIO
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from caseapp.errors import BundleError, InvalidInput, StorageError
 from caseapp.i18n import _
 from caseapp.identity.keys import AGE_IDENTITY, KeyStore
@@ -69,6 +63,9 @@ def _damaged() -> BundleError:
 
 
 def _hkdf(key: bytes, salt: bytes | None, info: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(key)
 
 
@@ -232,6 +229,10 @@ def encrypt(
 
 
 def _encrypt_passphrase(source: _Counting, target: BinaryIO, passphrase: str) -> None:
+    # cryptography is imported only to encrypt or decrypt with a passphrase: reading a plain bundle needs none of it
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     file_key = os.urandom(16)
     salt = os.urandom(16)
     work = SCRYPT_WORK_FACTOR
@@ -363,6 +364,10 @@ def _line(source: _Counting) -> bytes:
 
 
 def _decrypt_passphrase(source: _Counting, target: _Limited, passphrase: str) -> None:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     if _line(source) != MAGIC:
         raise _damaged()
     header = bytearray(MAGIC)

@@ -35,7 +35,7 @@ from caseapp.errors import BundleError, Cancelled, CaseAppError, InvalidInput, N
 from caseapp.i18n import _
 from caseapp.identity import signing
 from caseapp.identity.keys import KeyStore, default_keystore
-from caseapp.progress import CancelCheck, Progress
+from caseapp.progress import CancelCheck, Meter, Progress
 from caseapp.store import anchors, migrate
 from caseapp.store import models as m
 
@@ -58,26 +58,6 @@ class ExportReport:
     encryption: str | None  # None, "passphrase" or "recipients"
     evidence_included: bool = True
     files_omitted: int = 0  # stored files the exhibits refer to, left out (include_evidence=False)
-
-
-class Meter:
-    """Progress in bytes over the whole export, and the cancel check, in one place."""
-
-    def __init__(self, total: int, progress: Progress | None, cancelled: CancelCheck | None) -> None:
-        self.total = max(total, 1)
-        self.done = 0
-        self.progress = progress
-        self.cancelled = cancelled
-
-    def check(self) -> None:
-        if self.cancelled is not None and self.cancelled():
-            raise Cancelled()
-
-    def tick(self, count: int) -> None:
-        self.check()
-        self.done += count
-        if self.progress is not None:
-            self.progress(min(self.done, self.total), self.total)
 
 
 def default_pdf_renderer() -> PdfRenderer:

@@ -34,23 +34,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from caseapp.bundle import content as content_module
 from caseapp.bundle import crypt, history, merge, safety, workspace
 from caseapp.bundle import format as fmt
-from caseapp.bundle.export import Meter
 from caseapp.bundle.merge import Change, Plan
 from caseapp.casefile.core import Core
 from caseapp.casefile.uow import UnitOfWork, reading
 from caseapp.errors import BundleError, InvalidInput, StorageError
 from caseapp.i18n import _
-from caseapp.identity import signing
-from caseapp.identity.keys import KeyStore, default_keystore
-from caseapp.progress import CancelCheck, Progress
+from caseapp.progress import CancelCheck, Meter, Progress
 from caseapp.store import anchors
 from caseapp.store import models as m
+from caseapp.store.files import fsync_folder
+
+if TYPE_CHECKING:
+    from caseapp.identity.keys import KeyStore
 
 TRUSTED, UNKNOWN, UNSIGNED = "trusted", "unknown", "unsigned"
 REQUIRED = (fmt.BAGIT, fmt.BAG_INFO, fmt.MANIFEST, fmt.TAG_MANIFEST)
@@ -65,7 +67,9 @@ class Signature:
 
     @property
     def shown(self) -> str | None:
-        return signing.show_fingerprint(self.fingerprint) if self.fingerprint else None
+        from caseapp.identity.signing import show_fingerprint
+
+        return show_fingerprint(self.fingerprint) if self.fingerprint else None
 
     @property
     def description(self) -> str:
@@ -199,6 +203,21 @@ class ImportReport:
 # --- inspect -------------------------------------------------------------------------------------------------
 
 
+class _KeysHere:
+    """This person's key store, opened only when the bundle needs it (encrypted, or signed): a plain bundle is
+    imported without touching the keyring."""
+
+    def __init__(self, given: KeyStore | None) -> None:
+        self._store = given
+
+    def store(self) -> KeyStore:
+        if self._store is None:
+            from caseapp.identity.keys import default_keystore
+
+            self._store = default_keystore()
+        return self._store
+
+
 def inspect_bundle(
     core: Core,
     path: Path,
@@ -219,7 +238,7 @@ def inspect_bundle(
     if not path.is_file():
         raise BundleError(_("The bundle “{path}” does not exist or is not a file.").format(path=path))
     limits = limits or safety.Limits()
-    store = keystore or default_keystore()
+    keys_here = _KeysHere(keystore)
     work = workspace.new_workspace(core.data_dir, "import-")
     try:
         encryption = crypt.encryption_of(path)
@@ -228,7 +247,7 @@ def inspect_bundle(
         source = path
         if encryption is not None:
             keys = [crypt.parse_identity(i) if isinstance(i, str) else i for i in identities]
-            own = crypt.load_identity(store)
+            own = crypt.load_identity(keys_here.store())
             if own is not None:
                 keys.append(own)
             source = work / "bundle.zip"
@@ -238,7 +257,7 @@ def inspect_bundle(
                 )
             meter.total += source.stat().st_size - size
         with safety.open_archive(source, limits) as archive:
-            checked = _check_bundle(core, archive, work, store, meter)
+            checked = _check_bundle(core, archive, work, keys_here, meter)
         if source != path:
             source.unlink()
         with reading(core) as session:
@@ -288,7 +307,9 @@ def _altered(name: str, where: str) -> BundleError:
     )
 
 
-def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: KeyStore, meter: Meter) -> _Checked:
+def _check_bundle(
+    core: Core, archive: safety.BundleArchive, work: Path, keys_here: _KeysHere, meter: Meter
+) -> _Checked:
     entries = archive.entries
     limits = archive.limits
     for name in REQUIRED:
@@ -333,7 +354,7 @@ def _check_bundle(core: Core, archive: safety.BundleArchive, work: Path, store: 
     info = fmt.parse_info(small[fmt.BAG_INFO])
     _check_versions(info)
     included = _evidence_included(info)
-    signature = _check_signature(core, archive, info, tag_manifest, store)
+    signature = _check_signature(core, archive, info, tag_manifest, keys_here)
     try:
         case_id = uuid.UUID(info.get(fmt.INFO_CASE_ID, ""))
     except ValueError:
@@ -485,11 +506,13 @@ def _check_versions(info: dict[str, str]) -> None:
 
 
 def _check_signature(
-    core: Core, archive: safety.BundleArchive, info: dict[str, str], tag_manifest: bytes, store: KeyStore
+    core: Core, archive: safety.BundleArchive, info: dict[str, str], tag_manifest: bytes, keys_here: _KeysHere
 ) -> Signature:
     declared = info.get(fmt.INFO_SIGNING_KEY)
     if fmt.SIGNATURE not in archive.entries:
         return Signature(UNSIGNED, name=info.get(fmt.INFO_EXPORTED_BY))
+    from caseapp.identity import signing
+
     public = signing.decode_public(declared or "")
     signature = archive.read(fmt.SIGNATURE, 4096)
     if public is None or not signing.verify(public, tag_manifest, signature):
@@ -498,7 +521,7 @@ def _check_signature(
     shown = info.get(fmt.INFO_SIGNER)
     if shown is not None and signing.parse_fingerprint(shown) != fingerprint:
         raise BundleError(_("The bundle's signature does not match its content: it was altered after it was signed."))
-    own = signing.load_signer(store)
+    own = signing.load_signer(keys_here.store())
     if own is not None and own.fingerprint == fingerprint:
         return Signature(TRUSTED, fingerprint, core.author)
     trusted = signing.TrustedKeys(core.data_dir).find(fingerprint)
@@ -767,7 +790,7 @@ def _place_files(core: Core, preview: ImportPreview, plan: Plan, meter: Meter, p
                     raise BundleError(_("A staged evidence file changed before it reached the store.")) from exc
             else:
                 placed.append(sha)
-            signing.fsync_folder(target.parent)
+            fsync_folder(target.parent)
             meter.tick(preview.content.files[sha])
     except OSError as exc:
         raise StorageError(

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from caseapp.bundle import fieldmerge as fm
@@ -184,6 +184,8 @@ class Plan:
     missing_files: list[str] = field(default_factory=list)  # ... that the bundle does not carry either
     case_evidence: dict[uuid.UUID, int] = field(default_factory=dict)  # number of each exhibit here
     notes: list[str] = field(default_factory=list)
+    # ``_taken``'s answers while one set of choices is written (cleared by ``write``; never compared or shown)
+    taken_cache: dict[tuple[str, frozenset[Any]], list[Row]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def conflict_ids(self) -> set[uuid.UUID]:
@@ -218,6 +220,18 @@ def _local_rows(session: Session, name: str, ids: list[uuid.UUID]) -> dict[uuid.
     return found
 
 
+def _same_values(here: Row, bundle_row: Row) -> bool:
+    """Whether a record here says what the bundle's says, compared as Python values (both were read into the same
+    types: the database's by the column types, the bundle's by ``content.decode_row``). False only means "compare
+    their JSON forms" (``_content``)."""
+    if len(here) != len(bundle_row):
+        return False
+    for key, value in bundle_row.items():
+        if key not in BOOKKEEPING and (key not in here or here[key] != value):
+            return False
+    return True
+
+
 def _content(row: Row) -> dict[str, Any]:
     return {key: encode(value) for key, value in row.items() if key not in BOOKKEEPING}
 
@@ -241,7 +255,8 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
         name: _local_rows(session, name, [row["id"] for row in rows[name]]) for name in record_tables()
     }
     edits = _local_edits(session, content)
-    known = _known_events(session, bundle_events)  # the bundle's events already here
+    events_here = _events_here(session, content)
+    known = set(events_here)  # the bundle's events already here
     told = _bundle_edits(content)  # what the bundle's history says about each record
     _check_same_case(session, content, known)
     absent = {name: [row["id"] for row in rows[name] if row["id"] not in local[name]] for name in record_tables()}
@@ -305,6 +320,9 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
             for column in rule.fixed:
                 if here[column] != bundle_row[column]:
                     raise _collision(rule.label, record_id, _("its “{field}” differs").format(field=column))
+            if (name != "cases" or local_tags == bundle_tags) and _same_values(here, bundle_row):
+                result.unchanged += 1  # most records of a big case: no encoding needed to see it
+                continue
             mine, theirs = _content(here), _content(bundle_row)
             if rule.immutable:
                 if mine != theirs:
@@ -318,7 +336,7 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
             if not differing:
                 result.unchanged += 1
                 continue
-            if rule.owner == "id" and rule.entity is not None:
+            if _by_field(rule):
                 if name == "cases":
                     here = dict(here, tags=local_tags)
                 pending.append((name, record_id, here, bundle_row, mine, theirs, differing))
@@ -350,7 +368,7 @@ def plan(session: Session, content: Content, store: EvidenceStore) -> Plan:
     result.bundle_tags = [dict(row) for row in rows["case_tags"]]
     linked = set(session.scalars(select(m.opinion_cases.c.opinion_id).where(m.opinion_cases.c.case_id == case_id)))
     result.new_links = [dict(row) for row in rows["opinion_cases"] if row["opinion_id"] not in linked]
-    _plan_history(session, content, result)
+    _plan_history(content, result, events_here)
     absent_files = sorted(sha for sha in content.files if not store.has(sha))
     if content.evidence_included:
         result.new_files = absent_files
@@ -536,11 +554,16 @@ def _held_parent(name: str, row: Row, held: dict[uuid.UUID, str]) -> uuid.UUID |
     return None
 
 
-def _known_events(session: Session, ids: set[uuid.UUID]) -> set[uuid.UUID]:
-    found: set[uuid.UUID] = set()
-    for chunk in _chunks(sorted(ids, key=str)):
-        found.update(session.scalars(select(m.AuditEvent.id).where(m.AuditEvent.id.in_(chunk))))
-    return found
+def _events_here(session: Session, content: Content) -> dict[uuid.UUID, Row]:
+    """The bundle's history events already here, as they are here (what an event says, not where it came from):
+    which ones are known, and, for ``_plan_history``, whether each says the same as the bundle's."""
+    here: dict[uuid.UUID, Row] = {}
+    source = table("audit_events")
+    columns = [source.c[key] for key in history.CONTENT]
+    for chunk in _chunks(sorted((row["id"] for row in content.rows["audit_events"]), key=str)):
+        for found in session.execute(select(*columns).where(source.c.id.in_(chunk))):
+            here[found.id] = dict(found._mapping)
+    return here
 
 
 def _bundle_edits(content: Content) -> dict[tuple[str | None, uuid.UUID], set[uuid.UUID]]:
@@ -633,12 +656,21 @@ def _plan_deletions(session: Session, content: Content, known: set[uuid.UUID], r
             result.removes.setdefault(name, []).append(record_id)
 
 
+def _by_field(rule: Rule) -> bool:
+    """Whether records of this kind are merged field by field (their own history events name them)."""
+    return rule.owner == "id" and rule.entity is not None
+
+
 def _local_edits(session: Session, content: Content) -> dict[tuple[str | None, uuid.UUID], set[uuid.UUID]]:
-    """For each record of the bundle, the local history events about it (to see local edits)."""
+    """For each record of the bundle merged as a whole, the local history events about it (to see local edits).
+    Records merged field by field (their own history names them) read their history in ``_plan_fields``, and only
+    when they differ: a big case's thousands of exhibits and notes cost nothing here."""
     owners: set[uuid.UUID] = set()
     for name in record_tables():
-        owner = RULES[name].owner
-        owners.update(row[owner] for row in content.rows[name])
+        rule = RULES[name]
+        if _by_field(rule):
+            continue
+        owners.update(row[rule.owner] for row in content.rows[name])
     events = m.AuditEvent
     found: dict[tuple[str | None, uuid.UUID], set[uuid.UUID]] = {}
     for chunk in _chunks(sorted(owners, key=str)):
@@ -660,13 +692,8 @@ def _local_edits(session: Session, content: Content) -> dict[tuple[str | None, u
     return found
 
 
-def _plan_history(session: Session, content: Content, result: Plan) -> None:
+def _plan_history(content: Content, result: Plan, here: dict[uuid.UUID, Row]) -> None:
     incoming = {row["id"]: row for row in content.rows["audit_events"]}
-    here: dict[uuid.UUID, Row] = {}
-    source = table("audit_events")
-    for chunk in _chunks(sorted(incoming, key=str)):
-        for found in session.execute(select(source).where(source.c.id.in_(chunk))):
-            here[found.id] = dict(found._mapping)
     for event_id, event in incoming.items():
         if event_id in here:
             if not history.same_event(here[event_id], event):
@@ -686,6 +713,13 @@ def number_clashes(result: Plan, choices: Choices) -> list[tuple[uuid.UUID, uuid
 
 def _taken(result: Plan, choices: Choices, name: str) -> list[Row]:
     """The rows of one table the import writes: the new ones, and each updated record as it ends up."""
+    key = (name, frozenset(choices.items()))
+    if key not in result.taken_cache:
+        result.taken_cache[key] = _taken_rows(result, choices, name)
+    return list(result.taken_cache[key])
+
+
+def _taken_rows(result: Plan, choices: Choices, name: str) -> list[Row]:
     rows = list(result.inserts.get(name, []))
     for row in result.replaces.get(name, []):
         final = merged_row(result, row, choices)
@@ -763,6 +797,7 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: Choices) -> 
     """Write the plan in the unit of work (not committed). Stored files must already be in the store."""
     session = uow.session
     written = Written()
+    result.taken_cache.clear()  # the plan may have been asked before, with other choices
     revived = _revived(result, choices)
     numbers = _final_numbers(result, choices)
     temporary = -1
@@ -783,9 +818,7 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: Choices) -> 
                     temporary -= 1
         if inserts:
             session.execute(insert(source), inserts)
-        for row in replaces:
-            columns = {key: value for key, value in row.items() if key != "id"}
-            session.execute(update(source).where(source.c.id == row["id"]).values(**columns))
+        _update_rows(session, source, replaces)
         if name != "stored_files":
             written.added += len(inserts)
         if name == "cases" and _tags_taken(result, choices, content.case_id, inserts, replaces):
@@ -796,13 +829,16 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: Choices) -> 
             session.execute(insert(m.opinion_cases), result.new_links)
     evidence = table("evidence")
     arriving = {row["id"]: row for row in _taken(result, choices, "evidence")}
+    numbered: list[Row] = []
     for record_id, number in numbers.items():
         # An arriving exhibit keeps the bundle's bookkeeping; one here that moved is a local edit.
         if record_id in arriving:
-            values: dict[str, Any] = {"number": number, "updated_at": arriving[record_id]["updated_at"]}
+            numbered.append({"id": record_id, "number": number, "updated_at": arriving[record_id]["updated_at"]})
         else:
-            values = {"number": number, "version": evidence.c.version + 1}
-        session.execute(update(evidence).where(evidence.c.id == record_id).values(**values))
+            session.execute(
+                update(evidence).where(evidence.c.id == record_id).values(number=number, version=evidence.c.version + 1)
+            )
+    _update_rows(session, evidence, numbered)
     written.removed = _remove(session, result, choices)
     for change in result.conflicts:
         if change.reason == NUMBER:
@@ -823,6 +859,18 @@ def write(uow: UnitOfWork, result: Plan, content: Content, choices: Choices) -> 
     uow.kinds.update(RULES[name].entity or name for name in record_tables() if _taken(result, choices, name))
     _reindex(session, result, choices, numbers)
     return written
+
+
+def _update_rows(session: Session, source: Any, rows: list[Row]) -> None:
+    """Write each row over the record with its identifier: one statement per set of columns, run for all the
+    rows that have it (a big case's hundreds of updated exhibits are a few statements, not hundreds)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        columns = tuple(sorted(key for key in row if key != "id"))
+        groups.setdefault(columns, []).append({"record_id_": row["id"], **{key: row[key] for key in columns}})
+    for columns, params in groups.items():
+        if columns:
+            session.execute(update(source).where(source.c.id == bindparam("record_id_")), params)
 
 
 def _tags_taken(result: Plan, choices: Choices, case_id: uuid.UUID, inserts: list[Row], replaces: list[Row]) -> bool:
@@ -970,7 +1018,7 @@ def _reindex(session: Session, result: Plan, choices: Choices, numbers: dict[uui
     read a few hundred at a time, records new here need no lookup of an old entry, nothing is flushed until the
     end, and new notes (the bulk of a big case) get their entries straight from their rows, so a case with tens of
     thousands of notes is indexed in seconds and the write lock is held briefly."""
-    from caseapp.casefile.search import created_here
+    from caseapp.casefile.search import created_here, preloading
 
     session.flush()
     revived = _revived(result, choices)
@@ -990,9 +1038,10 @@ def _reindex(session: Session, result: Plan, choices: Choices, numbers: dict[uui
                 new = set()
             for record_id in new:
                 created_here(session, record_id)
-            for chunk in _chunks(sorted(ids, key=str)):
-                for record in session.scalars(select(model).where(model.id.in_(chunk))):  # type: ignore[attr-defined]
-                    kind.index(session, record)
+            with preloading(session, kind.entity, ids - new):
+                for chunk in _chunks(sorted(ids, key=str)):
+                    for record in session.scalars(select(model).where(model.id.in_(chunk))):  # type: ignore[attr-defined]
+                        kind.index(session, record)
     session.flush()
 
 

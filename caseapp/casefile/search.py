@@ -6,8 +6,10 @@ Services keep one ``search_entries`` row per record; on SQLite an FTS5 index wit
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
+from collections.abc import Collection, Iterator
 
 from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session
@@ -21,6 +23,26 @@ from caseapp.store.models import Case, SearchEntry
 WORD = re.compile(r"\w+", re.UNICODE)
 KINDS = ("case", "filing", "note", "opinion", "evidence", "access_request")
 NEW_RECORDS = "caseapp.new_records"  # session.info key: ids of records created in the current transaction
+PRELOADED = "caseapp.search_preloaded"  # session.info key: search entries read in advance (``preloading``)
+
+
+@contextlib.contextmanager
+def preloading(session: Session, kind: str, record_ids: Collection[uuid.UUID]) -> Iterator[None]:
+    """Read the search entries of many records at once, for ``index_record`` calls about them inside the block
+    (one statement per few hundred records instead of one per record)."""
+    found: dict[tuple[str, uuid.UUID], SearchEntry | None] = dict.fromkeys(((kind, i) for i in record_ids), None)
+    ids = sorted(record_ids, key=str)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for entry in session.scalars(
+            select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.record_id.in_(chunk))
+        ):
+            found[(kind, entry.record_id)] = entry
+    session.info[PRELOADED] = found
+    try:
+        yield
+    finally:
+        session.info.pop(PRELOADED, None)
 
 
 def created_here(session: Session, record_id: uuid.UUID) -> None:
@@ -35,7 +57,11 @@ def index_record(
     if record_id in session.info.get(NEW_RECORDS, ()):  # created in this transaction: nothing to look up
         session.add(SearchEntry(kind=kind, record_id=record_id, case_id=case_id, title=title or "", body=body))
         return
-    entry = session.scalar(select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.record_id == record_id))
+    preloaded = session.info.get(PRELOADED)
+    if preloaded is not None and (kind, record_id) in preloaded:
+        entry = preloaded.pop((kind, record_id))
+    else:
+        entry = session.scalar(select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.record_id == record_id))
     if entry is None:
         session.add(SearchEntry(kind=kind, record_id=record_id, case_id=case_id, title=title or "", body=body))
     elif (entry.title, entry.body, entry.case_id) != (title, body, case_id):

@@ -165,9 +165,12 @@ def open_preview(core: Any, args: argparse.Namespace) -> Any:
 
     path = as_path(args.file)
     passphrase = None
-    if bundles.encryption_of(path) == "passphrase":  # a regular file only: a pipe or a device is refused here
+    encryption = bundles.encryption_of(path)  # a regular file only: a pipe or a device is refused here
+    if encryption == "passphrase":
         passphrase = _passphrase(args, confirm=False)
-    return bundles.inspect(core, path, passphrase=passphrase, identities=_identities(args), keystore=keystore())
+    # The key store (and its warning) only for a bundle encrypted for keys; a signed one opens it when checked.
+    store = keystore() if encryption == "recipients" else None
+    return bundles.inspect(core, path, passphrase=passphrase, identities=_identities(args), keystore=store)
 
 
 def print_preview(preview: Any) -> None:
