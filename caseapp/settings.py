@@ -74,10 +74,24 @@ class Settings:
     # for the court or the other side (bordereau, Télérecours set), whatever this says.
     confidential_mark: bool = True
     signature_city: str | None = None  # "Fait à …" of the bordereau (None: the seat of the case's court)
+    # Who signs the letters made from a case (``caseapp letter``) and where to answer: None takes the counsel
+    # recorded for the case's applicant. The address may hold several lines.
+    counsel_name: str | None = None
+    counsel_address: str | None = None
+    # Reminders (``services.reminders``): on or off, the days before a deadline ("7,3,1,0"; None: those) and the
+    # hours with no notification ("20:00-08:00"; None: none).
+    reminders_on: bool = True
+    reminder_days: str | None = None
+    quiet_hours: str | None = None
+    # The team's CalDAV calendar (``services.calendar_sync``): its address and user (the password is in the
+    # keyring) and the cases published (identifiers separated by commas; None: all).
+    calendar_url: str | None = None
+    calendar_user: str | None = None
+    calendar_cases: str | None = None
 
 
 _KNOWN = tuple(Settings.__annotations__)
-_FLAGS = ("confidential_mark",)  # the settings that are true or false; every other one is a text or None
+_FLAGS = ("confidential_mark", "reminders_on")  # the settings that are true or false; every other one is a text or None
 _DEFAULTS: dict[str, Any] = {name: getattr(Settings, name) for name in _KNOWN}
 
 

@@ -74,6 +74,8 @@ rm -rf "$share"
 install -D -m 0644 "packaging/linux/$app_id.desktop" "$share/applications/$app_id.desktop"
 install -D -m 0644 "packaging/linux/$app_id.metainfo.xml" "$share/metainfo/$app_id.metainfo.xml"
 install -D -m 0644 "packaging/linux/$app_id.mime.xml" "$share/mime/packages/$app_id.xml"
+install -D -m 0644 packaging/linux/caseapp-remind.service "$share/systemd/user/caseapp-remind.service"
+install -D -m 0644 packaging/linux/caseapp-remind.timer "$share/systemd/user/caseapp-remind.timer"
 for icon in build/icons/hicolor/*/apps/"$app_id".*; do
     size=$(basename "$(dirname "$(dirname "$icon")")")
     install -D -m 0644 "$icon" "$share/icons/hicolor/$size/apps/$(basename "$icon")"

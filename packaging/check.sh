@@ -87,6 +87,25 @@ if not (mime_types == declared == provided == ["application/x-caseapp-bundle"]):
 if "%f" not in desktop.get("Exec", "") and "%F" not in desktop.get("Exec", ""):
     problems.append("the desktop entry's Exec does not pass the file (%f): double-clicked bundles would not open")
 
+# The reminders' systemd user units (install.sh replaces @BINDIR@ with the installed application folder).
+units = {}
+for name in ("caseapp-remind.service", "caseapp-remind.timer"):
+    unit = configparser.ConfigParser(interpolation=None, strict=False)
+    unit.optionxform = str
+    unit.read(linux / name, encoding="utf-8")
+    units[name] = unit
+service, timer = units["caseapp-remind.service"], units["caseapp-remind.timer"]
+if not service.has_section("Service") or service["Service"].get("Type") != "oneshot":
+    problems.append("caseapp-remind.service is not a oneshot service")
+elif "@BINDIR@/caseapp remind --notify" not in (linux / "caseapp-remind.service").read_text(encoding="utf-8"):
+    problems.append("caseapp-remind.service does not run `caseapp remind --notify`")
+if not timer.has_section("Timer") or timer["Timer"].get("Unit") != "caseapp-remind.service":
+    problems.append("caseapp-remind.timer does not start caseapp-remind.service")
+elif not timer["Timer"].get("OnCalendar") or timer["Timer"].get("Persistent") != "true":
+    problems.append("caseapp-remind.timer needs OnCalendar= and Persistent=true")
+if not timer.has_section("Install") or timer["Install"].get("WantedBy") != "timers.target":
+    problems.append("caseapp-remind.timer is not wanted by timers.target")
+
 written_down = re.compile(r"(?<![\d.])" + re.escape(project) + r"(?![\d.])")
 for recipe in ["packaging/windows/caseapp.iss", "packaging/macos/build-macos.sh", "packaging/caseapp.spec"]:
     if written_down.search(Path(recipe).read_text(encoding="utf-8")):

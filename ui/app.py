@@ -189,6 +189,9 @@ def run(argv: list[str]) -> int:
         prompter.setParent(app)
         set_prompter(prompter)
         open_case_file(ctx)
+        from ui.reminders import Reminders  # notifications of what is due, the team's calendar kept in step
+
+        Reminders(ctx, app).start()
         if lock is not None:
             servers.append(_listen(location, shell, app))
         settle(ctx)

@@ -17,9 +17,9 @@ from PySide6.QtSvg import QSvgRenderer
 from caseapp.services.environment import resource_path
 
 NAMES = (
-    "about", "access", "add", "agenda", "cases", "deadline", "delete", "demo", "down", "edit", "error", "evidence",
-    "filing", "hearing", "history", "link", "note", "ok", "open", "opinion", "overview", "party", "quit", "redo",
-    "refresh", "renumber", "search", "settings", "step", "undo", "unlink", "up", "verify", "warning",
+    "about", "access", "add", "agenda", "cases", "chronology", "deadline", "delete", "demo", "down", "edit", "error",
+    "evidence", "filing", "hearing", "history", "link", "note", "ok", "open", "opinion", "overview", "party", "quit",
+    "redo", "refresh", "renumber", "search", "settings", "step", "undo", "unlink", "up", "verify", "warning",
     "print", "save", "zoom_in", "zoom_out", "fit", "bundle_export", "bundle_import", "key", "copy", "document",
 )  # fmt: skip
 

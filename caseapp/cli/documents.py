@@ -110,6 +110,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             notes=not getattr(args, "no_notes", False),
             telerecours=getattr(args, "telerecours", False),
             include_privileged=getattr(args, "include_privileged", False),
+            tags=tuple(getattr(args, "tag", None) or ()),
         )
     return _write_document(core, request, args.output)
 
@@ -182,6 +183,16 @@ def register(sub: Any) -> None:
                 help=_(
                     "the single file for Télérecours: the bordereau then the exhibits, one bookmark per exhibit "
                     "named as the bordereau lists it"
+                ),
+            )
+        if kind.by_tag:
+            parser.add_argument(
+                "--tag",
+                action="append",
+                metavar="T",
+                help=_(
+                    "only the entries with this tag (repeat for several): decision, filing, hearing, opinion, cada, "
+                    "exhibit, case, or an authority (cnil, defenseur-des-droits)"
                 ),
             )
         if kind.privileged_optional:

@@ -31,6 +31,7 @@ SUMMARY = "summary"
 BORDEREAU = "bordereau"
 HEARING_SHEET = "hearing_sheet"
 CASE_PDF = "case_pdf"
+CHRONOLOGY = "chronology"
 LANGUAGES = ("fr", "en")
 
 
@@ -46,6 +47,7 @@ class DocumentRequest:
     notes: bool = True  # the summary: include the hearing notes
     telerecours: bool = False  # the whole case as one PDF: the single file for Télérecours
     include_privileged: bool = False  # the whole case as one PDF: with the hearing notes
+    tags: tuple[str, ...] = ()  # the chronology: only the entries with one of these tags (empty: all)
 
     def but(self, **changes: Any) -> DocumentRequest:
         return replace(self, **changes)
@@ -83,6 +85,7 @@ class DocumentKind:
     notes_optional: bool = False  # the hearing notes may be left out (``--no-notes``)
     telerecours_variant: bool = False  # may be made as the single file for Télérecours (``--telerecours``)
     privileged_optional: bool = False  # privileged content is left out unless asked for (``--include-privileged``)
+    by_tag: bool = False  # may be limited to entries with some tags (``--tag``, ``DocumentRequest.tags``)
 
 
 def confidential_mark() -> bool:
@@ -163,6 +166,14 @@ def _case_pdf(request: DocumentRequest, sources: Sources, target: Path, progress
     )
 
 
+def _chronology(request: DocumentRequest, sources: Sources, target: Path, progress: Any, cancelled: Any) -> Any:
+    from caseapp.reports.chronology import render_chronology
+
+    return render_chronology(
+        sources.detail, target, lang=request.lang, tags=request.tags, progress=progress, cancelled=cancelled
+    )
+
+
 DOCUMENTS: dict[str, DocumentKind] = {
     kind.key: kind
     for kind in (
@@ -214,6 +225,20 @@ DOCUMENTS: dict[str, DocumentKind] = {
             icon="evidence",
             telerecours_variant=True,
             privileged_optional=True,
+        ),
+        DocumentKind(
+            CHRONOLOGY,
+            N_("Chronology of the case"),
+            {"fr": "Chronologie", "en": "Chronology"},
+            _chronology,
+            command="chronology",
+            help=N_(
+                "write the chronology of a case as a PDF annex: decisions, filings, hearings, opinions, CADA steps "
+                "and exhibit dates in order, with the exhibit numbers cited"
+            ),
+            menu=N_("Chronology of the case…"),
+            icon="chronology",
+            by_tag=True,
         ),
     )
 }

@@ -10,9 +10,11 @@ tests by an independent parser.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -83,7 +85,37 @@ def _event(uid: str, sequence: int, modified: datetime, now: datetime, body: lis
     ]
 
 
+class CalendarEvent(NamedTuple):
+    """One event of the calendar: its stable UID, the case it belongs to, whether a shared calendar should hold
+    it (``active``: a hearing not cancelled, a deadline still open) and its content lines (``BEGIN:VEVENT`` …
+    ``END:VEVENT``). The team's calendar (``services.calendar_sync``) publishes the active ones, one per
+    resource."""
+
+    uid: str
+    case_id: uuid.UUID | None
+    active: bool
+    lines: list[str]
+
+
+def calendar_header(lang: str | None = None, *, method: bool = True) -> list[str]:
+    """The lines that open a calendar. ``method=False`` for a CalDAV resource (RFC 4791 §4.1: no METHOD)."""
+    lang = lang or current_language()
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//CaseApp//CaseApp {__version__}//{lang.upper()}"]
+    lines.append("CALSCALE:GREGORIAN")
+    if method:
+        lines += ["METHOD:PUBLISH", f"X-WR-CALNAME:{escape(translate('CaseApp — hearings and deadlines', lang))}"]
+    return lines
+
+
 def calendar_lines(core: Core, *, now: datetime | None = None, lang: str | None = None) -> list[str]:
+    lines = calendar_header(lang)
+    for event in calendar_events(core, now=now, lang=lang):
+        lines += event.lines
+    lines.append("END:VCALENDAR")
+    return lines
+
+
+def calendar_events(core: Core, *, now: datetime | None = None, lang: str | None = None) -> list[CalendarEvent]:
     lang = lang or current_language()
     now = now or datetime.now(UTC)
     with reading(core) as session:
@@ -95,14 +127,7 @@ def calendar_lines(core: Core, *, now: datetime | None = None, lang: str | None 
         deadlines = [
             d for d in session.scalars(select(m.Deadline).order_by(m.Deadline.due_on)) if is_plausible(d.due_on)
         ]
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//CaseApp//CaseApp {__version__}//{lang.upper()}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(translate('CaseApp — hearings and deadlines', lang))}",
-    ]
+    events: list[CalendarEvent] = []
     for hearing in hearings:
         case = cases.get(hearing.case_id)
         title = f"{enums.HearingKind(hearing.kind).label(lang)} — {case.title if case else ''}".strip(" —")
@@ -121,7 +146,9 @@ def calendar_lines(core: Core, *, now: datetime | None = None, lang: str | None 
             body.append(f"DESCRIPTION:{escape(translate('Court number', lang) + ': ' + case.court_number)}")
         if not cancelled:
             body += _alarm("-P1D", title) + _alarm("-PT2H", title)
-        lines += _event(f"hearing-{hearing.id}@caseapp", hearing.version, hearing.updated_at, now, body)
+        uid = f"hearing-{hearing.id}@caseapp"
+        lines = _event(uid, hearing.version, hearing.updated_at, now, body)
+        events.append(CalendarEvent(uid, hearing.case_id, not cancelled, lines))
     for deadline in deadlines:
         case = cases.get(deadline.case_id) if deadline.case_id else None
         rule = RULES.get(deadline.rule_id) if deadline.rule_id else None
@@ -157,9 +184,10 @@ def calendar_lines(core: Core, *, now: datetime | None = None, lang: str | None 
         # Reminders to act only before what the user must do: never before a birth or the court's own duty.
         if not cancelled and deadline.status == enums.DeadlineStatus.OPEN and is_users_task(kind):
             body += _alarm("-P7D", title) + _alarm("-P2D", title)
-        lines += _event(f"deadline-{deadline.id}@caseapp", deadline.version, deadline.updated_at, now, body)
-    lines.append("END:VCALENDAR")
-    return lines
+        uid = f"deadline-{deadline.id}@caseapp"
+        lines = _event(uid, deadline.version, deadline.updated_at, now, body)
+        events.append(CalendarEvent(uid, deadline.case_id, deadline.status == enums.DeadlineStatus.OPEN, lines))
+    return events
 
 
 def render(lines: Iterable[str]) -> bytes:

@@ -10,6 +10,8 @@
 #   PREFIX/bin/caseapp                     a link to it, for the terminal
 #   PREFIX/share/applications/fr.caseapp.CaseApp.desktop, share/metainfo/…, share/mime/packages/…,
 #   share/icons/hicolor/…/apps/fr.caseapp.CaseApp.{png,svg}
+#   share/systemd/user/caseapp-remind.{service,timer}  reminders every hour while the window is closed (enabled
+#                                          for this user when systemd runs; PREFIX: `systemctl --global enable …`)
 set -euo pipefail
 app_id=fr.caseapp.CaseApp
 prefix=${PREFIX:-$HOME/.local}
@@ -34,6 +36,8 @@ installed_files() {
     echo "$prefix/share/applications/$app_id.desktop"
     echo "$prefix/share/metainfo/$app_id.metainfo.xml"
     echo "$prefix/share/mime/packages/$app_id.xml"
+    echo "$prefix/share/systemd/user/caseapp-remind.service"
+    echo "$prefix/share/systemd/user/caseapp-remind.timer"
     for icon in "$prefix"/share/icons/hicolor/*/apps/"$app_id".* \
         "$prefix"/share/icons/hicolor/*/mimetypes/application-x-caseapp-bundle.*; do
         [ -e "$icon" ] && echo "$icon"
@@ -41,7 +45,12 @@ installed_files() {
     return 0
 }
 
+user_systemd() {  # only for a person's own install, and only where a user systemd runs
+    [ -z "${PREFIX:-}" ] && command -v systemctl >/dev/null 2>&1 && systemctl --user show-environment >/dev/null 2>&1
+}
+
 if [ "${1:-}" = "--uninstall" ]; then
+    if user_systemd; then systemctl --user disable --now caseapp-remind.timer >/dev/null 2>&1 || true; fi
     installed_files | while read -r file; do rm -f "$file"; done
     rm -rf "$prefix/lib/caseapp"
     refresh_caches
@@ -83,6 +92,17 @@ done
 desktop="$prefix/share/applications/$app_id.desktop"
 sed -i -e "s|^Exec=caseapp |Exec=\"$target/caseapp\" |" -e "/^Exec=/a TryExec=$target/caseapp" "$desktop"
 refresh_caches
+# The reminders' timer runs this copy (the application folder may not be on the PATH of the user's systemd).
+for unit in caseapp-remind.service caseapp-remind.timer; do
+    [ -f "$target/share/systemd/user/$unit" ] || continue
+    sed -i "s|@BINDIR@|$target|g" "$prefix/share/systemd/user/$unit"
+done
+if user_systemd && systemctl --user daemon-reload 2>/dev/null \
+    && systemctl --user enable --now caseapp-remind.timer >/dev/null 2>&1; then
+    echo "Reminders every hour while CaseApp is closed: systemctl --user status caseapp-remind.timer"
+else
+    echo "To get reminders while CaseApp is closed: systemctl --user enable --now caseapp-remind.timer"
+fi
 
 echo "CaseApp $("$target/caseapp" --version | sed 's/^CaseApp //') installed in $target"
 echo "It is in the applications menu; in a terminal: $prefix/bin/caseapp"

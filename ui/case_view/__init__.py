@@ -9,5 +9,6 @@ TABS = (
     "evidence",
     "opinions",
     "access",
+    "chronology",
     "history",
 )

@@ -38,6 +38,7 @@ TAB_TITLES = {
     "evidence": (N_("Evidence"), "evidence"),
     "opinions": (N_("Opinions"), "opinion"),
     "access": (N_("CADA requests"), "access"),
+    "chronology": (N_("Chronology"), "chronology"),
     "history": (N_("History"), "history"),
 }
 # where each tab's class lives (imported when the tab is first built)
@@ -50,6 +51,7 @@ TAB_CLASSES = {
     "evidence": ("ui.evidence", "EvidenceTab"),
     "opinions": ("ui.case_view.opinions", "OpinionsTab"),
     "access": ("ui.case_view.access", "AccessTab"),
+    "chronology": ("ui.case_view.chronology", "ChronologyTab"),
     "history": ("ui.case_view.history", "HistoryTab"),
 }
 

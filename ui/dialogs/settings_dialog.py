@@ -84,11 +84,15 @@ class SettingsDialog(QDialog):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         style.set_muted_style(where)
         form.addRow("", where)
+        from ui.reminders import CalendarSection  # Settings › Reminders and Calendar
+
+        self.calendar = CalendarSection(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = spacing.page(QVBoxLayout(self))
         layout.addLayout(form)
+        layout.addWidget(self.calendar)
         layout.addStretch(1)
         layout.addWidget(buttons)
         (self.server if prefs.server_url else self.local).setChecked(True)
@@ -110,6 +114,12 @@ class SettingsDialog(QDialog):
             )
             self.url.setFocus()
             return
+        wrong = self.calendar.problem()
+        if wrong:
+            self._prompts.inform(self, _("Settings"), wrong)
+            self.calendar.lead_days.setFocus()
+            return
+        self.calendar.save()
         super().accept()
 
     def _mode_changed(self) -> None:
