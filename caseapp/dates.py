@@ -16,7 +16,13 @@ Parsing rules (``parse_when``) — what a French lawyer typing into a hearing or
   the date in full, so the person sees which day was understood before saving.
 * **A weekday that contradicts the date** ("lundi 3 mars" when that 3 March is a Wednesday) is an error, not a
   silent choice.
-* **Times**: "14h30", "14h", "à 9h30", "9:30", "2pm", "midi", "noon"… A time alone means today.
+* **Times**: "14h30", "14h", "à 9h30", "9:30", "2pm", "midi", "noon", "matin" (9h: "demain matin"),
+  "après-midi" (14h)… A time alone means today.
+* **Court words**: "sous huitaine", "à huitaine", "huitaine" = 8 days after ``now``; "sous quinzaine", "à quinzaine"
+  = 15 days after (``now`` is the hearing's day when the words come from its notes: "renvoi à quinzaine" is
+  15 days after the hearing); "fin janvier", "fin de janvier", "end of January" = the last day of the coming
+  January (this one while it lasts); "fin de mois", "fin du mois", "end of the month" = the last day of the
+  current month.
 * **``want``**: ``"date"`` — a typed time is an error ("This field takes a date only; remove the time …"): dropping
   it silently would hide a mistake (a hearing time typed into a deadline field). ``"datetime"`` — a date
   without a time is an error asking for the time (a hearing at 00:00 is never what was meant). ``"any"`` —
@@ -156,6 +162,15 @@ def format_date(d: date, lang: str = "fr") -> str:
     return f"{WEEKDAYS_EN[d.weekday()]} {d.day} {MONTHS_EN[d.month - 1]} {d.year}"
 
 
+def format_day(d: date, lang: str = "fr") -> str:
+    """ "12 mars 2027" / "12 March 2027": a day without its weekday, for a title ("Délibéré — 12 mars 2027")."""
+    if isinstance(d, datetime) and d.tzinfo is not None:
+        d = to_paris(d)
+    if _is_fr(lang):
+        return f"{'1er' if d.day == 1 else d.day} {MONTHS_FR[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+
+
 def format_time(t: time | datetime, lang: str = "fr") -> str:
     """ "14h30", "9h" in French; "14:30", "09:00" in English. An aware datetime is shown in Paris time."""
     if isinstance(t, datetime):
@@ -252,11 +267,14 @@ _TIME_PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     # 14:30, 9:30:15
     re.compile(r"(?:(?<=\s)|^)(?:(?:a|at|vers|@)\s*)?(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?![\w:])"),
+    # l'après-midi, le matin (a time of day said in words: 14h, 9h)
+    re.compile(r"(?:(?<=\s)|^)(?:(?:le|l')\s*)?(?P<word>apres[\s-]midi|matin|morning|afternoon)(?!\w)"),
     # midi, minuit, noon, midnight
     re.compile(r"(?:(?<=\s)|^)(?:(?:a|at|vers|@)\s*)?(?P<word>midi|minuit|noon|midnight)(?!\w)"),
     # "at 9": English for 9 o'clock
     re.compile(r"(?:(?<=\s)|^)at\s+(?P<h>\d{1,2})(?![\w:/.\-])"),
 )
+_TIME_WORDS = {"minui": 0, "midni": 0, "matin": 9, "morni": 9, "apres": 14, "after": 14}  # by their first letters
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}|\d{2}))?$")
 _ISO_DATE = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})$")
 _DAY_MONTH = re.compile(
@@ -273,6 +291,14 @@ _BARE_DAY = re.compile(r"^(\d{1,2})(?:er|st|nd|rd|th|e)?$")
 _WEEKDAY_REL = re.compile(
     rf"^(?:(?P<pre>ce|cette|this|next|last|coming)\s+)?(?P<wd>{_WEEKDAY_RE})"
     r"(?:\s+(?P<post>prochain|prochaine|suivant|dernier|derniere|next|en huit|en quinze))?$"
+)
+# "sous huitaine", "à quinzaine": the delays courts and lawyers give in days (8 and 15)
+_COURT_DELAY = re.compile(r"^(?:(?:sous|a|dans\s+la|d'ici)\s+)?(?P<n>huitaine|quinzaine)$")
+_COURT_DELAYS = {"huitaine": 8, "quinzaine": 15}
+# "fin janvier", "fin de mois", "end of January": the last day of a month
+_MONTH_END = re.compile(
+    rf"^(?:(?:a|au|la|pour|by|at|the)\s+)*(?:fin|end)\s+(?:de\s+|d'|du\s+|of\s+(?:the\s+)?)?"
+    rf"(?:(?P<mo>{_MONTH_RE})\.?(?:\s+(?P<y>\d{{4}}))?|(?P<this>(?:ce\s+)?mois|month|this\s+month))$"
 )
 _FILLERS = re.compile(rf"^(?:le|on|the)\s+(?=\d|(?:{_WEEKDAY_RE}|{_MONTH_RE})\b)|[\s,;]+$|\s+(?:a|at|,)$")
 
@@ -485,6 +511,25 @@ def _next_day_of_month(text: str, today: date, day: int) -> date:
     raise _fail(text)  # pragma: no cover — a 29th, 30th or 31st comes within three months
 
 
+def _last_day(year: int, month: int) -> date:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _month_end(text: str, today: date, match: re.Match[str]) -> date:
+    """ "fin de mois": the last day of this month; "fin janvier": of the coming January (this one while it
+    lasts); "fin janvier 2028": of that one."""
+    if match.group("this"):
+        return _last_day(today.year, today.month)
+    month = _MONTH_WORDS[match.group("mo")]
+    if match.group("y"):
+        year = int(match.group("y"))
+        _make_date(text, year, month, 1)
+        return _last_day(year, month)
+    end = _last_day(today.year, month)
+    return end if end >= today else _last_day(today.year + 1, month)
+
+
 def _check_weekday(text: str, found: date, weekday_word: str | None) -> None:
     if weekday_word is None:
         return
@@ -515,7 +560,7 @@ def _extract_time(text: str) -> tuple[str, time | None, str | None]:
         typed = match.group(0).strip()
         groups = match.groupdict()
         if groups.get("word"):
-            hour, minute, second = (0 if groups["word"] in ("minuit", "midnight") else 12), 0, 0
+            hour, minute, second = _TIME_WORDS.get(groups["word"][:5], 12), 0, 0
         else:
             hour, minute = int(groups["h"]), int(groups.get("m") or 0)
             second = int(groups.get("s") or 0)
@@ -633,6 +678,10 @@ def _date_part(
         return found, None
     if match := _WEEKDAY_REL.match(text):
         return _relative_weekday(match, today), None
+    if match := _COURT_DELAY.match(text):
+        return today + timedelta(days=_COURT_DELAYS[match.group("n")]), None
+    if match := _MONTH_END.match(text):
+        return _month_end(original, today, match), None
     return _with_dateparser(text, original, now, languages)
 
 

@@ -24,6 +24,24 @@ BACKENDS = ["sqlite", "postgresql"] if PG_ADMIN_URL else ["sqlite"]
 _numbers = itertools.count()
 
 
+def _printable(text: str) -> str:
+    """Text with every lone surrogate written as an escape (hostile input tests print them)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A test's report travels from a worker process to the main one (pytest-xdist) as UTF-8: the output and the
+    failure of a test fed hostile text (lone surrogates) are escaped first, or the whole run would stop."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    report.sections = [(title, _printable(text)) for title, text in report.sections]
+    if report.longrepr is not None and not isinstance(report.longrepr, tuple):
+        text = str(report.longrepr)
+        if _printable(text) != text:
+            report.longrepr = _printable(text)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: the test is about SQLite itself (files, pragmas, backups)")
 

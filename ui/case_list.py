@@ -23,7 +23,7 @@ from ui.models.case_list import CaseFilter, CaseListModel
 from ui.operations import cases as case_ops
 from ui.operations import records
 from ui.settings import Settings
-from ui.shortcuts import key
+from ui.shortcuts import key, let_through
 from ui.undo import save_create
 from ui.widgets.combos import EnumCombo
 from ui.widgets.record_table import configure_table
@@ -47,6 +47,7 @@ class CaseListPanel(QWidget):
         self.filter_edit.setPlaceholderText(_("Filter by title, court, number…"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMinimumWidth(120)
+        let_through(self.filter_edit, "edit_case")
         self.status = EnumCombo(CaseStatus, empty=_("All statuses"), parent=self)
         self.status.setObjectName("status_filter")
         self.status.setSizeAdjustPolicy(EnumCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

@@ -22,7 +22,7 @@ from ui.case_view.base import RecordTab
 from ui.context import AppContext
 from ui.dialogs.evidence_dialog import EvidenceDialog
 from ui.dialogs.form import FormDialog, SaveFn
-from ui.formatting import file_size, short_date
+from ui.formatting import file_size, short_date, short_datetime
 from ui.icons import icon
 from ui.models.table import Column
 from ui.operations import evidence as ops
@@ -121,12 +121,24 @@ class EvidenceTab(RecordTab):
     def needs_attention(self, record: EvidenceView) -> bool:
         return self.checks.get(record.id, NOT_CHECKED) not in (None, NOT_CHECKED)
 
+    def _ask_about(self, held_back: list[tuple[Path, str]]) -> None:
+        """An empty file or one the case already holds: skipped unless the person keeps it knowingly."""
+        lines = "\n".join(f"• {path.name}: {why}" for path, why in held_back)
+        question = ngettext(
+            "This file was not added:\n{files}\n\nAdd it anyway, as a new exhibit?",
+            "These {count} files were not added:\n{files}\n\nAdd them anyway, as new exhibits?",
+            len(held_back),
+        ).format(count=len(held_back), files=lines)
+        keep = ngettext("Add it anyway", "Add them anyway", len(held_back))
+        if self.ctx.prompts.confirm(self, _("Adding exhibits"), question, action=keep):
+            self.take_in([path for path, _why in held_back], keep_doubtful=True)
+
     def _integrity_text(self, record: EvidenceView) -> str:
         if record.file is None:
             return "—"
         state = self.checks.get(record.id, NOT_CHECKED)
         if state is NOT_CHECKED:
-            return _("not checked yet")
+            return _("checked at intake")  # its SHA-256 was taken as it came in; Verify compares it again
         return _("intact") if state is None else _("CHANGED")
 
     def _integrity_icon(self, record: EvidenceView) -> Any:
@@ -140,6 +152,11 @@ class EvidenceTab(RecordTab):
         sha = f"SHA-256 {record.file.sha256}" if record.file else None
         if isinstance(state, str):
             return f"{state}\n{sha}"
+        if state is NOT_CHECKED and record.file is not None:
+            taken = _("Hashed when it was taken in ({when}); Verify compares the stored file with it again.").format(
+                when=short_datetime(record.file.added_at)
+            )
+            return f"{taken}\n{sha}"
         return sha
 
     def update_actions(self) -> None:
@@ -163,13 +180,17 @@ class EvidenceTab(RecordTab):
         if paths:
             self.take_in(paths)
 
-    def take_in(self, paths: list[Path]) -> None:
+    def take_in(self, paths: list[Path], *, keep_doubtful: bool = False) -> None:
         if self.case is None or not paths:
             return
-        ops.take_in_files(self.ctx, self.case.id, paths, parent=self.window(), on_done=self._taken_in)
+        ops.take_in_files(
+            self.ctx, self.case.id, paths, parent=self.window(), on_done=self._taken_in, keep_doubtful=keep_doubtful
+        )
 
     def _taken_in(self, result: ops.IntakeResult) -> None:
         self.last_intake = result
+        if result.held_back and not result.cancelled:
+            self._ask_about(result.held_back)
         if result.added:
             self.table.select_id(result.added[-1].id)
         lines = [f"{name}: {why}" for name, why in result.refused]

@@ -3,7 +3,10 @@
 One large field. Enter saves the note at once — it is committed to the database before the field clears, so a note
 that left the field survives a dead battery. The notes so far are above the field. A date said in court
 ("renvoi au 12 mars 14h", "mémoire avant le 3 avril") becomes a deadline or the next hearing in one action, and the
-hearing's log says so.
+hearing's log says so. A note that names one itself ("délibéré le 12 mars", "renvoi à quinzaine", "clôture le 3
+avril") offers it under the field: Ctrl+Enter makes the délibéré, the adjourned hearing or the close of the
+investigation, with the date counted from the hearing's day, and saves the note. The focus always comes back to the
+note field.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,11 +31,12 @@ from PySide6.QtWidgets import (
 from caseapp.domain.enums import HearingStatus
 from caseapp.errors import CaseAppError, InvalidInput
 from caseapp.i18n import _, ngettext
+from caseapp.services.dates import SaidDate, find_said_date
 from caseapp.services.views import Changes, HearingView, NoteView
 from ui import spacing, style
 from ui.actions import make_action
 from ui.context import AppContext, warm_up_date_parser
-from ui.formatting import long_date, long_datetime, short_time
+from ui.formatting import long_date, long_datetime, paris, short_time, today
 from ui.icons import icon
 from ui.models.notes import NotesModel
 from ui.operations import records
@@ -43,16 +47,20 @@ from ui.widgets.date_field import DateField
 
 
 class NoteField(QPlainTextEdit):
-    """Enter sends; Shift+Enter starts a new line."""
+    """Enter sends; Shift+Enter starts a new line; Ctrl+Enter takes the date the note names."""
 
     submitted = Signal()
+    said_date_taken = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
             event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         ):
             event.accept()
-            self.submitted.emit()
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.said_date_taken.emit()
+            else:
+                self.submitted.emit()
             return
         super().keyPressEvent(event)
 
@@ -105,10 +113,30 @@ class HearingModeWindow(QWidget):
         self.field.setTabChangesFocus(True)
         self.field.setFixedHeight(self.field.fontMetrics().lineSpacing() * 3 + 20)
         self.field.submitted.connect(self.save_note)
+        self.field.said_date_taken.connect(self.take_said_date)
+        # what the note names ("délibéré le 12 mars"), offered in one key; its row keeps its height, so the field
+        # does not move as the offer comes and goes
+        self.said: SaidDate | None = None
+        self.said_button = QPushButton(icon("deadline"), "", self)
+        self.said_button.setObjectName("take_said_date")
+        self.said_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.said_button.clicked.connect(self.take_said_date)
+        self.said_button.setVisible(False)
+        said_row = QWidget(self)
+        said_row.setFixedHeight(self.said_button.sizeHint().height())
+        said_layout = QHBoxLayout(said_row)
+        spacing.flush(said_layout)
+        said_layout.addWidget(self.said_button, 0, Qt.AlignmentFlag.AlignLeft)
+        said_layout.addStretch(1)
+        self._said_timer = QTimer(self)
+        self._said_timer.setSingleShot(True)
+        self._said_timer.setInterval(150)
+        self._said_timer.timeout.connect(self._find_said_date)
+        self.field.textChanged.connect(self._said_timer.start)
         self.status = QLabel(self)
         self.status.setObjectName("hearing_mode_status")
         style.set_muted_style(self.status)
-        self.date_field = DateField("said_date", "any", parent=self)
+        self.date_field = DateField("said_date", "any", parent=self, now=self._reference)
         self.date_field.edit.setPlaceholderText(_("A date said in court: “12 mars 14h”, “dans quinze jours”…"))
         self.deadline_button = QPushButton(icon("deadline"), _("Make it a deadline"), self)
         self.deadline_button.setObjectName("to_deadline")
@@ -142,12 +170,14 @@ class HearingModeWindow(QWidget):
         layout.addWidget(self.subtitle)
         layout.addWidget(self.notes, 1)
         layout.addWidget(self.field)
+        layout.addWidget(said_row)
         layout.addWidget(self.status)
         layout.addSpacing(spacing.SPACING)
         layout.addLayout(said)
         for action in (
             make_action(self, _("Make it a deadline"), self.make_deadline, shortcut="to_deadline"),
             make_action(self, _("Make it the next hearing"), self.make_next_hearing, shortcut="to_next_hearing"),
+            make_action(self, _("Take the date the note names"), self.take_said_date, shortcut="take_said_date"),
             make_action(self, _("Close"), self.close, shortcut="close_window"),
             make_action(self, _("Undo"), ctx.undo.undo, shortcut="undo"),
         ):
@@ -237,6 +267,93 @@ class HearingModeWindow(QWidget):
 
     # -- a date said in court -----------------------------------------------------------------------------------
 
+    def _reference(self) -> datetime:
+        """What "à quinzaine", "demain" are counted from: the hearing's moment once its day is over (notes typed
+        up that evening), now while it is today or ahead."""
+        now = datetime.now(UTC)
+        return self.hearing.starts_at if paris(self.hearing.starts_at).date() < today() else now
+
+    def _find_said_date(self) -> None:
+        """Offer what the note names: "Create the délibéré “Délibéré — 12 mars 2027” (Ctrl+Enter)"."""
+        # counted from the hearing itself: "renvoi à quinzaine" is 15 days after it, at its time
+        self.said = find_said_date(self.field.toPlainText(), self.hearing.starts_at)
+        if self.said is None:
+            self.said_button.setVisible(False)
+            return
+        shortcut = key("take_said_date").toString(QKeySequence.SequenceFormat.NativeText)
+        if self.said.kind == "adjournment":
+            assert isinstance(self.said.value, datetime)
+            when = long_datetime(self.said.value)
+            text = (
+                _("Create the adjourned hearing: {when} (same time) — {key}")
+                if self.said.time_assumed
+                else _("Create the adjourned hearing: {when} — {key}")
+            ).format(when=when, key=shortcut)
+            self.said_button.setIcon(icon("hearing"))
+        else:
+            text = _("Create the deadline “{title}” — {key}").format(title=self.said.title, key=shortcut)
+            self.said_button.setIcon(icon("deadline"))
+        self.said_button.setText(text)
+        self.said_button.setToolTip(_("Creates it and saves the note; Enter alone only saves the note."))
+        self.said_button.setVisible(True)
+
+    def take_said_date(self) -> None:
+        """Create what the note names — the délibéré, the adjourned hearing, the close of the investigation — then
+        save the note as typed."""
+        self._said_timer.stop()
+        self._find_said_date()
+        said = self.said
+        self.field.setFocus()
+        if said is None or self.saving:
+            if said is None:
+                self.status.setText(_("The note names no délibéré, adjournment or closing date."))
+                style.set_muted_style(self.status)
+            return
+        typed = self.field.toPlainText().strip()
+
+        def created(_view: Any) -> None:
+            self.said = None
+            self.said_button.setVisible(False)
+            self.save_note(typed)
+            self.field.setFocus()
+
+        def failed(error: BaseException) -> None:
+            message = error.message if isinstance(error, CaseAppError) else str(error)
+            self.status.setText(_("NOT SAVED: {reason}").format(reason=message))
+            style.set_error_style(self.status)
+            self.field.setFocus()
+
+        if said.kind == "adjournment":
+            save_create(
+                self.ctx,
+                records.HEARING,
+                parent_id=self.case_id,
+                case_id=self.case_id,
+                values={
+                    "starts_at": said.value,
+                    "court": self.hearing.court or self.case_court,
+                    "room": self.hearing.room,
+                    "kind": self.hearing.kind,
+                    "status": HearingStatus.SCHEDULED.value,
+                },
+                text=_("Add hearing"),
+                owner=self,
+                on_success=created,
+                on_failure=failed,
+            )
+            return
+        save_create(
+            self.ctx,
+            records.DEADLINE,
+            parent_id=self.case_id,
+            case_id=self.case_id,
+            values={"title": said.title, "due_on": said.day},
+            text=_("Add deadline"),
+            owner=self,
+            on_success=created,
+            on_failure=failed,
+        )
+
     def _said_date(self) -> date | datetime | None:
         try:
             value = self.date_field.value()
@@ -248,6 +365,7 @@ class HearingModeWindow(QWidget):
         return value
 
     def make_deadline(self) -> None:
+        self.field.setFocus()  # whatever happens, the next words go to the note field
         value = self._said_date()
         if value is None:
             return
@@ -281,6 +399,7 @@ class HearingModeWindow(QWidget):
         )
 
     def make_next_hearing(self) -> None:
+        self.field.setFocus()
         value = self._said_date()
         if value is None:
             return

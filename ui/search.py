@@ -10,7 +10,8 @@ only add its own delay. An answer is shown only if nothing was typed since it wa
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from caseapp.i18n import N_, _, ngettext
@@ -20,6 +21,7 @@ from ui.context import AppContext
 from ui.icons import icon
 from ui.models.table import Column, RecordTableModel
 from ui.operations.lookups import opinion_cases, search
+from ui.shortcuts import let_through
 from ui.widgets.record_table import RecordTable
 
 TYPING_DELAY_MS = 0  # the next turn of the event loop
@@ -47,6 +49,10 @@ KIND_TABS = {
     "evidence": "evidence",
     "access_request": "access",
 }
+
+
+# the keys that move through the results from the search field, and by how many rows
+_STEPS = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 10, Qt.Key.Key_PageUp: -10}
 
 
 class SearchPage(QWidget):
@@ -95,6 +101,27 @@ class SearchPage(QWidget):
         self._timer.timeout.connect(self.run_search)
         self.field.textChanged.connect(lambda _text: self._timer.start())
         self.field.returnPressed.connect(self._open_first)
+        self.field.installEventFilter(self)  # the arrow keys walk the results while typing goes on in the field
+        let_through(self.field, "edit_case")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.field and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            step = _STEPS.get(Qt.Key(event.key()))
+            if step is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                self.move_selection(step)
+                return True
+        return super().eventFilter(watched, event)
+
+    def move_selection(self, step: int) -> None:
+        """Select the result ``step`` rows down (up when negative), staying in the list; Enter opens it."""
+        count = self.results.proxy.rowCount()
+        if not count:
+            return
+        current = self.results.view.currentIndex().row()
+        row = max(0, min(count - 1, (current if current >= 0 else -1 if step > 0 else count) + step))
+        self.results.select_row(row)
+        self.results.view.scrollTo(self.results.proxy.index(row, 0))
 
     def focus_field(self) -> None:
         self.field.setFocus()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QKeyEvent, QKeySequence
 
 StandardKey = QKeySequence.StandardKey
 
@@ -53,6 +54,7 @@ KEYS: dict[str, QKeySequence | StandardKey] = {
     # hearing mode
     "to_deadline": QKeySequence("Ctrl+D"),
     "to_next_hearing": QKeySequence("Ctrl+Shift+N"),
+    "take_said_date": QKeySequence("Ctrl+Return"),
     "close_window": StandardKey.Close,
 }
 
@@ -79,3 +81,25 @@ def keys(action_id: str) -> list[QKeySequence]:
         return [value]
     bindings = [k for k in QKeySequence.keyBindings(value) if not k.isEmpty()]
     return bindings or [FALLBACKS.get(action_id, QKeySequence())]
+
+
+class _LetThrough(QObject):
+    """Lets the window's shortcuts through a text field that would keep their keys for itself."""
+
+    def __init__(self, parent: QObject, action_ids: tuple[str, ...]) -> None:
+        super().__init__(parent)
+        self.sequences = [seq for action_id in action_ids for seq in keys(action_id) if not seq.isEmpty()]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination())
+            if any(pressed.matches(s) == QKeySequence.SequenceMatch.ExactMatch for s in self.sequences):
+                event.ignore()  # not the field's: the window's action takes it
+                return True
+        return False
+
+
+def let_through(field: QObject, *action_ids: str) -> None:
+    """A text field gives these actions' keys to the window: Ctrl+E edits the case even from the filter box, where
+    Linux text fields otherwise take it as "end of line"."""
+    field.installEventFilter(_LetThrough(field, action_ids))

@@ -73,7 +73,10 @@ def default_pdf_renderer() -> PdfRenderer:
         ) from exc
 
     def render(detail: CaseDetail, out: BinaryIO) -> None:
-        render_summary(detail, out, lang="fr")
+        from caseapp.settings import load_settings
+
+        # the summary a colleague receives is an internal document: marked as the setting says, as when printed
+        render_summary(detail, out, lang="fr", confidential=load_settings().confidential_mark)
 
     return render
 

@@ -89,6 +89,23 @@ def index_case(session: Session, case: m.Case) -> None:
     )  # fmt: skip
 
 
+def check_case(case: Any) -> None:
+    """What the fields of a case must say together (a record or a row): it cannot close before it opened."""
+    opened, closed = value(case, "opened_on"), value(case, "closed_on")
+    if isinstance(opened, date) and isinstance(closed, date) and closed < opened:
+        from caseapp.dates import format_date
+        from caseapp.i18n import current_language
+
+        lang = current_language()
+        raise InvalidInput(
+            _(
+                "The closing date ({closed}) is before the opening date ({opened}): "
+                "a case cannot close before it opens."
+            ).format(closed=format_date(closed, lang), opened=format_date(opened, lang)),
+            field="closed_on",
+        )
+
+
 CASE = RecordKind(
     entity="case",
     table="cases",

@@ -9,7 +9,7 @@ from typing import Any
 
 from caseapp.cli.common import bounded_int, open_core
 from caseapp.cli.output import emit_json, table
-from caseapp.i18n import _, current_language
+from caseapp.i18n import _, current_language, ngettext
 
 AGENDA_DAYS = 3660  # ten years ahead: every time limit a case can run, far from the calendar's end
 
@@ -170,9 +170,20 @@ def cmd_deadline_recompute(args: argparse.Namespace) -> int:
     )
     print(
         head,
-        _("{added} added, {changed} changed, {removed} removed.").format(
-            added=preview.added, changed=preview.changed, removed=preview.removed
-        ),
+        ", ".join(
+            (
+                ngettext("{count} deadline added", "{count} deadlines added", preview.added).format(
+                    count=preview.added
+                ),
+                ngettext("{count} deadline changed", "{count} deadlines changed", preview.changed).format(
+                    count=preview.changed
+                ),
+                ngettext("{count} deadline removed", "{count} deadlines removed", preview.removed).format(
+                    count=preview.removed
+                ),
+            )
+        )
+        + ".",
     )
     day = lambda d: format_date(d, lang) if d else "—"  # noqa: E731
     for case in preview.cases:

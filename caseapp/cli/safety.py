@@ -10,7 +10,7 @@ from typing import Any
 from caseapp.cli.common import open_core
 from caseapp.cli.output import emit_json
 from caseapp.errors import CaseAppError, StorageError
-from caseapp.i18n import _
+from caseapp.i18n import _, ngettext
 from caseapp.textsafe import for_terminal
 
 
@@ -157,14 +157,24 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
                     number=r.evidence.number, title=r.evidence.title, problem=r.problem
                 )
             )
-        print(_("{count} files checked, {bad} with a problem.").format(count=len(results), bad=len(problems)))
+        print(
+            ngettext(
+                "{count} file checked, {bad} with a problem.",
+                "{count} files checked, {bad} with a problem.",
+                len(results),
+            ).format(count=len(results), bad=len(problems))
+        )
         if loose:
             print()
             print(
-                _(
+                ngettext(
+                    "{count} file in the evidence store is named by no exhibit of this case file (it may belong "
+                    "to a backup, to the database a restore set aside or to a team server). It is kept; "
+                    "“caseapp evidence prune SHA256…” removes the ones you name:",
                     "{count} files in the evidence store are named by no exhibit of this case file (they may belong "
                     "to a backup, to the database a restore set aside or to a team server). They are kept; "
-                    "“caseapp evidence prune SHA256…” removes the ones you name:"
+                    "“caseapp evidence prune SHA256…” removes the ones you name:",
+                    len(loose),
                 ).format(count=len(loose))
             )
             for item in loose:
@@ -184,7 +194,13 @@ def cmd_evidence_prune(args: argparse.Namespace) -> int:
         print(_("Nothing was removed. Run again with --yes to remove the files listed as removable."))
         return 0
     removed = prune_files(core, args.sha256)
-    print(_("{count} files removed from the evidence store.").format(count=len(removed)))
+    print(
+        ngettext(
+            "{count} file removed from the evidence store.",
+            "{count} files removed from the evidence store.",
+            len(removed),
+        ).format(count=len(removed))
+    )
     return 0
 
 

@@ -19,7 +19,9 @@ import contextlib
 import io
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -172,11 +174,26 @@ def _header_paragraph(text: str, width: float) -> Paragraph:
     return laid_out(words[:low], True)
 
 
+_BOUND: ContextVar[bool] = ContextVar("caseapp_reports_bound", default=False)
+
+
+@contextmanager
+def bound_into_a_larger_document() -> Iterator[None]:
+    """Documents laid out inside this block are bound into a larger PDF that numbers every page itself (the
+    whole case as one PDF): they leave out their own "page N / M", so that no page carries two numbers."""
+    token = _BOUND.set(True)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
 class _PageDecorator:
     """Draws the running header and the footer of one page, once the page count is known."""
 
     def __init__(self, info: DocumentInfo, generated: datetime) -> None:
         lang = document_language(info.lang)
+        self.numbered = not _BOUND.get()
         self.for_court = info.for_court
         self.confidential = translate("Confidential", lang).upper() if info.confidential and not info.for_court else ""
         self.page_label = translate("page {number} / {total}", lang)
@@ -218,9 +235,10 @@ class _PageDecorator:
         canvas.line(left, bottom + 3.5 * mm, right, bottom + 3.5 * mm)
         canvas.setFillColor(s.MUTED)
         canvas.setFont(s.SANS, HEADER_SIZE)
-        page = self.page_label.format(number=number, total=total)
-        canvas.drawRightString(right, bottom, page)
-        room = right - left - stringWidth(page, s.SANS, HEADER_SIZE) - 8 * mm
+        page = self.page_label.format(number=number, total=total) if self.numbered else ""
+        if page:
+            canvas.drawRightString(right, bottom, page)
+        room = right - left - (stringWidth(page, s.SANS, HEADER_SIZE) + 8 * mm if page else 0)
         if self.footer:
             canvas.drawString(left, bottom, _fit(self.footer, s.SANS, HEADER_SIZE, room))
         canvas.restoreState()

@@ -19,11 +19,13 @@ contents); the Télérecours file leaves it out of its bookmarks and of its bord
 
 Page numbers: "page N / M" is stamped at the foot of every page of the merged document, under the footer of our own
 pages, in a small white box on the exhibits' ("Pièce n° 3 — page 14 / 120", the exhibit named on each of its pages).
-Each stamp is a page of one ReportLab overlay, laid over its page with pypdf's ``merge_page`` (turned and moved to
-the page's visible box, so a landscape or rotated scan gets it at its foot too). The summary and the bordereau keep
-their own footers: they are whole documents bound into the file, as in a court bundle, and the stamp gives the
-page in the whole file. The table of contents needs the pages of everything after it and its own length: it is laid
-out once with wide placeholder numbers to learn how many pages it takes, then again with the real numbers.
+Each stamp is a page of one ReportLab overlay (turned as its page is, so a landscape or rotated scan gets it at its
+foot too), given to its page as a form XObject drawn after the page's own content (``q`` … ``Q``, then the stamp
+moved to the page's visible box): the page's content streams are never parsed or rewritten, as qpdf's overlay does.
+The contents, the summary and the bordereau keep their own footers but leave out their own page numbers
+(``base.bound_into_a_larger_document``): the stamp is the one page number of each page. The table of contents needs
+the pages of everything after it and its own length: it is laid out once with wide placeholder numbers to learn how
+many pages it takes, then again with the real numbers.
 
 Memory: pypdf writes a PDF from objects it holds in memory, and its writer keeps every reader alive until then, so
 merging 300 MB of exhibits would take 300 MB and more. The big streams copied from an exhibit (page images, fonts:
@@ -35,8 +37,7 @@ reaches into pypdf (``StreamObject._data``, ``PdfReader.resolved_objects`` and `
 pyproject.toml): tests/core/test_case_pdf.py checks that the parked images come out byte for byte. The exhibits'
 files are open only while they are read (``_Source`` opens them again if pypdf needs them later, ``_Idle`` drops the
 read buffer the reader would keep), so a case of thousands of exhibits runs out of neither file handles nor memory.
-The page content streams are left in memory: the stamp is merged into them (pypdf decodes them; big ones are
-compressed again).
+The page content streams are parked like the rest: the stamp leaves them as they are.
 
 The PDF is written to a temporary file in the target folder, then renamed over the target (never half a PDF); image
 pages are laid out in a temporary folder beside it, removed at the end. Measured (tests/benchmarks, ``case_pdf``):
@@ -60,11 +61,12 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 # pypdf is imported here only: this module is imported when the document is made.
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    FloatObject,
     IndirectObject,
     NameObject,
     StreamObject,
@@ -89,6 +91,7 @@ from caseapp.reports.base import (
     Generation,
     RenderResult,
     Steps,
+    bound_into_a_larger_document,
     publish,
     render,
     reserve_temporary,
@@ -113,7 +116,6 @@ _STREAM_DATA = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
 _SOURCE_BUFFER = 256 * 1024
 _WRITE_CHECK = 8 * 1024 * 1024  # bytes written between two cancel checks
 _STAMP_SIZE = 7.5
-_COMPRESS_FROM = 2048  # a stamped page's content is compressed again from this size (a scan's is a few lines)
 _STAMP_BASELINE = 5.5 * mm  # from the bottom of the page: under our pages' footer (MARGIN_BOTTOM - 9 mm)
 _IMAGE_MARGIN = 15 * mm
 _IMAGE_DPI = 150  # the size an image without a resolution is given (never enlarged beyond it)
@@ -334,18 +336,6 @@ def _streams(pages: Sequence[Any]) -> Iterator[StreamObject]:
             stack.extend(value)
 
 
-def _contents_of(pages: Sequence[Any]) -> set[int]:
-    """The ids of the pages' content streams (the stamp is merged into those: they stay in memory)."""
-    found: set[int] = set()
-    for page in pages:
-        contents = page.get("/Contents")
-        items = contents.get_object() if contents is not None else None
-        for item in items if isinstance(items, ArrayObject) else [contents]:
-            if item is not None:
-                found.add(id(item.get_object()))
-    return found
-
-
 def _park(reader: PdfReader, path: Path, pages: Sequence[Any]) -> int:
     """Park the big streams of an exhibit just copied: in the reader (which the writer keeps alive) and in the
     copies the writer made of them (they share their bytes). Returns the bytes parked."""
@@ -366,10 +356,9 @@ def _park(reader: PdfReader, path: Path, pages: Sequence[Any]) -> int:
                 continue
             parked[id(data)] = (data, stored)
             cast(Any, obj)._data = stored
-    contents = _contents_of(pages)
     for obj in _streams(pages):
         hit = parked.get(id(obj._data))
-        if hit is not None and hit[0] is obj._data and id(obj) not in contents:
+        if hit is not None and hit[0] is obj._data:
             cast(Any, obj)._data = hit[1]
     return sum(len(stored) for _data, stored in parked.values())
 
@@ -627,26 +616,66 @@ def _stamps(writer: PdfWriter, labels: list[tuple[str, bool]], lang: str, steps:
     with _plain_streams():
         _draw_stamps(overlay, geometry, labels, page_label, total, steps)
     stamps = PdfReader(overlay)
+    fonts = stamps.pages[0]["/Resources"].clone(writer) if total else None  # the overlay's font, copied once
+    opening = writer._add_object(_stream(b"q\n"))  # the page's own drawing, its state kept to itself
+    closings: dict[tuple[float, float], Any] = {}
     for index, page in enumerate(writer.pages):
         if index % 50 == 0:
             steps.check()
             steps.report(index, total)
-        x, y = geometry[index][0], geometry[index][1]
-        stamp = stamps.pages[index]
-        if x or y:
-            page.merge_transformed_page(stamp, Transformation().translate(x, y))
+        x, y, width, height, _turn = geometry[index]
+        form = _stream(_content_of(stamps.pages[index]))
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(
+                    [FloatObject(0), FloatObject(0), FloatObject(abs(width)), FloatObject(abs(height))]
+                ),
+                NameObject("/Resources"): fonts,
+            }
+        )
+        _give_stamp(page, writer._add_object(form))
+        if (x, y) not in closings:
+            closings[(x, y)] = writer._add_object(
+                _stream(f"\nQ\nq 1 0 0 1 {x:.4f} {y:.4f} cm {_STAMP_NAME} Do Q\n".encode())
+            )
+        contents = page.get("/Contents")
+        if contents is None:
+            drawn: list[Any] = []
+        elif isinstance(contents.get_object(), ArrayObject):
+            drawn = list(contents.get_object())
         else:
-            page.merge_page(stamp)
-        if _plain_content(page) > _COMPRESS_FROM:
-            page.compress_content_streams()  # pypdf leaves the merged content uncompressed
+            drawn = [page.raw_get("/Contents")]
+        page[NameObject("/Contents")] = ArrayObject([opening, *drawn, closings[(x, y)]])
 
 
-def _plain_content(page: Any) -> int:
-    """Bytes of the page's content left uncompressed (what merging a stamp leaves)."""
+_STAMP_NAME = "/CaseAppStamp"
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _content_of(page: Any) -> bytes:
+    """The drawing operators of one page of the overlay (ReportLab writes them uncompressed: ``pageCompression=0``)."""
     contents = page["/Contents"].get_object()
     items = contents if isinstance(contents, ArrayObject) else [contents]
-    streams = (item.get_object() for item in items)
-    return sum(len(item.get_data()) for item in streams if isinstance(item, DecodedStreamObject))
+    return b"\n".join(item.get_object().get_data() for item in items)
+
+
+def _give_stamp(page: Any, form: Any) -> None:
+    """Name the stamp ``_STAMP_NAME`` in the page's own resources: a copy of them, for pages often share theirs
+    (the page's fonts and images are still shared: only the two dictionaries are new)."""
+    resources = page.get("/Resources")
+    mine = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
+    forms = mine.get("/XObject")
+    named = DictionaryObject(forms.get_object()) if forms is not None else DictionaryObject()
+    named[NameObject(_STAMP_NAME)] = form
+    mine[NameObject("/XObject")] = named
+    page[NameObject("/Resources")] = mine
 
 
 def _draw_stamps(
@@ -751,19 +780,20 @@ def render_case_pdf(
             steps.check()
 
         exhibits = _add_exhibits(work, items, lang, telerecours, store_path_for, advance)
-        front = _front_parts(
-            work,
-            detail,
-            exhibits,
-            lang=lang,
-            telerecours=telerecours,
-            notes=include_privileged,
-            confidential=confidential,
-            signature_city=signature_city,
-            generation=generation,
-            generated_at=generated_at,
-            cancelled=cancelled,
-        )
+        with bound_into_a_larger_document():  # the stamp numbers their pages: no second "page N / M"
+            front = _front_parts(
+                work,
+                detail,
+                exhibits,
+                lang=lang,
+                telerecours=telerecours,
+                notes=include_privileged,
+                confidential=confidential,
+                signature_city=signature_city,
+                generation=generation,
+                generated_at=generated_at,
+                cancelled=cancelled,
+            )
         every = front + exhibits
         labels: list[tuple[str, bool]] = []
         for entry in every:

@@ -255,7 +255,7 @@ def _opinion_entries(detail: CaseDetail, lang: str) -> list[ChronologyEntry]:
     for order, opinion in enumerate(detail.opinions):
         authority = label(Authority, opinion.authority, lang)
         title = shorten(" ".join(clean_text(opinion.title).split()), TITLE_LIMIT)
-        text = translate("Opinion of the {authority}: {title}", lang).format(authority=authority, title=title)
+        text = translate("Opinion — {authority}: {title}", lang).format(authority=authority, title=title)
         details = [label(Position, opinion.position, lang)]
         if opinion.reference:
             details.append(shorten(opinion.reference, 60))

@@ -193,11 +193,21 @@ def take_in_documents(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     announce: Announce | None = None,
+    keep_doubtful: bool = False,
 ) -> IntakeResult:
     """Documents obtained through a CADA request become the case's next exhibits, in one transaction, each with
     where it came from in its provenance (``evidence.take_in_files``)."""
     target, source = provenance(core, request_id, case_id)
-    return take_in_files(core, target, paths, source=source, progress=progress, cancelled=cancelled, announce=announce)
+    return take_in_files(
+        core,
+        target,
+        paths,
+        source=source,
+        progress=progress,
+        cancelled=cancelled,
+        announce=announce,
+        keep_doubtful=keep_doubtful,
+    )
 
 
 def document_to_exhibit(

@@ -68,6 +68,7 @@ def create_case(
 ) -> CaseDetail:
     values.setdefault("status", CaseStatus.OPEN)
     cleaned = CASE_FORM.clean(values)
+    kinds.check_case(cleaned)
     clean_tags = _clean_tags(tags)
     with UnitOfWork(core) as uow:
         _check_parent(uow.session, None, cleaned.get("parent_id"))
@@ -105,6 +106,7 @@ def update_case(
             _check_parent(uow.session, case.id, f.reference()(values["parent_id"], "parent_id"))
         old_level = level_of_case(case.court, case.procedure)
         diff = CASE_FORM.apply(case, values)
+        kinds.check_case(case)
         if tags is not None:
             new_tags = _clean_tags(tags)
             old_tags = [t.tag for t in case.tags]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from caseapp.casefile.uow import reading
 from caseapp.errors import Conflict
 from caseapp.i18n import N_
 from caseapp.resources import resource_path
-from caseapp.services import access, cases, evidence, filings, hearings, opinions, parties
+from caseapp.services import access, cases, deadlines, evidence, filings, hearings, opinions, parties
 from caseapp.store import models as m
 
 NAMESPACE = uuid.UUID("6f1d2c1e-6a55-4b0e-9d1e-3f9c2b7a5c10")
@@ -366,7 +366,52 @@ def load_demo(core: Core) -> DemoReport:
     if rid := _missing(core, m.AccessRequest, "access/vsa-ccpt"):
         _add_request(core, rid, case_ids["vsa-2020"])
         report.count(N_("access requests"))
+    _load_upcoming(core, report, case_ids["lycees-refere"])
     return report
+
+
+# --- what the agenda is for -------------------------------------------------------------------------------------
+# The real cases are over: their dates are years old. So that the agenda shows what it is for, the illustrative
+# référé (FACTS: "an example référé may be shown as illustrative only") gets a fictitious hearing and two fictitious
+# deadlines, dated from the day the examples are loaded and saying so in their own words: no court set them.
+UPCOMING_ROOM = EXAMPLE + "date fictive, comptée du jour du chargement des exemples"
+UPCOMING_HEARING_OUTCOME = (
+    EXAMPLE + "Audience fictive, pour montrer l'agenda : ce n'est pas une date fixée par un tribunal."
+)
+UPCOMING_DEADLINES = (
+    (3, EXAMPLE + "Mémoire en réplique — échéance fictive"),
+    (10, EXAMPLE + "Pièces complémentaires à communiquer — échéance fictive"),
+)
+UPCOMING_HEARING_IN = 7  # days after loading (the next working day from there)
+
+
+def _working_day(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _load_upcoming(core: Core, report: DemoReport, case_id: uuid.UUID, today: date | None = None) -> None:
+    today = today or datetime.now(PARIS).date()
+    if rid := _missing(core, m.Hearing, "upcoming/hearing"):
+        day = _working_day(today + timedelta(days=UPCOMING_HEARING_IN))
+        hearings.add_hearing(
+            core,
+            case_id,
+            record_id=rid,
+            kind="urgent",
+            starts_at=datetime.combine(day, time(10, 0), tzinfo=PARIS),
+            status="scheduled",
+            court="Tribunal administratif de Marseille",
+            room=UPCOMING_ROOM,
+            outcome=UPCOMING_HEARING_OUTCOME,
+        )
+        report.count(N_("hearings"))
+    for index, (days, title) in enumerate(UPCOMING_DEADLINES):
+        if rid := _missing(core, m.Deadline, f"upcoming/deadline/{index}"):
+            due = _working_day(today + timedelta(days=days))
+            deadlines.add_deadline(core, case_id, record_id=rid, title=title, due_on=due)
+            report.count(N_("deadlines"))
 
 
 def _load_case(core: Core, report: DemoReport, spec: dict[str, Any], parent: uuid.UUID | None) -> uuid.UUID:

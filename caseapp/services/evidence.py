@@ -193,12 +193,14 @@ def add_evidence_file(
 
 @dataclass
 class IntakeResult:
-    """What taking in several files did: the exhibits added, the files refused (name, why), and whether the
-    person cancelled (then nothing was added)."""
+    """What taking in several files did: the exhibits added, the files refused (name, why), the files held back
+    because they are doubtful (an empty file, a file the case already holds: the path and why, to ask about and take
+    in knowingly with ``keep_doubtful``), and whether the person cancelled (then nothing was added)."""
 
     added: list[EvidenceView] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False
+    held_back: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def _size(path: Path) -> int:
@@ -217,8 +219,13 @@ def take_in_files(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     announce: Announce | None = None,
+    keep_doubtful: bool = False,
 ) -> IntakeResult:
     """Take several files in as the case's next exhibits, numbered in the order given: one action.
+
+    An empty file (0 bytes) and a file the case already holds (the same SHA-256, as an exhibit or earlier in the
+    same selection) are not taken in silently: they are held back (``IntakeResult.held_back``, with the reason)
+    unless ``keep_doubtful`` says the person wants them anyway.
 
     Each file is hashed and copied into the evidence store first (that may take long and holds no database
     lock); a file that cannot be read is refused with the reason and the others go on. Then every exhibit is
@@ -228,6 +235,15 @@ def take_in_files(
     """
     with reading(core) as session:
         records.require_case(session, case_id)
+        held = {
+            sha: (number, title)
+            for sha, number, title in session.execute(
+                select(m.StoredFile.sha256, m.Evidence.number, m.Evidence.title)
+                .join(m.Evidence, m.Evidence.file_id == m.StoredFile.id)
+                .where(m.Evidence.case_id == case_id)
+            )
+        }
+    in_selection: dict[str, str] = {}
     result = IntakeResult()
     taken: list[tuple[Intake, dict[str, Any]]] = []
     total = sum(_size(Path(p)) for p in paths) or 1
@@ -247,7 +263,13 @@ def take_in_files(
         try:
             values = {"title": path.stem} | ({"source": source} if source else {})
             cleaned = EVIDENCE_FORM.clean(values)
-            taken.append((core.db.files.add_file(path, progress=step, cancelled=cancelled), cleaned))
+            intake = core.db.files.add_file(path, progress=step, cancelled=cancelled)
+            doubt = None if keep_doubtful else _doubt(intake, held, in_selection)
+            in_selection.setdefault(intake.sha256, path.name)
+            if doubt is None:
+                taken.append((intake, cleaned))
+            else:
+                result.held_back.append((path, doubt))
         except Cancelled:
             return IntakeResult(refused=result.refused, cancelled=True)
         except CaseAppError as exc:
@@ -278,6 +300,20 @@ def take_in_files(
         ).all()
         result.added = sorted((evidence_view(row) for row in rows), key=lambda view: view.number)
     return result
+
+
+def _doubt(intake: Any, held: dict[str, tuple[int, str]], in_selection: dict[str, str]) -> str | None:
+    """Why a file should not be taken in without asking: empty, or already in the case (None when it is fine)."""
+    if intake.size == 0:
+        return _("the file is empty (0 bytes)")
+    if intake.sha256 in held:
+        number, title = held[intake.sha256]
+        return _("the case already holds this file, as exhibit n° {number} — {title}").format(
+            number=number, title=title
+        )
+    if intake.sha256 in in_selection:
+        return _("the same file as “{name}”, chosen just before").format(name=in_selection[intake.sha256])
+    return None
 
 
 def attach_file(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -228,9 +229,11 @@ def test_the_whole_case_in_one_pdf(core: Core, case: CaseDetail, tmp_path: Path)
 
     texts = page_texts(target)
     total = len(texts)
-    # "page N / M" on every page, the exhibit named on each of its own.
+    # "page N / M" on every page, the exhibit named on each of its own, and one number only: the summary and the
+    # bordereau bound in do not number their pages again ("page 1 / 2" over "page 3 / 40" confused readers).
     for number, text in enumerate(texts, 1):
         assert f"page {number} / {total}" in text, (number, text[-200:])
+        assert len(re.findall(r"\bpage \d+ / \d+", text)) == 1, (number, text[-200:])
     firsts = {int(title.split(" — ")[0].removeprefix("Pièce n° ")): page for title, page in exhibits}
     for number, marker in INCLUDED.items():
         page = texts[firsts[number]]

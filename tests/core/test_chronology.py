@@ -73,7 +73,7 @@ def test_the_events_come_in_the_order_of_their_dates_with_exhibits_at_their_docu
     assert built.last == date(2020, 2, 27)
     texts = [(entry.day, entry.kind, entry.text) for entry in built.entries]
     assert (date(2018, 12, 14), "exhibit", "Délibération n° 18-893") in texts
-    assert (date(2019, 10, 29), "opinion", "Avis de la CNIL : Dispositif de reconnaissance faciale") in texts
+    assert (date(2019, 10, 29), "opinion", "Avis — CNIL : Dispositif de reconnaissance faciale") in texts
     assert (date(2019, 3, 1), "cada", "Demande CADA adressée à Région PACA") in texts
     assert (date(2019, 4, 2), "cada", "Demande CADA : Refus implicite") in [
         (e.day, e.kind, e.text) for e in built.entries

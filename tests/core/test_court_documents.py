@@ -198,6 +198,25 @@ def test_internal_documents_are_marked_unless_the_setting_is_off(
     assert "CONFIDENTIAL" not in flat(pdf_text(english.path or Path()))
 
 
+def test_the_summary_in_a_bundle_follows_the_setting(core: Core, lawsuit: v.CaseDetail, tmp_path: Path) -> None:
+    import zipfile
+
+    from caseapp.services import bundles
+
+    def summary_of_bundle(name: str) -> str:
+        target = tmp_path / f"{name}.casebundle"
+        bundles.export(core, lawsuit.id, target, bundles.ExportOptions(sign=False))
+        with zipfile.ZipFile(target) as archive:
+            inside = [entry for entry in archive.namelist() if entry.endswith(".pdf")]
+            assert inside, "the bundle carries no summary"
+            (tmp_path / f"{name}.pdf").write_bytes(archive.read(inside[0]))
+        return flat(pdf_text(tmp_path / f"{name}.pdf"))
+
+    assert "CONFIDENTIEL" in summary_of_bundle("marked")
+    save_settings(None, Settings(confidential_mark=False))
+    assert "CONFIDENTIEL" not in summary_of_bundle("plain")
+
+
 # --- roles that agree with the party ----------------------------------------------------------------------------------
 
 

@@ -104,6 +104,23 @@ CASES: list[tuple[str, date | datetime]] = [
     ("Dec 5, 2020", date(2020, 12, 5)),
     ("2:30pm", at(2026, 10, 28, 14, 30)),
     ("at 9", at(2026, 10, 28, 9)),
+    # the words of the courts: delays in days from today, the end of a month, a part of the day
+    ("sous huitaine", date(2026, 11, 5)),  # 28 Oct + 8 days
+    ("à huitaine", date(2026, 11, 5)),
+    ("sous quinzaine", date(2026, 11, 12)),  # 28 Oct + 15 days
+    ("à quinzaine", date(2026, 11, 12)),
+    ("demain matin", at(2026, 10, 29, 9)),
+    ("demain après-midi", at(2026, 10, 29, 14)),
+    ("fin janvier", date(2027, 1, 31)),  # the coming January
+    ("fin de janvier", date(2027, 1, 31)),
+    ("fin octobre", date(2026, 10, 31)),  # this month's end is still ahead
+    ("fin septembre", date(2027, 9, 30)),  # this year's is past
+    ("fin février", date(2027, 2, 28)),
+    ("fin février 2028", date(2028, 2, 29)),  # a leap year
+    ("fin de mois", date(2026, 10, 31)),
+    ("fin du mois", date(2026, 10, 31)),
+    ("end of January", date(2027, 1, 31)),
+    ("end of the month", date(2026, 10, 31)),
     # ISO
     ("2020-02-27", date(2020, 2, 27)),
     ("2026-03-03T14:30:00", at(2026, 3, 3, 14, 30)),  # naive: Paris wall time

@@ -21,7 +21,8 @@ from caseapp.config import DB_FILE
 from caseapp.domain.enums import DecisionNature, FilingKind, Procedure
 from caseapp.domain.routes import MATRIX
 from caseapp.services import cases, filings, hearings, routes
-from caseapp.services.demo import CASES, demo_id, load_demo
+from caseapp.services.agenda import agenda
+from caseapp.services.demo import CASES, UPCOMING_ROOM, demo_id, load_demo
 from caseapp.store import models as m
 from tests.core.test_cases import snapshot
 from tests.core.test_cli import caseapp
@@ -248,7 +249,9 @@ def test_the_illustrative_refere_says_so_and_is_no_fact_of_1901249(core: Core) -
     assert refere.court_number is None and refere.reference is None
     assert (refere.subject or "").startswith(EXAMPLE) and "illustrati" in (refere.subject or "").lower()
     assert (refere.summary or "").startswith(EXAMPLE)
-    assert not refere.filings and not refere.hearings and refere.opened_on is None  # nothing dated as a fact
+    assert not refere.filings and refere.opened_on is None  # nothing dated as a fact
+    # its only hearing is the fictitious one that shows what the agenda is for, and it says so
+    assert all(h.room == UPCOMING_ROOM and (h.outcome or "").startswith(EXAMPLE) for h in refere.hearings)
     lycees = cases.get_case(core, case_id("lycees"))
     assert lycees.children and all(child.title.startswith(EXAMPLE) for child in lycees.children)
     assert not [f for f in lycees.filings if "référé" in (f.title or "").lower()]
@@ -352,3 +355,22 @@ def test_caseapp_demo_corrects_an_old_case_file_then_changes_nothing(tmp_path: P
         assert facts(core) == expected
     finally:
         core.close()
+
+
+def test_the_agenda_of_the_examples_shows_upcoming_items_marked_as_fictitious(core: Core) -> None:
+    """The real cases are over; the agenda still shows what it is for, with nothing passed off as a court's date."""
+    load_demo(core)
+    today = date.today()
+    upcoming = [item for item in agenda(core).items if item.day >= today]
+    assert {item.kind for item in upcoming} == {"hearing", "deadline"}
+    refere = case_id("lycees-refere")
+    (hearing,) = [item for item in upcoming if item.hearing]
+    for item in upcoming:
+        assert item.case_id == refere and (item.case_title or "").startswith(EXAMPLE)
+        if item.deadline is not None and item.deadline.rule_id:
+            assert item.day == hearing.day  # what the law makes of the fictitious hearing (R522-8), on its day
+            continue
+        marked = item.hearing.room if item.hearing else item.title
+        assert (marked or "").startswith(EXAMPLE) and "fictive" in (marked or ""), item
+        assert today < item.day <= today + timedelta(days=14)
+        assert item.day.weekday() < 5  # a working day, as a court's would be

@@ -162,3 +162,31 @@ def test_a_missing_stored_file_is_supplied_only_by_the_same_bytes(
     back = evidence.supply_missing_file(core, item.id, source)
     assert back.version == item.version and back.file == item.file  # the record itself did not change
     assert evidence.verify_evidence(core, case_id)[0].problem is None
+
+
+def test_an_empty_file_or_one_the_case_holds_is_held_back_not_taken_silently(
+    core: Core, case_id: uuid.UUID, tmp_path: Path
+) -> None:
+    letter = tmp_path / "courrier-cada.pdf"
+    letter.write_bytes(b"%PDF-1.4 demande CADA")
+    first = evidence.take_in_files(core, case_id, [letter])
+    assert [e.number for e in first.added] == [1] and first.held_back == []
+
+    empty = tmp_path / "scan-rate.pdf"
+    empty.write_bytes(b"")
+    same = tmp_path / "courrier-cada (copie).pdf"
+    same.write_bytes(letter.read_bytes())
+    fresh = tmp_path / "avis-cnil.pdf"
+    fresh.write_bytes(b"%PDF-1.4 avis")
+    result = evidence.take_in_files(core, case_id, [empty, same, fresh, fresh])
+    assert [e.title for e in result.added] == ["avis-cnil"]  # the good one goes in
+    assert [(p.name, why) for p, why in result.held_back] == [
+        ("scan-rate.pdf", "the file is empty (0 bytes)"),
+        ("courrier-cada (copie).pdf", "the case already holds this file, as exhibit n° 1 — courrier-cada"),
+        ("avis-cnil.pdf", "the same file as “avis-cnil.pdf”, chosen just before"),
+    ]
+    assert len(cases.get_case(core, case_id).evidence) == 2
+
+    # kept knowingly: they go in as new exhibits
+    kept = evidence.take_in_files(core, case_id, [empty, same], keep_doubtful=True)
+    assert [e.number for e in kept.added] == [3, 4] and kept.held_back == []

@@ -1,7 +1,7 @@
 """Screenshots of the main screens for the README, taken from the real application under Xvfb.
 
     Xvfb :99 -screen 0 1400x900x24 &
-    DISPLAY=:99 uv run python -m tests.ui.take_screenshots [--out docs/screenshots] [--lang en|fr]
+    DISPLAY=:99 uv run python -m tests.ui.take_screenshots [--out docs/screenshots] [--lang fr|en]
 
 A scratch data folder gets the example cases (plus, so that the agenda has something current, this morning's
 hearing with its notes, the next hearing and a brief due), then each screen is shown at the top left of the
@@ -134,7 +134,7 @@ def prepare_import(source: Path, target: Path, case_id: Any, bundle: Path) -> No
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--lang", default="en")
+    parser.add_argument("--lang", default="fr")  # the README shows the window in French, as its users see it
     parser.add_argument("--dialogs", action="store_true", help="also the other new dialogs (to check their text)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="caseapp-shots-"))

@@ -151,3 +151,34 @@ def test_open_gives_a_read_only_copy_of_the_stored_file(
     assert copy.read_bytes() == (tmp_path / "deliberation-conseil-municipal.txt").read_bytes()
     assert not copy.stat().st_mode & stat.S_IWUSR
     assert copy != evidence.file_path(ctx.core, item.id)
+
+
+def test_an_empty_file_or_one_already_in_the_case_is_asked_about(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, prompts: FakePrompts, tmp_path: Path
+) -> None:
+    case_id = open_new_case(qtbot, window, ctx)
+    tab = window.case_view.tab("evidence")
+    letter, empty = tmp_path / "courrier-cada.txt", tmp_path / "scan-rate.pdf"
+    letter.write_text("Demande de communication de documents administratifs\n", encoding="utf-8")
+    empty.write_bytes(b"")
+    prompts.answer = False  # "Cancel": leave it out
+    drop_files(window.case_view, [letter, empty])
+    until(qtbot, lambda: tab.table.model.rowCount() == 1)
+    until(qtbot, lambda: prompts.confirmations)
+    assert "scan-rate.pdf: the file is empty (0 bytes)" in prompts.confirmations[-1]
+    idle(qtbot, ctx)
+    assert [e.title for e in cases.get_case(ctx.core, case_id).evidence] == ["courrier-cada"]
+    # a fresh exhibit was hashed as it came in: it says so, not "not checked"
+    model = tab.table.model
+    shown = [str(model.index(0, column).data()) for column in range(model.columnCount())]
+    assert "checked at intake" in shown
+
+    prompts.answer = True  # the same letter again, kept knowingly
+    copy = tmp_path / "courrier-cada (copie).txt"
+    copy.write_bytes(letter.read_bytes())
+    drop_files(window.case_view, [copy])
+    until(qtbot, lambda: len(prompts.confirmations) == 2)
+    assert "already holds this file, as exhibit n° 1 — courrier-cada" in prompts.confirmations[-1]
+    until(qtbot, lambda: tab.table.model.rowCount() == 2)
+    idle(qtbot, ctx)
+    assert ctx.errors.history == []

@@ -119,3 +119,65 @@ def test_undo_the_last_note(qtbot: QtBot, window: MainWindow, ctx: AppContext) -
     ctx.undo.undo()
     until(qtbot, lambda: hearings.get_hearing(ctx.core, hearing_id).notes == ())
     until(qtbot, lambda: mode.model.rowCount() == 0)
+
+
+def test_a_note_naming_a_date_offers_it_and_ctrl_enter_makes_it(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    case_id, hearing_id = case_with_hearing(ctx)
+    mode = open_mode(qtbot, window, ctx, case_id)
+    hearing_at = hearings.get_hearing(ctx.core, hearing_id).starts_at.astimezone(PARIS)
+    march_12 = datetime(hearing_at.year, 3, 12).date()
+    if march_12 < hearing_at.date():
+        march_12 = march_12.replace(year=march_12.year + 1)
+    field_before = mode.field.geometry()
+
+    type_text(qtbot, mode.field, "Délibéré le 12 mars")
+    # offered under the field, with the title it will carry and its key; the field did not move
+    until(qtbot, lambda: mode.said_button.isVisible())
+    title = f"Decision to be delivered — 12 March {march_12.year}"
+    assert f"“{title}”" in mode.said_button.text()
+    assert "Ctrl+Return" in mode.said_button.text()
+    assert mode.field.geometry() == field_before
+    shortcut(qtbot, mode, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    until(qtbot, lambda: any(d.title == title for d in cases.get_case(ctx.core, case_id).deadlines))
+    deadline = next(d for d in cases.get_case(ctx.core, case_id).deadlines if d.title == title)
+    assert deadline.due_on == march_12
+    # the note itself is kept as said, the field is ready for the next words
+    until(qtbot, lambda: [n.text for n in hearings.get_hearing(ctx.core, hearing_id).notes] == ["Délibéré le 12 mars"])
+    until(qtbot, lambda: mode.field.toPlainText() == "")
+    assert not mode.said_button.isVisible()
+    assert mode.field.hasFocus()
+
+    # "à quinzaine" is fifteen days after the hearing, at its time (none was said)
+    type_text(qtbot, mode.field, "Renvoi à quinzaine")
+    until(qtbot, lambda: mode.said_button.isVisible() and "same time" in mode.said_button.text())
+    qtbot.mouseClick(mode.said_button, Qt.MouseButton.LeftButton)
+    until(qtbot, lambda: len(cases.get_case(ctx.core, case_id).hearings) == 2)
+    new = max(cases.get_case(ctx.core, case_id).hearings, key=lambda h: h.starts_at)
+    assert new.starts_at.astimezone(PARIS) == hearing_at + timedelta(days=15)
+    assert new.court == "Tribunal administratif de Marseille"
+    until(qtbot, lambda: len(hearings.get_hearing(ctx.core, hearing_id).notes) == 2)
+    assert mode.field.hasFocus()
+
+    # a plain note offers nothing; Enter only saves it
+    type_text(qtbot, mode.field, "La Ville invoque l'urgence")
+    qtbot.wait(300)
+    assert not mode.said_button.isVisible()
+    idle(qtbot, ctx)
+    assert ctx.errors.history == []
+
+
+def test_the_focus_comes_back_to_the_note_field_after_the_buttons(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    case_id, _hearing_id = case_with_hearing(ctx)
+    mode = open_mode(qtbot, window, ctx, case_id)
+    type_text(qtbot, mode.date_field.edit, "sous huitaine")
+    assert mode.date_field.echo.text().startswith("✓")
+    qtbot.mouseClick(mode.deadline_button, Qt.MouseButton.LeftButton)
+    set_here = lambda: [d for d in cases.get_case(ctx.core, case_id).deadlines if "set at the hearing" in d.title]  # noqa: E731
+    until(qtbot, set_here)
+    (deadline,) = set_here()
+    assert deadline.due_on == datetime.now(PARIS).date() + timedelta(days=8)
+    until(qtbot, lambda: mode.focusWidget() is mode.field)  # the next words go to the note, not the date

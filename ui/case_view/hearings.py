@@ -115,7 +115,15 @@ class HearingsTab(RecordTab):
         return short_datetime(record.starts_at)
 
     def make_dialog(self, record: HearingView | None, save: SaveFn) -> FormDialog:
-        return HearingDialog(self.ctx, self, save, record, default_court=self.case.court if self.case else None)
+        case = self.case
+        return HearingDialog(
+            self.ctx,
+            self,
+            save,
+            record,
+            default_court=case.court if case else None,
+            procedure=case.procedure if case else None,
+        )
 
     def show_case(self, case: CaseDetail) -> None:
         super().show_case(case)

@@ -44,7 +44,7 @@ class CaseDialog(FormDialog):
         parent_choices: list[tuple[uuid.UUID, str]] | None = None,
     ) -> None:
         super().__init__(ctx, _("Edit case") if case else _("New case"), parent, save)
-        self.title_edit = self.add_row("title", _("Title"), QLineEdit(case.title if case else "", self))
+        self.title_edit = self.add_row("title", _("Title"), QLineEdit(case.title if case else "", self), required=True)
         self.court = self.add_row("court", _("Court"), court_combo(self, case.court if case else None))
         self.court_number = self.add_row(
             "court_number", _("Case number"), QLineEdit(case.court_number or "" if case else "", self)

@@ -23,7 +23,9 @@ class DeadlineDialog(FormDialog):
     ) -> None:
         super().__init__(ctx, _("Edit deadline") if deadline else _("Add a deadline"), parent, save)
         self._deadline = deadline
-        self.title_edit = self.add_row("title", _("What"), QLineEdit(deadline.title if deadline else "", self))
+        self.title_edit = self.add_row(
+            "title", _("What"), QLineEdit(deadline.title if deadline else "", self), required=True
+        )
         self.due_on = self.add_row("due_on", _("Due on"), DateField("due_on", "date", required=True, parent=self))
         self.reason: QLineEdit | None = None
         if deadline is not None and deadline.rule_id:

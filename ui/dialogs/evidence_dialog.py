@@ -28,7 +28,7 @@ class EvidenceDialog(FormDialog):
         super().__init__(ctx, _("Edit exhibit") if item else _("Add an exhibit without a file"), parent, save)
         self.number = self.add_row("number", _("Number"), QLineEdit(str(item.number) if item else "", self))
         self.number.setPlaceholderText(_("next free number"))
-        self.title_edit = self.add_row("title", _("Title"), QLineEdit(item.title if item else "", self))
+        self.title_edit = self.add_row("title", _("Title"), QLineEdit(item.title if item else "", self), required=True)
         self.document_date = self.add_row(
             "document_date", _("Document date"), DateField("document_date", "date", parent=self)
         )

@@ -412,7 +412,7 @@ class FilingDialog(FormDialog):
                 return True
             return None if self._original is None or getattr(self._original, name) is None else False
 
-        return {
+        values = {
             "kind": kind,
             "title": text_or_none(self.title_edit),
             "filed_on": self.filed_on.value(),
@@ -434,3 +434,10 @@ class FilingDialog(FormDialog):
             "court_set_on": date_of(self.court_set_on),
             "brief_announced": flag("brief_announced", self.brief_announced),
         }
+        dates = ("filed_on", "notified_on", "received_on", "made_available_on", "consulted_on", "court_set_on")
+        if not any(values[name] for name in (*dates, "title", "reference", "summary")):
+            # a bare "Requête" with no date and nothing said about it is a slip, not a filing
+            raise InvalidInput(
+                _("This filing is empty: give its date, or a title, a reference or a summary."), field="filed_on"
+            )
+        return values

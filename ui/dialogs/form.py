@@ -1,5 +1,9 @@
 """The shape of every record dialog: labelled fields, each with room for its own error right under it.
 
+A required field says so before anything is saved: its label ends with an asterisk, a line above the buttons says
+what the asterisk means, and its accessible name says "required" for a screen reader. A field's error goes away as
+soon as the field is changed.
+
 Saving collects the values (a date that cannot be understood stops here, with its reason), hands them to the
 caller's save function (which runs the service on the worker), and either closes on success or shows the
 service's refusal under the field it names (``InvalidInput.field``), keeping everything that was typed.
@@ -10,9 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -70,6 +77,8 @@ class FormDialog(QDialog):
         self.ctx = ctx
         self._save = save
         self.result_view: Any = None
+        # where the focus goes back when the dialog closes (Esc, Enter, a click): the widget that opened it
+        self._opener = QApplication.focusWidget()
         self.setWindowTitle(title)
         self.setMinimumWidth(560)
         self._rows: dict[str, tuple[QWidget, QLabel | None]] = {}
@@ -86,6 +95,10 @@ class FormDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
+        self.required_legend = QLabel(_("* required"), self)
+        self.required_legend.setObjectName("required_legend")
+        self.required_legend.setVisible(False)
+        style.set_muted_style(self.required_legend)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         column = QVBoxLayout()  # the form at the top, the room left under it
@@ -98,12 +111,14 @@ class FormDialog(QDialog):
         layout = spacing.page(QVBoxLayout(self))
         layout.addWidget(self.general_error)
         layout.addLayout(self.body, 1)
+        layout.addWidget(self.required_legend)
         layout.addWidget(self.buttons)
 
     # -- building -----------------------------------------------------------------------------------------------
 
-    def add_row(self, name: str, label: str, widget: QWidget) -> QWidget:
-        """A field named like the service's field, so the service's refusal lands under it."""
+    def add_row(self, name: str, label: str, widget: QWidget, *, required: bool = False) -> QWidget:
+        """A field named like the service's field, so the service's refusal lands under it. A ``required`` one is
+        marked before saving (an asterisk, and "required" in its accessible name)."""
         widget.setObjectName(name)
         error: QLabel | None = None
         if isinstance(widget, DateField):
@@ -118,11 +133,36 @@ class FormDialog(QDialog):
             error.setVisible(False)
             style.set_error_style(error)
             box.addWidget(error)
-        text = QLabel(label, self)
+        required = required or (isinstance(widget, DateField) and widget.required)
+        text = QLabel(f"{label} *" if required and label else label, self)
+        text.setObjectName(f"{name}_label")
         text.setBuddy(widget)
+        if label:
+            spoken = _("{label} (required)").format(label=label) if required else label
+            text.setAccessibleName(spoken)
+            (widget.edit if isinstance(widget, DateField) else widget).setAccessibleName(spoken)
+        if required:
+            self.required_legend.setVisible(True)
         self.form.addRow(text, field_widget)
         self._rows[name] = (widget, error)
+        if error is not None:
+            self._clear_when_changed(widget, error)
         return widget
+
+    @staticmethod
+    def _clear_when_changed(widget: QWidget, error: QLabel) -> None:
+        """The field's error goes as soon as the person changes the field ("cannot be empty" once it is filled)."""
+
+        def clear(*_args: object) -> None:
+            error.setVisible(False)
+
+        if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+            widget.textChanged.connect(clear)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(clear)
+            widget.editTextChanged.connect(clear)
+        elif isinstance(widget, QCheckBox):
+            widget.stateChanged.connect(clear)
 
     def add_check(self, name: str, text: str) -> QCheckBox:
         box = QCheckBox(text, self)
@@ -189,6 +229,15 @@ class FormDialog(QDialog):
             return
         self.set_busy(True)
         self._save(values, self._saved, self._failed)
+
+    def done(self, result: int) -> None:
+        opener = self._opener
+        super().done(result)
+        target = opener if opener is not None and shiboken6.isValid(opener) and opener.isVisible() else None
+        target = target or self.parentWidget()
+        if target is not None:
+            target.activateWindow()
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _saved(self, view: Any) -> None:
         self.result_view = view

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
-from caseapp.domain.enums import HearingKind, HearingStatus
+from caseapp.domain.enums import HearingKind, HearingStatus, Procedure
 from caseapp.i18n import _
 from caseapp.services.views import HearingView
 from ui.context import AppContext
@@ -12,6 +12,19 @@ from ui.dialogs.case_dialog import court_combo
 from ui.dialogs.form import FormDialog, SaveFn, Values, long_text, text_or_none
 from ui.widgets.combos import EnumCombo
 from ui.widgets.date_field import DateField
+
+
+def default_kind(procedure: str | None) -> HearingKind:
+    """The hearing a case of this procedure has: a référé's is the référé hearing, an appeal's the appeal hearing."""
+    try:
+        chosen = Procedure(procedure) if procedure else None
+    except ValueError:
+        chosen = None
+    if chosen is not None and chosen.is_refere:
+        return HearingKind.URGENT
+    if chosen in (Procedure.APPEL, Procedure.CASSATION):
+        return HearingKind.APPEAL
+    return HearingKind.MERITS
 
 
 class HearingDialog(FormDialog):
@@ -22,6 +35,7 @@ class HearingDialog(FormDialog):
         save: SaveFn,
         hearing: HearingView | None = None,
         default_court: str | None = None,
+        procedure: str | None = None,
     ) -> None:
         super().__init__(ctx, _("Edit hearing") if hearing else _("Add a hearing"), parent, save)
         self.starts_at = self.add_row(
@@ -41,7 +55,7 @@ class HearingDialog(FormDialog):
             self.urgent.setChecked(hearing.urgent)
             self.outcome.setPlainText(hearing.outcome or "")
         else:
-            self.kind.set_value(HearingKind.MERITS)
+            self.kind.set_value(default_kind(procedure))
             self.status.set_value(HearingStatus.SCHEDULED)
         self.starts_at.setFocus()
 

@@ -25,7 +25,9 @@ class OpinionDialog(FormDialog):
         self.reference = self.add_row(
             "reference", _("Reference"), QLineEdit(opinion.reference or "" if opinion else "", self)
         )
-        self.title_edit = self.add_row("title", _("Title"), QLineEdit(opinion.title if opinion else "", self))
+        self.title_edit = self.add_row(
+            "title", _("Title"), QLineEdit(opinion.title if opinion else "", self), required=True
+        )
         self.issued_on = self.add_row("issued_on", _("Issued on"), DateField("issued_on", "date", parent=self))
         self.position = self.add_row("position", _("Position"), EnumCombo(Position, parent=self))
         self.summary = self.add_row("summary", _("Summary"), long_text(self))

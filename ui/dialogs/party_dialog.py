@@ -26,7 +26,7 @@ class PartyDialog(FormDialog):
     ) -> None:
         super().__init__(ctx, _("Edit party") if party else _("Add a party"), parent, save)
         self._party = party
-        self.name = self.add_row("name", _("Name"), QLineEdit(party.name if party else "", self))
+        self.name = self.add_row("name", _("Name"), QLineEdit(party.name if party else "", self), required=True)
         if known:
             completer = QCompleter([name for _id, name in known], self)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

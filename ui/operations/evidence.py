@@ -36,6 +36,7 @@ def take_in_files(
     parent: QWidget | None,
     on_done: Callable[[IntakeResult], None],
     from_request: uuid.UUID | None = None,
+    keep_doubtful: bool = False,
 ) -> Progress:
     """Take the files in as the case's next exhibits in the background (``caseapp.services.evidence``: one
     transaction, all or none; unreadable files are refused with the reason). Undo removes them as one step."""
@@ -47,7 +48,12 @@ def take_in_files(
     def work(core: Core) -> IntakeResult:
         from caseapp.services import access, evidence
 
-        steps: dict[str, Any] = {"progress": progress, "cancelled": progress.cancelled, "announce": announce}
+        steps: dict[str, Any] = {
+            "progress": progress,
+            "cancelled": progress.cancelled,
+            "announce": announce,
+            "keep_doubtful": keep_doubtful,
+        }
         if from_request is not None:
             return access.take_in_documents(core, from_request, paths, case_id=case_id, **steps)
         return evidence.take_in_files(core, case_id, paths, **steps)
@@ -56,7 +62,8 @@ def take_in_files(
         text = ngettext("Add {count} exhibit", "Add {count} exhibits", len(result.added)).format(
             count=len(result.added)
         )
-        push_created(ctx, records.EVIDENCE, parent_id=case_id, case_id=case_id, views=result.added, text=text)
+        if result.added:
+            push_created(ctx, records.EVIDENCE, parent_id=case_id, case_id=case_id, views=result.added, text=text)
         on_done(result)
 
     mutate(ctx, work, case_id=case_id, on_success=done, progress=progress, parent=parent)

@@ -48,6 +48,8 @@ class DateField(QWidget):
         self.echo.setObjectName(f"{name}_echo")
         self.echo.setWordWrap(True)
         self.echo.setFont(style.small_font(self))
+        # the echo's line is always there, empty or not: the fields below never move as it appears
+        self.echo.setMinimumHeight(self.echo.fontMetrics().lineSpacing())
         layout = spacing.tight(QVBoxLayout(self))
         layout.addWidget(self.edit)
         layout.addWidget(self.echo)
@@ -111,10 +113,8 @@ class DateField(QWidget):
         if not text:
             self.echo.setText(_("Required.") if self.required else "")
             style.set_muted_style(self.echo)
-            self.echo.setVisible(self.required)
             self.value_did_change.emit()
             return
-        self.echo.setVisible(True)
         try:
             parsed = self.parsed()
         except InvalidInput as exc:
@@ -133,6 +133,5 @@ class DateField(QWidget):
                 self._refresh()
             return
         self._error_shown = True
-        self.echo.setVisible(True)
         self.echo.setText(f"{CROSS} {message}")
         style.set_error_style(self.echo)
