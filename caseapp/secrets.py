@@ -23,13 +23,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from keyring.backend import KeyringBackend
-from keyring.errors import KeyringError, PasswordDeleteError
+from typing import TYPE_CHECKING, Any
 
 from caseapp.errors import InvalidInput, StorageError
 from caseapp.i18n import _
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# ``keyring`` is imported where a secret is read or kept, not with this module: the window sets its prompter right
+# after its first frame, before the case file opens, and importing keyring then delayed the first agenda.
 
 SERVICE = "CaseApp"
 PASSPHRASE_ENV = "CASEAPP_KEYRING_PASSPHRASE"
@@ -143,6 +146,7 @@ def _encrypted_file_class() -> type:
         return _file_class
     import configparser
 
+    from keyring.errors import PasswordDeleteError
     from keyrings.cryptfile.cryptfile import CryptFileKeyring
     from keyrings.cryptfile.escape import escape
 
@@ -361,6 +365,8 @@ class Secrets:
         )
 
     def get(self, name: str) -> str | None:
+        from keyring.errors import KeyringError
+
         with self._lock:
             if name in self._session:
                 return self._session[name]
@@ -387,6 +393,8 @@ class Secrets:
 
     def set(self, name: str, value: str) -> bool:
         """Keep a secret. Returns True when it will survive a restart (system keyring or encrypted file)."""
+        from keyring.errors import KeyringError
+
         if self._persistent:
             try:
                 self._backend.set_password(SERVICE, name, value)
@@ -407,6 +415,8 @@ class Secrets:
         return False
 
     def delete(self, name: str) -> None:
+        from keyring.errors import KeyringError, PasswordDeleteError
+
         with self._lock:
             self._session.pop(name, None)
             self._cache.pop(name, None)

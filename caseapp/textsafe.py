@@ -39,7 +39,9 @@ def for_terminal(text: object, *, multiline: bool = False, limit: int | None = N
     """
     if text is None:
         return ""
-    shown = (_UNSAFE if multiline else _UNSAFE_ONE_LINE).sub(_escape, str(text))
+    shown = str(text)
+    if not shown.isprintable():  # what a terminal acts on is all unprintable: most text needs no closer look
+        shown = (_UNSAFE if multiline else _UNSAFE_ONE_LINE).sub(_escape, shown)
     if limit is not None and len(shown) > limit:
         shown = shown[: max(limit - 1, 0)] + "…"
     return shown

@@ -37,7 +37,7 @@ from ui.icons import icon
 from ui.models.table import Column, RecordTableModel
 from ui.operations import cases as case_ops
 from ui.operations import deadline_review as review_ops
-from ui.operations.lookups import load_agenda
+from ui.operations.lookups import kept_agenda, load_agenda
 from ui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
@@ -252,7 +252,16 @@ class AgendaPage(QWidget):
         load_agenda(self.ctx, days, overdue_days=overdue_days, owner=self, on_success=self._loaded)
         case_ops.count_cases(self.ctx, owner=self, on_success=self._counted)
 
-    def _loaded(self, agenda: Any) -> None:
+    def show_kept(self) -> None:
+        """While the case file opens: the agenda the last start kept, if nothing changed since (the one read from
+        the case file replaces it)."""
+        days = int(self.horizon.currentData() or 60)
+        overdue_days = ALL_OVERDUE_DAYS if self.all_overdue else RECENT_OVERDUE_DAYS
+        kept = kept_agenda(self.ctx, days, overdue_days=overdue_days)
+        if kept is not None:
+            self._loaded(kept, kept=True)
+
+    def _loaded(self, agenda: Any, *, kept: bool = False) -> None:
         self.agenda = agenda
         self.items.set_rows(_in_order(agenda.items))
         self.idle.set_rows(list(agenda.idle_cases))
@@ -269,7 +278,7 @@ class AgendaPage(QWidget):
             parts.append(_("{count} more not shown: choose a shorter period").format(count=agenda.more))
         self.summary.setText(" · ".join(parts))
         self._show_notice(agenda.older_overdue)
-        if not self._rules_checked:
+        if not self._rules_checked and not kept:  # the case file is open: the kept agenda comes before it
             self._rules_checked = True
             QTimer.singleShot(0, self.check_rules)  # after this agenda has painted
 
@@ -278,9 +287,12 @@ class AgendaPage(QWidget):
         if self.all_overdue:
             text = _('Every overdue deadline is listed, however old. <a href="hide">Show only the last {days} days</a>')
         elif older:
-            text = _(
-                "{count} open deadline(s) passed more than {days} days ago and are not listed: mark each one done "
-                'or missed in its case. <a href="show">List them</a>'
+            text = ngettext(
+                "{count} open deadline passed more than {days} days ago and is not listed: mark it done or missed "
+                'in its case. <a href="show">List it</a>',
+                "{count} open deadlines passed more than {days} days ago and are not listed: mark each one done "
+                'or missed in its case. <a href="show">List them</a>',
+                older,
             )
         else:
             self.notice.setVisible(False)

@@ -23,6 +23,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from caseapp.i18n import _
+from ui import first_paint
 from ui.context import Location, location_from, new_context, open_case_file, settle
 from ui.errors import install_excepthook
 from ui.first_paint import after_first_paint
@@ -188,7 +189,9 @@ def run(argv: list[str]) -> int:
         prompter = SecretPrompter(lambda: shell.window)
         prompter.setParent(app)
         set_prompter(prompter)
-        open_case_file(ctx)
+        # Once the page the window opens on has painted (with the agenda the last start kept, if still true): the
+        # worker's opening of the case file (SQLAlchemy's import) would otherwise hold the interpreter meanwhile.
+        first_paint.after_first_paint(window, lambda: open_case_file(ctx))
         from ui.reminders import Reminders  # notifications of what is due, the team's calendar kept in step
 
         Reminders(ctx, app).start()

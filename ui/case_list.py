@@ -6,9 +6,18 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from caseapp.domain.enums import CaseStatus
 from caseapp.i18n import _, ngettext
@@ -29,6 +38,8 @@ from ui.widgets.combos import EnumCombo
 from ui.widgets.record_table import configure_table
 
 FILTER_DELAY_MS = 250
+FIT_ROWS = 100  # rows measured to size a column from what it holds
+HEADER_KEY = "case_table-v3"  # v3: the title takes the room, the other columns are sized to their contents
 
 
 class CaseListPanel(QWidget):
@@ -65,15 +76,24 @@ class CaseListPanel(QWidget):
         self.view = QTableView(self)
         self.view.setObjectName("case_table")
         configure_table(self.view)
-        # titles that begin alike stay apart: what differs (often the end) shows, the whole title is in the tooltip
-        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.view.setModel(self.model)
+        # The title takes the room (cut at its end when it must be, whole in its tooltip); the other columns are as
+        # wide as what they hold. A title column the person widened or narrowed keeps its width, next start too.
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
-        for column, width in enumerate((200, 90, 110, 260, 220, 100)):
-            header.resizeSection(column, width)
-        self._restore_header(ctx.settings)
-        header.sectionResized.connect(lambda *_: ctx.settings.set_header("case_table-v2", header.saveState()))
+        header.setResizeContentsPrecision(FIT_ROWS)
+        self._fitting = False  # the title's width is being set here
+        self._dragging = False  # the person's mouse is down on the header (dragging an edge)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.fit_title)
+        self._title_width_chosen = self._restore_header(ctx.settings)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(self._section_resized)
+        self.view.viewport().installEventFilter(self)
+        header.viewport().installEventFilter(self)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         filters = QHBoxLayout()
         spacing.flush(filters)
@@ -93,10 +113,51 @@ class CaseListPanel(QWidget):
         self.model.rowsInserted.connect(lambda *_: self._after_rows())
         ctx.events.operation_did_execute.connect(self._changed)
 
-    def _restore_header(self, settings: Settings) -> None:
-        state = settings.header("case_table-v2")
-        if state is not None:
-            self.view.horizontalHeader().restoreState(state)
+    def _restore_header(self, settings: Settings) -> bool:
+        state = settings.header(HEADER_KEY)
+        return state is not None and self.view.horizontalHeader().restoreState(state)
+
+    # -- the title column's width ---------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self.view.viewport():
+            if kind == QEvent.Type.Resize:
+                self._refit_later()
+        elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            self._dragging = True
+        elif kind == QEvent.Type.MouseButtonRelease:
+            self._dragging = False
+        return super().eventFilter(watched, event)
+
+    def _refit_later(self) -> None:
+        if not self._fitting and not self._title_width_chosen:
+            self._refit.start()
+
+    def _section_resized(self, section: int, _old: int, _new: int) -> None:
+        if self._fitting:
+            return
+        if section == 0 and self._dragging:  # the person dragged the title's edge: it stays where they put it
+            self._title_width_chosen = True
+            self.ctx.settings.set_header(HEADER_KEY, self.view.horizontalHeader().saveState())
+        else:  # another column grew or shrank with its contents
+            self._refit_later()
+
+    def fit_title(self) -> None:
+        """The title column gets what the other columns leave, and at least its titles' width (up to the whole
+        list's width: in a narrow list the other columns are further right)."""
+        if self._title_width_chosen:
+            return
+        header = self.view.horizontalHeader()
+        room = self.view.viewport().width()
+        others = sum(header.sectionSize(s) for s in range(1, header.count()) if not header.isSectionHidden(s))
+        wanted = max(room - others, min(self.view.sizeHintForColumn(0), room), header.minimumSectionSize())
+        if wanted != header.sectionSize(0):
+            self._fitting = True
+            try:
+                header.resizeSection(0, wanted)
+            finally:
+                self._fitting = False
 
     # -- data ---------------------------------------------------------------------------------------------------
 
@@ -126,6 +187,7 @@ class CaseListPanel(QWidget):
 
     def _after_rows(self) -> None:
         self._update_count()
+        self._refit_later()
         if self._open_first and self.model.rowCount():
             self._open_first = False
             self.view.selectRow(0)

@@ -64,6 +64,7 @@ class EvidenceTab(RecordTab):
         self.files_action = self.extra_action(
             make_action(self, _("Add files…"), self.pick_files, icon="evidence", name="evidence_files")
         )
+        self.text_kept.append(self.files_action)
         self.up_action = self.extra_action(
             make_action(self, _("Move up"), lambda: self.move(-1), icon="up", name="evidence_up")
         )

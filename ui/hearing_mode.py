@@ -12,8 +12,9 @@ note field.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
@@ -40,10 +41,15 @@ from ui.formatting import long_date, long_datetime, paris, short_time, today
 from ui.icons import icon
 from ui.models.notes import NotesModel
 from ui.operations import records
+from ui.operations.base import mutate, remember_version
 from ui.operations.lookups import load_hearing
 from ui.shortcuts import key
-from ui.undo import save_create
+from ui.tasks import Failure
+from ui.undo import RecordCommand, save_create
 from ui.widgets.date_field import DateField
+
+if TYPE_CHECKING:
+    from caseapp.services.core import Core
 
 
 class NoteField(QPlainTextEdit):
@@ -324,23 +330,8 @@ class HearingModeWindow(QWidget):
             self.field.setFocus()
 
         if said.kind == "adjournment":
-            save_create(
-                self.ctx,
-                records.HEARING,
-                parent_id=self.case_id,
-                case_id=self.case_id,
-                values={
-                    "starts_at": said.value,
-                    "court": self.hearing.court or self.case_court,
-                    "room": self.hearing.room,
-                    "kind": self.hearing.kind,
-                    "status": HearingStatus.SCHEDULED.value,
-                },
-                text=_("Add hearing"),
-                owner=self,
-                on_success=created,
-                on_failure=failed,
-            )
+            assert isinstance(said.value, datetime)
+            self._adjourn(said.value, on_success=created, on_failure=failed)
             return
         save_create(
             self.ctx,
@@ -353,6 +344,51 @@ class HearingModeWindow(QWidget):
             on_success=created,
             on_failure=failed,
         )
+
+    def _adjourn(self, when: datetime, *, on_success: Callable[[Any], None], on_failure: Failure) -> None:
+        """The adjourned hearing, and this one marked postponed ("renvoyée") unless it was cancelled or already
+        so: both in one step, undone at once."""
+        ctx, case_id, current = self.ctx, self.case_id, self.hearing
+        kind = records.HEARING
+        new_id = uuid.uuid4()
+        values = {
+            "starts_at": when,
+            "court": current.court or self.case_court,
+            "room": current.room,
+            "kind": current.kind,
+            "status": HearingStatus.SCHEDULED.value,
+        }
+        before = current.status
+        postpone = before in (HearingStatus.SCHEDULED.value, HearingStatus.HELD.value)
+        ctx.versions.setdefault(current.id, current.version)
+
+        def mark(core: Core, status: str) -> None:
+            remember_version(
+                ctx, current.id, kind.update(core, current.id, {"status": status}, ctx.versions.get(current.id))
+            )
+
+        def adjourn(core: Core) -> Any:
+            view = remember_version(ctx, new_id, kind.create(core, case_id, new_id, values))
+            if postpone:
+                try:
+                    mark(core, HearingStatus.POSTPONED.value)
+                except BaseException:  # someone changed this hearing meanwhile: no half-done adjournment
+                    kind.delete(core, new_id, ctx.versions.get(new_id))
+                    raise
+            return view
+
+        def undo(core: Core) -> Any:
+            kind.delete(core, new_id, ctx.versions.get(new_id))
+            if postpone:
+                mark(core, before)
+
+        def done(view: Any) -> None:
+            ctx.undo.push(
+                RecordCommand(ctx, _("Adjourn the hearing"), case_id=case_id, do=adjourn, undo=undo, already_done=True)
+            )
+            on_success(view)
+
+        mutate(ctx, adjourn, case_id=case_id, owner=self, on_success=done, on_failure=on_failure, parent=self)
 
     def _said_date(self) -> date | datetime | None:
         try:

@@ -6,36 +6,27 @@ import dataclasses
 import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime
-from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from caseapp.casefile import views
-from caseapp.domain.enums import DeadlineStatus, FilingKind, HearingStatus
+from caseapp.casefile import building, views
+from caseapp.casefile.building import (  # the builders both read paths share; imported from here by many
+    _plain,
+    case_row,
+    deadline_view,
+    filing_view,
+    filled,
+    hearing_view,
+    opinion_view,
+)
+from caseapp.domain.enums import DeadlineStatus, HearingStatus
 from caseapp.errors import NotFound
-from caseapp.i18n import _, current_language
+from caseapp.i18n import _
 from caseapp.store import models as m
 
 V = TypeVar("V")
-
-
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
-def filled(view: type[V], record: Any, **given: Any) -> V:
-    """A read model whose fields are the record's same-named attributes (an enum gives its value), except those
-    ``given``: a column added to a model and to its read model needs nothing here."""
-    names = [item.name for item in dataclasses.fields(view) if item.name not in given]  # type: ignore[arg-type]
-    return view(**given, **{name: _plain(getattr(record, name)) for name in names if hasattr(record, name)})
-
-
-def case_row(
-    case: m.Case, tags: tuple[str, ...] = (), taken_offline: views.TakenOffline | None = None
-) -> views.CaseRow:
-    return filled(views.CaseRow, case, tags=tags, taken_offline=taken_offline)
 
 
 def offline_marks(session: Session, case_ids: list[uuid.UUID] | None = None) -> dict[uuid.UUID, views.TakenOffline]:
@@ -63,25 +54,8 @@ def party_view(link: m.CaseParty) -> views.PartyView:
     )
 
 
-def filing_view(filing: m.Filing, party_names: dict[uuid.UUID, str]) -> views.FilingView:
-    return filled(
-        views.FilingView,
-        filing,
-        is_decision=FilingKind(filing.kind).is_decision,
-        party_name=party_names.get(filing.party_id) if filing.party_id else None,
-    )
-
-
 def note_view(note: m.HearingNote) -> views.NoteView:
     return filled(views.NoteView, note)
-
-
-def hearing_view(hearing: m.Hearing, notes: tuple[views.NoteView, ...] = ()) -> views.HearingView:
-    return filled(views.HearingView, hearing, notes=notes)
-
-
-def opinion_view(opinion: m.Opinion, case_ids: tuple[uuid.UUID, ...]) -> views.OpinionView:
-    return filled(views.OpinionView, opinion, case_ids=case_ids)
 
 
 def file_view(stored: m.StoredFile | None) -> views.FileView | None:
@@ -111,18 +85,6 @@ def access_view(request: m.AccessRequest, steps: list[m.AccessRequestStep]) -> v
             for s in sorted(steps, key=lambda s: (s.on, s.created_at))
         ),
     )
-
-
-def deadline_view(deadline: m.Deadline) -> views.DeadlineView:
-    title = deadline.title
-    date_kind = "act"
-    if deadline.rule_id:  # a rule's deadline is named in the language of whoever reads it
-        from caseapp.domain.deadline_rules import RULES
-
-        rule = RULES.get(deadline.rule_id)
-        title = rule.label(current_language()) if rule else title
-        date_kind = rule.date_kind if rule else date_kind
-    return filled(views.DeadlineView, deadline, title=title, date_kind=date_kind, flags=tuple(deadline.flags or ()))
 
 
 def event_origin(event: m.AuditEvent) -> views.EventOrigin | None:
@@ -328,32 +290,14 @@ def case_detail(session: Session, case_id: uuid.UUID, *, today: date | None = No
 
 
 def case_checks(session: Session, case: m.Case, filings: tuple[views.FilingView, ...]) -> tuple[views.CaseCheck, ...]:
-    """What a lawyer must look at in this case: a référé-suspension needs a pending main action (CJA L521-1)."""
-    from caseapp.domain.enums import CaseStatus, ParentRelation, Procedure
+    """What a lawyer must look at in this case (``building.case_checks``)."""
+    from caseapp.domain.enums import ParentRelation, Procedure
 
-    checks: list[views.CaseCheck] = []
-    if case.procedure == Procedure.REFERE_SUSPENSION:
-        main = None
-        if case.parent_id and case.parent_relation == ParentRelation.REFERE_OF:
-            main = session.execute(select(m.Case.status).where(m.Case.id == case.parent_id)).first()
-        if main is None:
-            checks.append(
-                views.CaseCheck(
-                    "refere_without_main_action",
-                    "Un référé-suspension suppose une requête au fond pendante (CJA L521-1) : rattachez ce référé "
-                    "à l'affaire au fond (« Référé rattaché à »), ou introduisez-la.",
-                    "A suspension application needs a pending main action (CJA L521-1): attach this référé to the "
-                    "main case (“Urgent application attached to”), or file one.",
-                )
-            )
-        elif main[0] in (CaseStatus.DECIDED, CaseStatus.CLOSED):
-            checks.append(
-                views.CaseCheck(
-                    "refere_main_action_ended",
-                    "L'affaire au fond à laquelle ce référé-suspension est rattaché est jugée ou close : la "
-                    "suspension suppose une requête au fond pendante (CJA L521-1).",
-                    "The main case this suspension application is attached to is decided or closed: suspension "
-                    "needs a pending main action (CJA L521-1).",
-                )
-            )
-    return tuple(checks)
+    main = None
+    if (
+        case.procedure == Procedure.REFERE_SUSPENSION
+        and case.parent_id
+        and case.parent_relation == ParentRelation.REFERE_OF
+    ):
+        main = session.execute(select(m.Case.status).where(m.Case.id == case.parent_id)).first()
+    return building.case_checks(case.procedure, main[0] if main else None, main is not None)

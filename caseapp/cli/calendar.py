@@ -61,12 +61,40 @@ def cmd_connect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _when(start: str) -> str:
+    """An event's start as the calendar sync gives it (Paris time, "2026-12-07 14:00" or "2026-12-07"), written
+    as the person's language writes dates."""
+    from datetime import date, datetime
+
+    from caseapp.cli.output import day
+
+    try:
+        if len(start) > 10:
+            moment = datetime.strptime(start, "%Y-%m-%d %H:%M")
+            return f"{day(moment.date())} {moment:%H:%M}"
+        return day(date.fromisoformat(start))
+    except ValueError:
+        return start
+
+
+def _dates(text: str) -> str:
+    """Every start written "2026-12-07 14:00" or "2026-12-07" in ``text``, written as the language writes dates."""
+    import re
+
+    return re.sub(r"\b\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?\b", lambda found: _when(found.group(0)), text)
+
+
 def _print_report(report: Any) -> None:
     from caseapp.services import calendar_sync as cs
     from caseapp.textsafe import for_terminal as shown
 
-    counts = _("{added} added, {updated} updated, {removed} removed, {unchanged} unchanged").format(
-        added=report.added, updated=report.updated, removed=report.removed, unchanged=report.unchanged
+    counts = ", ".join(
+        (
+            ngettext("{count} added", "{count} added", report.added).format(count=report.added),
+            ngettext("{count} updated", "{count} updated", report.updated).format(count=report.updated),
+            ngettext("{count} removed", "{count} removed", report.removed).format(count=report.removed),
+            ngettext("{count} unchanged", "{count} unchanged", report.unchanged).format(count=report.unchanged),
+        )
     )
     if report.dry_run:
         print(
@@ -80,8 +108,11 @@ def _print_report(report: Any) -> None:
         print(_("Calendar {url} synced: {counts}.").format(url=shown(report.calendar), counts=counts))
     words = {cs.ADD: _("add"), cs.UPDATE: _("update"), cs.REMOVE: _("remove")}
     for change in report.changes:
-        was = f"  ({_('the calendar had: {was}').format(was=shown(change.was))})" if change.was else ""
-        print(f"  {words[change.action]}: {shown(change.summary)} — {change.start}{was}")
+        was = _("the calendar had: {was}").format(was=_dates(shown(change.was))) if change.was else ""
+        line = _("{action}: {what} — {when}").format(
+            action=words[change.action], what=shown(change.summary), when=_when(change.start)
+        )
+        print(f"  {line}" + (f"  ({was})" if was else ""))
     if not report.edits:
         return
     print()
@@ -96,7 +127,7 @@ def _print_report(report: Any) -> None:
         cs.DROPPED: _("edited in the calendar, but done, cancelled or deleted in CaseApp; removed: {calendar}"),
     }
     for edit in report.edits:
-        print("  " + said[edit.what].format(calendar=shown(edit.calendar), caseapp=shown(edit.caseapp)))
+        print("  " + said[edit.what].format(calendar=_dates(shown(edit.calendar)), caseapp=_dates(shown(edit.caseapp))))
     if any(e.what in (cs.EDITED, cs.DELETED) for e in report.edits):
         print(
             _(

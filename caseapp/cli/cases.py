@@ -58,7 +58,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
-    from caseapp.services.cases import list_cases
+    from caseapp.services.reads import list_cases
 
     rows = list_cases(open_core(args), status=args.status, text=args.search, tag=args.tag)
     if args.json:
@@ -68,9 +68,8 @@ def cmd_cases(args: argparse.Namespace) -> int:
         print(_("No cases. Run “caseapp demo” to load the example cases."))
         return 0
     headers = [_("ID"), _("Status"), _("Number"), _("Court"), _("Title")]
-    cells = [
-        [str(r.id)[:8], label(enums.CaseStatus, r.status), r.court_number or "—", r.court or "—", r.title] for r in rows
-    ]
+    statuses = {status.value: label(enums.CaseStatus, status.value) for status in enums.CaseStatus}  # once, not per row
+    cells = [[str(r.id)[:8], statuses[r.status], r.court_number or "—", r.court or "—", r.title] for r in rows]
     if any(r.taken_offline for r in rows):  # who took a case to a laptop, and since when (Paris time)
         headers.insert(4, _("Offline"))
         for row, case in zip(cells, rows, strict=True):
@@ -81,7 +80,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from caseapp.services.cases import get_case, resolve_case
+    from caseapp.services.reads import get_case, resolve_case
 
     core = open_core(args)
     detail = get_case(core, resolve_case(core, args.case))
@@ -93,7 +92,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from caseapp.casefile.search import search
+    from caseapp.services.reads import search
 
     hits = search(open_core(args), args.text, limit=args.limit)
     if args.json:

@@ -247,8 +247,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_agenda(args: argparse.Namespace) -> int:
     from caseapp.dates import format_date, format_time
     from caseapp.domain.date_words import date_phrase
-    from caseapp.services.agenda import agenda
-    from caseapp.services.deadline_review import rules_changed
+    from caseapp.services.reads import agenda, rules_changed
     from caseapp.textsafe import for_terminal as shown
 
     core = open_core(args)

@@ -71,10 +71,11 @@ def table(rows: list[list[str]], headers: list[str]) -> None:
     rows = [[for_terminal(cell) for cell in row] for row in rows]  # titles and names are data: never escape codes
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
     widths[-1] = min(widths[-1], 70)
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip())
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip()]
     for row in rows:
         cells = [str(c) if len(str(c)) <= w else str(c)[: w - 1] + "…" for c, w in zip(row, widths, strict=False)]
-        print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip())
+        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip())
+    print("\n".join(lines))  # one write: the terminal-safe stream looks at each (10,000 cases: 20,000 writes)
 
 
 def print_error(message: str) -> None:

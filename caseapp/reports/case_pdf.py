@@ -887,6 +887,7 @@ def _front_parts(
             lang=lang,
             notes=notes,
             confidential=confidential,
+            exhibits=False,  # the bordereau right after lists them
             generated_at=generated_at,
             cancelled=cancelled,
         )

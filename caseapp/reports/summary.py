@@ -87,6 +87,7 @@ def render_summary(
     lang: str = "fr",
     notes: bool = True,
     confidential: bool = True,
+    exhibits: bool = True,
     generated_at: datetime | None = None,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
@@ -95,13 +96,15 @@ def render_summary(
 
     ``notes=False`` leaves the hearing notes out (to hand the summary to someone who should not read them).
     ``confidential=False`` leaves out the "Confidentiel" mark of every page (the setting ``confidential_mark``).
+    ``exhibits=False`` counts the exhibits without listing them (the whole case as one PDF: its bordereau lists them
+    right after, and 1,000 rows twice helped no reader).
     ``generated_at`` fixes the generation time and makes the output byte-for-byte reproducible.
     Raises StorageError when the target cannot be written, Cancelled when ``cancelled()`` turns true.
     """
     steps = Steps(progress, cancelled)
     lang = document_language(lang)
     generation = Generation.at(generated_at)
-    story = build_summary_story(detail, lang=lang, notes=notes, today=generation.today, steps=steps)
+    story = build_summary_story(detail, lang=lang, notes=notes, exhibits=exhibits, today=generation.today, steps=steps)
     reference = parts.case_reference(detail, lang)
     info = DocumentInfo(
         title=f"{translate('Case summary', lang)} — {' '.join(detail.title.split())}",
@@ -115,7 +118,7 @@ def render_summary(
 
 
 def build_summary_story(
-    detail: CaseDetail, *, lang: str, notes: bool, today: date, steps: Steps | None = None
+    detail: CaseDetail, *, lang: str, notes: bool, today: date, steps: Steps | None = None, exhibits: bool = True
 ) -> list[Flowable]:
     """The flowables of the summary (separate from rendering so a benchmark can time both)."""
     steps = steps or Steps(None, None)
@@ -150,7 +153,7 @@ def build_summary_story(
         story += _notes(detail.hearings, lang, steps)
 
     story += _section(translate("Exhibits", lang))
-    story += _exhibits(detail.evidence, lang, steps)
+    story += _exhibits(detail.evidence, lang, steps, listed=exhibits)
     if detail.history_head:
         story += _history_annex(detail, lang)
     return parts.bind_headings(story)  # no heading ever ends a page
@@ -310,10 +313,18 @@ def _notes(hearings: tuple[HearingView, ...], lang: str, steps: Steps) -> list[F
     return flow
 
 
-def _exhibits(evidence: tuple[EvidenceView, ...], lang: str, steps: Steps) -> list[Flowable]:
+def _exhibits(evidence: tuple[EvidenceView, ...], lang: str, steps: Steps, *, listed: bool = True) -> list[Flowable]:
     st = s.styles()
     if not evidence:
         return [Para(markup(translate("No exhibit is recorded for this case.", lang)), st.muted)]
+    if not listed:
+        said = ngettext(
+            "{count} exhibit, listed in the bordereau that follows.",
+            "{count} exhibits, listed in the bordereau that follows.",
+            len(evidence),
+            lang,
+        ).format(count=len(evidence))
+        return [Para(markup(said), st.muted)]
     with_file = sum(1 for e in evidence if e.file is not None)
     total = len(evidence)
     if with_file == 0:

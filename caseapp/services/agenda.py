@@ -9,50 +9,21 @@ the documents.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+# The agenda's read models are shared with the read path with no ORM (``casefile.core_reads``).
+from caseapp.casefile.agenda_model import ACTIVE as ACTIVE
+from caseapp.casefile.agenda_model import PARIS as PARIS
+from caseapp.casefile.agenda_model import Agenda as Agenda
+from caseapp.casefile.agenda_model import AgendaItem as AgendaItem
 from caseapp.casefile.core import Core
 from caseapp.casefile.loaders import case_row, deadline_view, hearing_view
 from caseapp.casefile.uow import reading
-from caseapp.casefile.views import CaseRow, DeadlineView, HearingView
-from caseapp.domain.date_words import ACT, NOT_TASK_RULES, is_overdue
-from caseapp.domain.enums import CaseStatus, DeadlineStatus, HearingStatus
+from caseapp.domain.date_words import NOT_TASK_RULES, is_overdue
+from caseapp.domain.enums import DeadlineStatus, HearingStatus
 from caseapp.store import models as m
-
-PARIS = ZoneInfo("Europe/Paris")
-ACTIVE = (CaseStatus.OPEN, CaseStatus.PENDING_DECISION, CaseStatus.APPEALED)
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    """One line of the agenda: a hearing or a deadline, with the case it belongs to."""
-
-    kind: str  # "hearing" or "deadline"
-    day: date  # in Paris time
-    at: datetime | None  # a hearing's start; None for a deadline (due before midnight, Paris time)
-    overdue: bool
-    case_id: uuid.UUID | None
-    case_title: str | None
-    court_number: str | None
-    title: str
-    hearing: HearingView | None = None
-    deadline: DeadlineView | None = None
-    # A deadline's ``DeadlineView.date_kind`` ("act", "birth", "court", "closing"); "hearing" for a hearing.
-    date_kind: str = ACT
-
-
-@dataclass(frozen=True)
-class Agenda:
-    today: date
-    items: tuple[AgendaItem, ...]
-    idle_cases: tuple[CaseRow, ...]
-    older_overdue: int = 0  # open deadlines overdue for longer than the agenda shows: to review and close
-    more: int = 0  # items in the window beyond the ``limit`` shown
 
 
 def agenda(

@@ -254,7 +254,7 @@ def upcoming(core: Core, *, today: date, days: int = WEEK) -> list[Reminder]:
     is the one reached (``stage_for``); a hearing further than tomorrow and a deadline before its first lead time
     have the stage ""."""
     from caseapp.domain.date_words import is_users_task
-    from caseapp.services.agenda import agenda
+    from caseapp.services.reads import agenda  # no ORM: the reminders of a start come with its first agenda
 
     found = agenda(core, days=max(days, 1), today=today)
     items: list[Reminder] = []

@@ -36,10 +36,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from caseapp.store import audit_chain
-from caseapp.store import models as m
+from caseapp.store import tables
+from caseapp.store.types import GENESIS
 
 if TYPE_CHECKING:
     from caseapp.store.database import Database
@@ -206,24 +205,31 @@ def signature_state(anchor: Anchor, own_key: str | None) -> str:
 # --- the head of the history, the identity of the case file ---------------------------------------------------
 
 
-def head(session: Session) -> tuple[int, str]:
-    last = session.execute(
-        select(m.AuditEvent.seq, m.AuditEvent.hash).order_by(m.AuditEvent.seq.desc()).limit(1)
-    ).first()
-    return (int(last[0]), str(last[1])) if last else (0, audit_chain.GENESIS)
+def head(session: Any) -> tuple[int, str]:
+    """The last event's place and hash, as ``session`` sees them (a Session, pending events flushed, or a
+    Connection: the statement names the Core table, so asking needs no ORM)."""
+    if hasattr(session, "flush"):
+        session.flush()
+    events = tables.audit_events.c
+    last = session.execute(select(events.seq, events.hash).order_by(events.seq.desc()).limit(1)).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
 
-def database_id(session: Session) -> str | None:
-    return session.scalar(select(m.AppState.value).where(m.AppState.key == DATABASE_KEY))
+def database_id(session: Any) -> str | None:
+    state = tables.app_state.c
+    found: str | None = session.scalar(select(state.value).where(state.key == DATABASE_KEY))
+    return found
 
 
 def ensure_database_id(database: Database) -> str | None:
     """The case file's identifier, given one if it has none (its ``app_state`` was emptied)."""
-    with database.reader() as session:
-        found = database_id(session)
+    with database.engine.connect() as connection:
+        found = database_id(connection)
     if found:
         return found
     try:
+        from caseapp.store import models as m
+
         with database.writer() as session:
             if database_id(session) is None:
                 session.add(m.AppState(key=DATABASE_KEY, value=str(uuid.uuid4())))
@@ -305,8 +311,8 @@ def write_now(
     identity = ensure_database_id(database)
     if identity is None:
         return None
-    with database.reader() as session:
-        seq, digest = head(session)
+    with database.engine.connect() as connection:
+        seq, digest = head(connection)
     if seq == 0:
         return None  # an empty history: nothing to anchor
     if only_if_moved:
@@ -340,7 +346,7 @@ def sqlite_head(connection: sqlite3.Connection) -> tuple[str | None, int, str] |
     with contextlib.suppress(sqlite3.Error):
         found = connection.execute("SELECT value FROM app_state WHERE key = ?", (DATABASE_KEY,)).fetchone()
         identity = found[0] if found else None
-    return identity, (int(row[0]) if row else 0), (str(row[1]) if row else audit_chain.GENESIS)
+    return identity, (int(row[0]) if row else 0), (str(row[1]) if row else GENESIS)
 
 
 def embed_in_backup(connection: sqlite3.Connection, name: str, place: str | None) -> Anchor | None:

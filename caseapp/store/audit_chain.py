@@ -40,8 +40,8 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from caseapp.store import models as m
 from caseapp.store.models import AuditEvent
+from caseapp.store.types import GENESIS as GENESIS  # the first link (shared with ``anchors``)
 
-GENESIS = "0" * 64
 ADVISORY_LOCK = 0x43415345  # "CASE"
 
 # The records an event can be about, by the entity name the services give.

@@ -7,11 +7,12 @@ import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 from caseapp import config
 from caseapp.errors import StorageError
@@ -33,6 +34,9 @@ from caseapp.store.engine import make_engine, make_sessionmaker
 from caseapp.store.files import EvidenceStore
 from caseapp.store.recovery import Recovery, mark_closed, mark_open, recover
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
 
 @dataclass
 class Database:
@@ -40,12 +44,20 @@ class Database:
     engine: Engine
     data_dir: Path
     files: EvidenceStore
-    reader: sessionmaker[Session] = field(repr=False)
-    writer: sessionmaker[Session] = field(repr=False)
     recovery: Recovery | None = None
     marker: Path | None = None
     # What went wrong without stopping the work (a daily backup that could not be written): said to the person.
     warnings: list[str] = field(default_factory=list)
+
+    # The sessions are made on first use: opening a database does not import the ORM, so the reads that need none
+    # (``casefile.core_reads``: the commands that only read, the window's first agenda) never pay for it.
+    @cached_property
+    def reader(self) -> sessionmaker[Session]:
+        return make_sessionmaker(self.engine, writing=False)
+
+    @cached_property
+    def writer(self) -> sessionmaker[Session]:
+        return make_sessionmaker(self.engine, writing=True)
 
     @property
     def dialect(self) -> str:
@@ -184,7 +196,5 @@ def open_database(
         engine=engine,
         data_dir=folder,
         files=files,
-        reader=make_sessionmaker(engine, writing=False),
-        writer=make_sessionmaker(engine, writing=True),
         warnings=warnings,
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another (a big import) before saying so
 
@@ -56,5 +58,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def make_sessionmaker(engine: Engine, *, writing: bool) -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker  # the ORM is imported by the first session, not by opening a database
+
     bind = engine.execution_options(writing=True) if writing else engine
     return sessionmaker(bind, expire_on_commit=False, autoflush=True)

@@ -8,7 +8,7 @@ Relationships raise on lazy load: services load what the screen needs, explicitl
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
@@ -17,8 +17,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -30,51 +28,15 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
 
 from caseapp.domain import enums
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware datetime stored as UTC; naive values are refused rather than guessed."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def enum_column(enum_cls: type[enums.LabelledEnum]) -> Enum:
-    return Enum(
-        enum_cls,
-        native_enum=False,
-        create_constraint=False,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
+# The types and naming are shared with the Core tables of the read path (``tables.py``, kept identical to these models
+# by tests/core/test_core_reads.py); re-exported for the modules that import them from here.
+from caseapp.store.types import NAMING as NAMING
+from caseapp.store.types import UTCDateTime as UTCDateTime
+from caseapp.store.types import enum_column as enum_column
+from caseapp.store.types import utcnow as utcnow
 
 
 class Base(DeclarativeBase):

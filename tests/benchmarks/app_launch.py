@@ -294,7 +294,7 @@ def launch_series(env: dict[str, str], runs: int, *, source: Path = ROOT, warmup
 
 
 @benchmark("launch_window")
-def launch_window(ctx: Context) -> Measurement:
+def launch_window(ctx: Context) -> list[Measurement]:
     """Launch to the main window's first paint (fresh processes), against a bare PySide6 QMainWindow."""
     env = child_env(pycache=scratch_pycache())
     env["CASEAPP_DATA_DIR"] = str(ctx.data_dir)
@@ -306,13 +306,13 @@ def launch_window(ctx: Context) -> Measurement:
     floor = series.bare_ms()
     built = series.caseapp_ms("agenda_built")
     data = series.caseapp_ms("agenda_data")
-    return Measurement(
+    first_frame = Measurement(
         "launch_window",
         percentile(value, 50),
         stat="p50",
         floor=percentile(floor, 50),
         floor_what="bare PySide6 QMainWindow shown, first paint, fresh process",
-        target=Target(1.5, on="ratio"),
+        target=Target(1.3, on="ratio"),
         details={
             "ms": summary(value),
             "floor_ms": summary(floor),
@@ -334,6 +334,22 @@ def launch_window(ctx: Context) -> Measurement:
             "note": "wall clock from just before the process starts to the turn of the event loop after the main "
             "window's first UpdateRequest or Paint event (the frame drawn), same definition for both; the agenda "
             "figures (built: the second start-up stage; data shown: the agenda's table repainted with its items) are "
-            "information, measured in the same CaseApp processes after the paint",
+            "measured in the same CaseApp processes after the paint (launch_agenda_data)",
         },
     )
+    agenda_data = Measurement(
+        "launch_agenda_data",
+        percentile(data, 50),
+        stat="p50",
+        floor=percentile(floor, 50),
+        floor_what="bare PySide6 QMainWindow's first paint (the same runs as launch_window)",
+        target=Target(3, on="ratio"),
+        details={
+            "ms": summary(data),
+            "after_first_frame_ms": summary([d - v for d, v in zip(data, value, strict=False)]),
+            "cpu_ms_p50": round(percentile(series.caseapp_ms("agenda_data", cpu=True), 50), 1),
+            "note": "launch to the agenda's table repainted with its items (what a person waits for), against the "
+            "bare window's first frame: the case file is opened and read on the worker after the first frame",
+        },
+    )
+    return [first_frame, agenda_data]

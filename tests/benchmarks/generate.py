@@ -20,6 +20,10 @@ finished database is checkpointed and kept under ``~/.cache/caseapp-bench/<size>
 when a migration lands, an older cached database is upgraded by the app's own migrations instead of being
 generated again. Measurements run on a copy, so the cache stays clean.
 
+Above 2,000 cases, ``cached_database`` builds the database from the 1,000-case one instead, copying its
+families in bulk (``replicate.py``: 10,000 cases in about ten minutes, 50,000 in about half an hour, instead of
+hours); ``--through-services`` generates every case through the services.
+
     uv run python -m tests.benchmarks.generate --size 500
 """
 
@@ -59,6 +63,7 @@ AUTHOR = "Me Hélène Mercier (benchmark)"
 PARIS = ZoneInfo("Europe/Paris")
 DB_FILE = "caseapp.sqlite3"
 SKIPPED = frozenset({"backups", "run"})  # not copied: the app's backups, and its open-process markers
+APPENDED = frozenset({".jsonl", ".log", ".ini", ".json", ".txt"})  # data-folder files the app writes to in place
 TAGS = ("vidéosurveillance", "biométrie", "CADA", "urgent", "RGPD", "police municipale", "référé", "lycées")
 
 
@@ -688,13 +693,23 @@ def database_revision(db_path: Path) -> str | None:
     return row[0] if row else None
 
 
-def cache_key(size: int, files_bytes: int, revision: str) -> str:
+def replicated(size: int, files_bytes: int, through_services: bool) -> bool:
+    """Whether a database of this size is made by copying the base's families (``replicate.py``)."""
+    from tests.benchmarks.replicate import REPLICATE_ABOVE
+
+    return size > REPLICATE_ABOVE and not files_bytes and not through_services
+
+
+def cache_key(size: int, files_bytes: int, revision: str, *, copied_from: int | None = None) -> str:
     key = f"{size}-{revision}-g{GENERATOR_VERSION}"
+    if copied_from:
+        key += f"-x{copied_from}"
     return f"{key}-files{files_bytes}" if files_bytes else key
 
 
 def _copy_data(source: Path, destination: Path) -> None:
-    """Copy a data folder: the database files copied, evidence files hard-linked (they are never written)."""
+    """Copy a data folder: the database and the files the app appends to copied, evidence files hard-linked (they
+    are never written)."""
     destination.mkdir(parents=True, exist_ok=True)
     for item in source.rglob("*"):
         relative = item.relative_to(source)
@@ -705,7 +720,9 @@ def _copy_data(source: Path, destination: Path) -> None:
             target.mkdir(parents=True, exist_ok=True)
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-            if item.name.startswith(DB_FILE):
+            # Only evidence files are never written: anything else the app appends to (the history's anchors,
+            # its logs) is copied, or the working copy's writes would land in the cache through the link.
+            if item.name.startswith(DB_FILE) or item.suffix in APPENDED:
                 shutil.copyfile(item, target)
             else:
                 try:
@@ -764,24 +781,38 @@ def _older_cache(root: Path, size: int, files_bytes: int, head: str) -> Path | N
 
 
 def cached_database(
-    size: int, *, files_bytes: int = 0, regenerate: bool = False, workers: int | None = None
+    size: int,
+    *,
+    files_bytes: int = 0,
+    regenerate: bool = False,
+    workers: int | None = None,
+    through_services: bool = False,
 ) -> tuple[Path, dict[str, Any], str]:
     """The cache folder for this size at the current schema, its manifest, and how it came: "cached",
-    "upgraded" (an older cached database migrated by the app, much faster than generating again) or
-    "generated"."""
+    "upgraded" (an older cached database migrated by the app, much faster than generating again), "generated"
+    or "replicated" (above ``replicate.REPLICATE_ABOVE`` cases: the base size generated through the services, its
+    families copied in bulk; ``through_services`` generates every case through the services instead)."""
     from caseapp.store.migrate import head_revision
+    from tests.benchmarks.replicate import BASE_SIZE, replicate
 
     head = head_revision()
     root = cache_root()
-    folder = root / cache_key(size, files_bytes, head)
+    copied_from = BASE_SIZE if replicated(size, files_bytes, through_services) else None
+    folder = root / cache_key(size, files_bytes, head, copied_from=copied_from)
     manifest_file = folder / "manifest.json"
     if manifest_file.exists() and not regenerate:
         return folder, json.loads(manifest_file.read_text()), "cached"
     root.mkdir(parents=True, exist_ok=True)
-    older = None if regenerate else _older_cache(root, size, files_bytes, head)
+    older = None if regenerate or copied_from else _older_cache(root, size, files_bytes, head)
+    base = cached_database(BASE_SIZE, workers=workers)[0] if copied_from else None
     partial = Path(tempfile.mkdtemp(prefix=f"{folder.name}.partial-", dir=root))
     try:
-        if older is not None:
+        if base is not None:
+            manifest = replicate(base, partial, size, author=AUTHOR)
+            if manifest["schema_revision"] != head_revision():
+                manifest = _upgrade(partial, manifest)
+            origin = "replicated"
+        elif older is not None:
             _copy_data(older / "data", partial / "data")
             manifest = _upgrade(partial, json.loads((older / "manifest.json").read_text()))
             origin = "upgraded"
@@ -790,7 +821,7 @@ def cached_database(
             if manifest["schema_revision"] != head_revision():  # a migration landed while it was generating
                 manifest = _upgrade(partial, manifest)
             origin = "generated"
-        folder = root / cache_key(size, files_bytes, manifest["schema_revision"])
+        folder = root / cache_key(size, files_bytes, manifest["schema_revision"], copied_from=copied_from)
         if folder.exists():
             shutil.rmtree(folder)
         partial.rename(folder)
@@ -812,9 +843,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--files-bytes", type=int, default=0, help="bytes of evidence files in the large case")
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default 1: writes are serialised)")
     parser.add_argument("--regenerate", action="store_true", help="build again even if the cache has it")
+    parser.add_argument(
+        "--through-services", action="store_true", help="every case through the services, even above 2,000 cases"
+    )
     args = parser.parse_args(argv)
     folder, manifest, origin = cached_database(
-        args.size, files_bytes=args.files_bytes, regenerate=args.regenerate, workers=args.workers
+        args.size,
+        files_bytes=args.files_bytes,
+        regenerate=args.regenerate,
+        workers=args.workers,
+        through_services=args.through_services,
     )
     print(json.dumps({"folder": str(folder), "origin": origin, **manifest}, indent=2, ensure_ascii=False))
     return 0

@@ -6,6 +6,7 @@ uv run python -m tests.benchmarks [--quick] [--only NAME,...] [--keep DIR]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -27,8 +28,10 @@ from tests.benchmarks import app_launch as _app_launch  # noqa: F401
 from tests.benchmarks import app_session as _app_session  # noqa: F401
 from tests.benchmarks import generate
 from tests.benchmarks import measurements as _measurements  # noqa: F401
+from tests.benchmarks import postgresql as _postgresql
 from tests.benchmarks import work_bundles as _work_bundles  # noqa: F401
 from tests.benchmarks import work_case_pdf as _work_case_pdf  # noqa: F401
+from tests.benchmarks import work_cli as _work_cli  # noqa: F401
 from tests.benchmarks import work_documents as _work_documents  # noqa: F401
 from tests.benchmarks import work_merge as _work_merge  # noqa: F401
 from tests.benchmarks.registry import REGISTRY, Benchmark, Context
@@ -126,6 +129,62 @@ def save(path: Path, mode: str, run: dict[str, Any], results: Sequence[Measureme
     path.write_text(json.dumps(saved, indent=2, ensure_ascii=False) + "\n")
 
 
+# How cost grows (issue 18): from 10,000 to 50,000 cases these must not grow more than 1.5×; recomputation at most
+# linearly (its ratio no more than the ratio of the sizes).
+GROWTH_LIMITS: dict[str, float | None] = {
+    "case_list_status_filter": 1.5,
+    "search_fts": 1.5,
+    "open_case": 1.5,
+    "add_hearing_note": 1.5,
+    "deadline_recompute": None,  # None: the ratio of the sizes (linear)
+}
+SIZES_DEFAULT = ",".join(GROWTH_LIMITS) + ",agenda"
+
+
+def growth(by_size: dict[int, list[Measurement]]) -> tuple[str, list[str], dict[str, Any]]:
+    """The table of each measurement's value at each size and its growth from one size to the next; the growth
+    targets judged between the two largest sizes of 10,000 cases and more."""
+    sizes = sorted(by_size)
+    names: list[str] = []
+    for size in sizes:
+        names += [m.name for m in by_size[size] if m.name not in names]
+    header = ["measurement", *(f"{size:,} cases" for size in sizes)]
+    header += [f"×{b // a if b % a == 0 else round(b / a, 1)} cases" for a, b in itertools.pairwise(sizes)]
+    header += ["growth target", "result"]
+    rows = [header]
+    missed: list[str] = []
+    saved: dict[str, Any] = {}
+    big = [size for size in sizes if size >= 10_000][-2:]
+    for name in names:
+        found = {size: next((m for m in by_size[size] if m.name == name), None) for size in sizes}
+        values = {size: m.value for size, m in found.items() if m is not None and m.error is None}
+        cells = [name]
+        for size in sizes:
+            m = found[size]
+            cells.append(_format_value(values.get(size), m.unit if m else "", m.stat if m else ""))
+        ratios = []
+        for a, b in itertools.pairwise(sizes):
+            ratio = values[b] / values[a] if a in values and b in values and values[a] > 0 else None
+            ratios.append(ratio)
+            cells.append(f"{ratio:.2f}×" if ratio is not None else "—")
+        target = "—"
+        result = "—"
+        if name in GROWTH_LIMITS and len(big) == 2 and all(size in values for size in big):
+            limit = GROWTH_LIMITS[name] or big[1] / big[0]
+            grown = values[big[1]] / values[big[0]]
+            target = f"≤ {limit:g}× from {big[0]:,} to {big[1]:,}"
+            result = "pass" if grown <= limit else "FAIL"
+            if grown > limit:
+                missed.append(name)
+            saved[name] = {"values": {str(k): round(v, 3) for k, v in values.items()}, "growth": round(grown, 3)}
+        cells += [target, result]
+        rows.append(tuple(cells))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines), missed, saved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description="CaseApp benchmarks.")
     parser.add_argument("--quick", action="store_true", help=f"{generate.QUICK_SIZE} cases, fewer samples (< 2 min)")
@@ -138,13 +197,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file (default %(default)s)")
     parser.add_argument("--strict", action="store_true", help="exit with 1 when an enforced target is missed")
     parser.add_argument("--list", action="store_true", help="list the measurements and exit")
+    parser.add_argument(
+        "--sizes",
+        help="comma-separated numbers of cases (e.g. 1000,10000,50000): run at each size and print how each "
+        f"measurement grows (default measurements: {SIZES_DEFAULT})",
+    )
+    parser.add_argument(
+        "--pg", metavar="URL", help="also measure on this PostgreSQL server (a database is created on it and dropped)"
+    )
     args = parser.parse_args(argv)
+    if args.pg:
+        os.environ[_postgresql.PG_URL_ENV] = args.pg
 
     if args.list:
         for bench in REGISTRY.values():
             print(f"{bench.name:28} {'writes' if bench.writes else 'reads ':6}  {bench.description}")
         return 0
-    selected = list(REGISTRY.values())
+    selected = [bench for bench in REGISTRY.values() if args.pg or not bench.name.startswith("pg_")]
+    if args.sizes and not args.only:
+        args.only = SIZES_DEFAULT
     if args.only:
         names = [name.strip() for name in args.only.split(",") if name.strip()]
         unknown = [name for name in names if name not in REGISTRY]
@@ -153,8 +224,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         selected = [REGISTRY[name] for name in names]
     selected.sort(key=lambda bench: bench.writes)  # reads first, on the database as generated
 
+    if args.sizes:
+        sizes = sorted({int(part) for part in args.sizes.split(",") if part.strip()})
+        by_size: dict[int, list[Measurement]] = {}
+        missed_any = False
+        for size in sizes:
+            print(f"\n=== {size:,} cases", file=sys.stderr)
+            results, missed = run_size(args, parser, selected, size)
+            by_size[size] = results
+            missed_any = missed_any or bool(missed)
+        text, grown_too_much, saved = growth(by_size)
+        print("\nHow each measurement grows with the number of cases:\n")
+        print(text)
+        _save_growth(args.output, sizes, saved)
+        if grown_too_much:
+            print(f"grew too much: {', '.join(grown_too_much)}", file=sys.stderr)
+        return 1 if (missed_any or grown_too_much) and args.strict else 0
     size = args.size or (generate.QUICK_SIZE if args.quick else generate.DEFAULT_SIZE)
+    _results, missed = run_size(args, parser, selected, size)
+    return 1 if missed and args.strict else 0
+
+
+def _save_growth(path: Path, sizes: list[int], saved: dict[str, Any]) -> None:
+    try:
+        stored = json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError):
+        stored = {}
+    stored["growth"] = {
+        "sizes": sizes,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "limits": GROWTH_LIMITS,
+        "measurements": saved,
+    }
+    path.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
+
+
+def run_size(
+    args: argparse.Namespace, parser: argparse.ArgumentParser, selected: list[Benchmark], size: int
+) -> tuple[list[Measurement], list[str]]:
+    """Run the selected measurements on a working copy of the ``size``-case database; print and save the table."""
     mode = "quick" if args.quick and not args.size else "full" if size == generate.DEFAULT_SIZE else f"size-{size}"
+    if args.sizes:  # --sizes --quick: each size with the quick sample counts
+        mode = f"size-{size}" + ("-quick" if args.quick else "")
     if args.files_bytes:
         mode += f"-files{args.files_bytes}"
     started = time.perf_counter()
@@ -215,4 +326,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     missed = [m.name for m in results if m.passed is False and (m.error or (m.target and not m.target.info))]
     if missed:
         print(f"missed: {', '.join(missed)}", file=sys.stderr)
-    return 1 if missed and args.strict else 0
+    return results, missed

@@ -299,7 +299,7 @@ def _bundle_measurements(
             stat="p50",
             floor=floor,
             floor_what="sha256sum over the same files, fresh process",
-            target=Target(2.0, on="ratio", info=quick),
+            target=Target(1.5, on="ratio", info=quick),
             details=details,
         ),
         Measurement(

@@ -4,7 +4,8 @@ Each figure is a median over a few runs, sampled alternately with its floor (mea
 
 - ``deadline_recompute``: ``deadlines.recompute_all(core)`` over every case. Floor: the same SQL, i.e. the
   statements one recomputation sends, replayed with bare sqlite3 (timing.SqlReplay): what SQLite needs to hand
-  over every event and deadline the rules read. Target < 2 s (the issue: "deadline recomputation for all cases").
+  over every event and deadline the rules read. Target ≤ 2× its same-SQL floor (issue 18; issue 3's "under 2 s"
+  is reported in the details).
 - ``summary_pdf``: the case summary of the large case (``render_summary``, as ``caseapp summary`` calls it).
   Floor: a bare ReportLab document (platypus, the same DejaVu fonts embedded, A4) holding the same rows, the
   same strings taken from the same read model, laid out as plain tables and paragraphs. Target ≤ 1.5× floor.
@@ -55,7 +56,7 @@ def deadline_recompute(ctx: Context) -> Measurement:
 
     The first call is the warm-up, reported apart (on a database made by an older version it also brings
     deadlines up to date). The timed calls recompute every deadline and find nothing to change; the memo of
-    computed deadlines (``deadline_events._compute_cached``) is emptied before each, so every deadline is
+    computed deadlines (``deadline_plans._compute_cached``) is emptied before each, so every deadline is
     really computed again, as after an update of the rules. The floor replays the statements of one such call
     with bare sqlite3 (every row fetched): SQLite's share. As information: one call with the memo left warm,
     and one call after every computed deadline was moved by a day behind the app's back (bare SQL), so that
@@ -63,7 +64,7 @@ def deadline_recompute(ctx: Context) -> Measurement:
     UPDATE and history event.
     """
     from caseapp.services import deadlines
-    from caseapp.services.deadline_events import _compute_cached
+    from caseapp.services.deadline_plans import _compute_cached
 
     core = ctx.core()
     _compute_cached.cache_clear()
@@ -118,8 +119,9 @@ def deadline_recompute(ctx: Context) -> Measurement:
         stat="p50",
         floor=percentile(floors, 50) if floors else None,
         floor_what=SAME_SQL if floors else None,
-        target=Target(2),
-        details=details,
+        # ≤ 2× its same-SQL floor (issue 18; the 2 s of issue 3 is in the details); information below 10,000 cases
+        target=Target(2, on="ratio", info=ctx.manifest["size"] < 10_000),
+        details=details | {"under_2_s": percentile(values, 50) < 2},
     )
 
 

@@ -229,6 +229,9 @@ def test_the_whole_case_in_one_pdf(core: Core, case: CaseDetail, tmp_path: Path)
 
     texts = page_texts(target)
     total = len(texts)
+    # the summary counts the exhibits and leaves their list to the bordereau that follows (not every row twice)
+    whole = " ".join(texts)
+    assert "listées au bordereau qui suit" in whole and "Fichier et SHA-256" not in whole
     # "page N / M" on every page, the exhibit named on each of its own, and one number only: the summary and the
     # bordereau bound in do not number their pages again ("page 1 / 2" over "page 3 / 40" confused readers).
     for number, text in enumerate(texts, 1):

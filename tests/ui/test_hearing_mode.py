@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from caseapp.domain.enums import HearingStatus
 from caseapp.services import cases, hearings
 from tests.ui.conftest import idle, shortcut, type_text, until
 from ui.context import AppContext
@@ -137,7 +138,11 @@ def test_a_note_naming_a_date_offers_it_and_ctrl_enter_makes_it(
     until(qtbot, lambda: mode.said_button.isVisible())
     title = f"Decision to be delivered — 12 March {march_12.year}"
     assert f"“{title}”" in mode.said_button.text()
-    assert "Ctrl+Return" in mode.said_button.text()
+    from PySide6.QtGui import QKeySequence
+
+    # the key as Qt writes it for people (another test of the same process may have put Qt in French: "Retour")
+    shown = QKeySequence("Ctrl+Return").toString(QKeySequence.SequenceFormat.NativeText)
+    assert shown in mode.said_button.text()
     assert mode.field.geometry() == field_before
     shortcut(qtbot, mode, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     until(qtbot, lambda: any(d.title == title for d in cases.get_case(ctx.core, case_id).deadlines))
@@ -181,3 +186,32 @@ def test_the_focus_comes_back_to_the_note_field_after_the_buttons(
     (deadline,) = set_here()
     assert deadline.due_on == datetime.now(PARIS).date() + timedelta(days=8)
     until(qtbot, lambda: mode.focusWidget() is mode.field)  # the next words go to the note, not the date
+
+
+def test_a_renvoi_marks_this_hearing_postponed_and_one_undo_takes_it_all_back(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    case_id, hearing_id = case_with_hearing(ctx)
+    mode = open_mode(qtbot, window, ctx, case_id)
+    type_text(qtbot, mode.field, "Renvoi à quinzaine")
+    until(qtbot, lambda: mode.said_button.isVisible())
+    shortcut(qtbot, mode, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    until(qtbot, lambda: len(cases.get_case(ctx.core, case_id).hearings) == 2)
+    until(qtbot, lambda: len(hearings.get_hearing(ctx.core, hearing_id).notes) == 1)
+    idle(qtbot, ctx)
+    assert hearings.get_hearing(ctx.core, hearing_id).status == HearingStatus.POSTPONED
+    new = next(h for h in cases.get_case(ctx.core, case_id).hearings if h.id != hearing_id)
+    assert new.status == HearingStatus.SCHEDULED
+
+    ctx.undo.undo()  # the note
+    until(qtbot, lambda: hearings.get_hearing(ctx.core, hearing_id).notes == ())
+    idle(qtbot, ctx)
+    ctx.undo.undo()  # the adjournment: the new hearing and the status, together
+    until(qtbot, lambda: len(cases.get_case(ctx.core, case_id).hearings) == 1)
+    idle(qtbot, ctx)
+    assert hearings.get_hearing(ctx.core, hearing_id).status == HearingStatus.SCHEDULED
+    ctx.undo.redo()
+    until(qtbot, lambda: len(cases.get_case(ctx.core, case_id).hearings) == 2)
+    idle(qtbot, ctx)
+    assert hearings.get_hearing(ctx.core, hearing_id).status == HearingStatus.POSTPONED
+    assert ctx.errors.history == []

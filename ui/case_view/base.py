@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -62,6 +63,9 @@ class RecordTab(CaseTab):
         self.delete_action = self.table.add_action(
             make_action(self, _("Delete"), self.delete_selected, icon="delete", name=f"{self.tab_id}_delete")
         )
+        self.text_kept: list[QAction] = [self.add_action]  # buttons that keep their text in a narrow window
+        self._compact: list[QAction] = []  # buttons showing their icon alone for now (text in their tooltip)
+        self.table.tools.installEventFilter(self)
         self.table.record_activated.connect(self.edit)
         self.table.selection_did_change.connect(lambda _record: self.update_actions())
         self.layout_ = spacing.flush(QVBoxLayout(self))
@@ -108,6 +112,33 @@ class RecordTab(CaseTab):
 
     def extra_action(self, action: QAction, *, button: bool = True) -> QAction:
         return self.table.add_action(action, button=button)
+
+    # -- a narrow window ----------------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.tools and event.type() == QEvent.Type.Resize:
+            self.fit_tools()
+        return super().eventFilter(watched, event)
+
+    def fit_tools(self) -> None:
+        """When the tool row is too narrow for every button with its text, the secondary ones show their icon
+        alone (their text in the tooltip) rather than fold into the row's » menu, out of sight."""
+        bar = self.table.tools
+        if self._compact:
+            back = sum(bar.fontMetrics().horizontalAdvance(a.iconText()) + 8 for a in self._compact)
+            if bar.sizeHint().width() + back <= bar.width():  # room again for their text
+                for action in self._compact:
+                    action.setPriority(QAction.Priority.NormalPriority)
+                self._compact = []
+            return
+        if bar.sizeHint().width() > bar.width():
+            self._compact = [
+                a
+                for a in bar.actions()
+                if not a.isSeparator() and a not in self.text_kept and a.priority() == QAction.Priority.NormalPriority
+            ]
+            for action in self._compact:
+                action.setPriority(QAction.Priority.LowPriority)
 
     def add(self) -> None:
         if self.case is None:

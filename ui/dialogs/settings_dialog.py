@@ -6,17 +6,21 @@ They are saved in the settings file the command line reads too (``caseapp.settin
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -90,14 +94,48 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        # The settings scroll when the screen is too low for them (their wrapped notes need their height: a
+        # dialog sized without it squeezed them to one cut line).
+        self.content = QWidget(self)
+        content_layout = spacing.flush(QVBoxLayout(self.content))
+        content_layout.addLayout(form)
+        content_layout.addWidget(self.calendar)
+        content_layout.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("settings_scroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.content)
         layout = spacing.page(QVBoxLayout(self))
-        layout.addLayout(form)
-        layout.addWidget(self.calendar)
-        layout.addStretch(1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(buttons)
+        self._buttons = buttons
         (self.server if prefs.server_url else self.local).setChecked(True)
         self.local.toggled.connect(self._mode_changed)
         self._mode_changed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not event.spontaneous():
+            self.fit_height()
+        super().showEvent(event)
+
+    def fit_height(self) -> None:
+        """As tall as the settings need at this width (wrapped notes included), within 90 % of the screen."""
+        margins = self.layout().contentsMargins()
+        inner = self.width() - margins.left() - margins.right()
+        wanted = (
+            self.content.heightForWidth(inner)
+            + self._buttons.sizeHint().height()
+            + self.layout().spacing()
+            + margins.top()
+            + margins.bottom()
+        )
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            wanted = min(wanted, int(screen.availableGeometry().height() * 0.9))
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
 
     def accept(self) -> None:
         """Refuse a server address with a password in it: the password belongs in the keyring, not in a file."""

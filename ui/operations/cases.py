@@ -47,9 +47,9 @@ def case_page(
     on_failure: Callable[[BaseException], None],
 ) -> None:
     def work(core: Core) -> list[CaseRow]:
-        from caseapp.services import cases
+        from caseapp.services import reads  # no ORM: the list of a start does not load it (the agenda is painting)
 
-        return cases.list_cases(
+        return reads.list_cases(
             core, status=case_filter.status, text=case_filter.text or None, limit=limit, offset=offset
         )
 
@@ -58,9 +58,9 @@ def case_page(
 
 def count_cases(ctx: AppContext, *, owner: QObject, on_success: Callable[[int], None]) -> None:
     def work(core: Core) -> int:
-        from caseapp.services import cases
+        from caseapp.services import reads
 
-        return cases.count_cases(core)
+        return reads.count_cases(core)
 
     query(ctx, work, on_success=on_success, owner=owner)
 

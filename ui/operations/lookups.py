@@ -19,13 +19,36 @@ if TYPE_CHECKING:
     from caseapp.services.views import HearingView, OpinionView, SearchHit
 
 
+def _local_folder(ctx: AppContext) -> Any:
+    """The data folder of a local case file (None on a database server)."""
+    from caseapp.services.environment import data_dir as default_data_dir
+
+    return None if ctx.location.url else (ctx.location.data_dir or default_data_dir())
+
+
+def kept_agenda(ctx: AppContext, days: int, *, overdue_days: int = 90) -> Any | None:
+    """The agenda the last start kept, if nothing changed since (``services.agenda_cache``): shown while the case
+    file opens, read with sqlite3 alone on the GUI thread (a few milliseconds)."""
+    from caseapp.services import agenda_cache
+
+    folder = _local_folder(ctx)
+    return agenda_cache.load(folder, days=days, overdue_days=overdue_days) if folder is not None else None
+
+
 def load_agenda(
     ctx: AppContext, days: int, *, overdue_days: int = 90, owner: QObject, on_success: Callable[[Any], None]
 ) -> None:
-    def work(core: Core) -> Any:
-        from caseapp.services import agenda
+    """The agenda, read on the worker, and kept for the next start (``kept_agenda``)."""
+    folder = _local_folder(ctx)
 
-        return agenda.agenda(core, days=days, overdue_days=overdue_days)
+    def work(core: Core) -> Any:
+        from caseapp.services import agenda_cache, reads  # no ORM: the first agenda is not kept waiting for it
+
+        key = agenda_cache.key(folder, days=days, overdue_days=overdue_days, limit=500) if folder else None
+        found = reads.agenda(core, days=days, overdue_days=overdue_days)
+        if folder is not None:
+            agenda_cache.save(folder, found, key)
+        return found
 
     query(ctx, work, on_success=on_success, owner=owner)
 

@@ -35,6 +35,9 @@ from ui.models import ID_ROLE, RECORD_ROLE
 from ui.models.table import RecordTableModel, SortProxyModel
 from ui.settings import Settings
 
+WHOLE_SAMPLE = "00/00/0000 00h00"  # a date and time: values up to its width are never cut to fit
+FIT_ROWS = 100  # rows measured to size a column from its contents (Qt's default, 1,000, measures every agenda row)
+
 if TYPE_CHECKING:
     import uuid
 
@@ -111,6 +114,10 @@ class RecordTable(QWidget):
         self._restored_header = False
         self._sized = False
         self._fitting = False  # the widths are being set here (not by the person dragging a column's edge)
+        # The contents' widths, measured once per set of rows on at most FIT_ROWS rows: a resize only shares them
+        # out again (measuring 500 agenda rows at each of the start's resizes took seconds on the GUI thread).
+        self._contents: dict[int, int] = {}
+        self.view.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self._stretch = next((i for i, c in enumerate(model.columns) if c.stretch), len(model.columns) - 1)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -158,6 +165,7 @@ class RecordTable(QWidget):
     def set_rows(self, rows: list[Any]) -> None:
         keep = self.selected_id()
         self.model.set_rows(rows)
+        self._contents.clear()
         if not self._restored_header and not self._sized and rows:
             self._sized = True
             self._fit()
@@ -175,11 +183,20 @@ class RecordTable(QWidget):
             others = [s for s in range(header.count()) if s != self._stretch and not header.isSectionHidden(s)]
 
             def contents(section: int) -> int:
-                return max(self.view.sizeHintForColumn(section), header.sectionSizeFromContents(section).width())
+                if section not in self._contents:
+                    self._contents[section] = max(
+                        self.view.sizeHintForColumn(section), header.sectionSizeFromContents(section).width()
+                    )
+                return self._contents[section]
 
             wanted = {s: contents(s) for s in others}
-            # short values (dates, numbers, kinds) stay whole; longer ones give way down to their title (or 80)
-            floors = {s: max(min(header.sectionSizeFromContents(s).width(), 80), min(w, 80)) for s, w in wanted.items()}
+            # short values (dates and times, numbers, kinds) stay whole; longer ones give way down to their title
+            # (or 80)
+            short = max(80, self.view.fontMetrics().horizontalAdvance(WHOLE_SAMPLE) + 16)
+            floors = {
+                s: max(min(header.sectionSizeFromContents(s).width(), 80), w if w <= short else min(w, 80))
+                for s, w in wanted.items()
+            }
             reserve = min(contents(self._stretch), 160)  # what the text column keeps at the least
             if sum(floors.values()) > available - reserve:
                 reserve = max(60, available - sum(floors.values()))

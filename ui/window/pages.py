@@ -92,6 +92,8 @@ class Pages:
             self._restore_splitter(page.splitter)
             if self.core_ready:
                 page.refresh()
+            else:
+                page.show_kept()  # the last start's agenda, if still true, while the case file opens
         return self._agenda
 
     def _build_cases(self) -> None:

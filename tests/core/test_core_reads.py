@@ -1,0 +1,180 @@
+"""The read path with no ORM (``caseapp.services.reads``, ``casefile.core_reads``) answers as the ORM path does.
+
+Its tables (``store/tables.py``) must describe the models' tables exactly, and its reads must return equal read
+models for the same database: the case list (filters, orders, pages), every case, references, the search, the agenda
+and the rules' fingerprint — on SQLite and, with ``CASEAPP_TEST_PG_URL``, on PostgreSQL. And it must not import the
+ORM, which is what it is for.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Table
+
+from caseapp.casefile.core import Core
+from caseapp.services import agenda as agenda_service
+from caseapp.services import cases, deadline_review, reads
+from caseapp.services import search as search_service
+from caseapp.services.demo import load_demo
+from caseapp.store import models, tables
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _describe(table: Table) -> dict[str, Any]:
+    columns = {
+        column.name: (
+            type(column.type).__name__,
+            repr(column.type),
+            getattr(column.type, "enum_class", None),
+            column.nullable,
+            column.primary_key,
+            sorted((fk.target_fullname, fk.ondelete) for fk in column.foreign_keys),
+        )
+        for column in table.columns
+    }
+    indexes = sorted((ix.name, tuple(c.name for c in ix.columns), ix.unique) for ix in table.indexes)
+    uniques = sorted(
+        tuple(c.name for c in constraint.columns)
+        for constraint in table.constraints
+        if type(constraint).__name__ == "UniqueConstraint"
+    )
+    return {"columns": columns, "order": [c.name for c in table.columns], "indexes": indexes, "uniques": uniques}
+
+
+def test_the_core_tables_are_the_models_tables() -> None:
+    orm = models.Base.metadata.tables
+    core = tables.metadata.tables
+    assert sorted(core) == sorted(orm)
+    for name, table in orm.items():
+        assert _describe(core[name]) == _describe(table), name
+
+
+@pytest.fixture
+def filled(core: Core) -> Core:
+    """The example cases, and what they lack for these reads: a tag, a case taken offline, a deadline of the
+    agenda's window, a référé-suspension with no main action."""
+    load_demo(core)
+    rows = cases.list_cases(core)
+    first = rows[0].id
+    cases.update_case(core, first, tags=["urgent", "CADA"])
+    from caseapp.services import checkout_marks, deadlines
+
+    checkout_marks.take(core, first, "dossier.casebundle")
+    deadlines.add_deadline(core, first, title="Mémoire en réplique", due_on=date.today() + timedelta(days=3))
+    cases.create_case(core, title="Référé sans requête au fond", procedure="refere_suspension")
+    return core
+
+
+def test_the_case_list_is_the_same(filled: Core) -> None:
+    asked: list[dict[str, Any]] = [
+        {},
+        {"status": "open"},
+        {"text": "etat"},
+        {"tag": "cada"},
+        {"limit": 3, "offset": 1},
+        {"order_by": "title", "descending": False},
+        {"order_by": "court"},
+        {"order_by": "opened_on", "limit": 2},
+    ]
+    for kwargs in asked:
+        assert reads.list_cases(filled, **kwargs) == cases.list_cases(filled, **kwargs), kwargs
+        counted = {k: v for k, v in kwargs.items() if k in ("status", "text", "tag")}
+        assert reads.count_cases(filled, **counted) == cases.count_cases(filled, **counted)
+
+
+def test_every_case_reads_the_same(filled: Core) -> None:
+    for row in cases.list_cases(filled):
+        assert reads.get_case(filled, row.id) == cases.get_case(filled, row.id), row.title
+
+
+def test_references_resolve_the_same(filled: Core) -> None:
+    for row in cases.list_cases(filled):
+        for ref in (str(row.id), row.id.hex[:8], row.court_number):
+            if ref:
+                assert reads.resolve_case(filled, ref) == cases.resolve_case(filled, ref)
+    for ref in ("zzzzzz", str(uuid.uuid4()), ""):
+        with pytest.raises(Exception) as orm_error:
+            cases.resolve_case(filled, ref)
+        with pytest.raises(type(orm_error.value)) as core_error:
+            reads.resolve_case(filled, ref)
+        assert str(core_error.value) == str(orm_error.value)
+
+
+def test_the_search_is_the_same(filled: Core) -> None:
+    case_id = cases.list_cases(filled)[0].id
+    for typed in ("référé", "refere", "audi", "mémoire en défense", "CNIL", "x", "", "Marseille"):
+        assert reads.search(filled, typed) == search_service.search(filled, typed), typed
+        assert reads.search(filled, typed, limit=2, case_id=case_id) == search_service.search(
+            filled, typed, limit=2, case_id=case_id
+        )
+
+
+def test_the_agenda_is_the_same(filled: Core) -> None:
+    for kwargs in ({}, {"days": 7}, {"days": 365, "overdue_days": 3000}, {"limit": 2}):
+        assert reads.agenda(filled, **kwargs) == agenda_service.agenda(filled, **kwargs), kwargs
+    assert reads.rules_changed(filled) == deadline_review.rules_changed(filled)
+
+
+def test_the_reads_import_no_orm(tmp_path: Path) -> None:
+    """Reading the case list, a case, the search and the agenda loads neither ``sqlalchemy.orm`` nor the models."""
+    script = """
+import sys
+from pathlib import Path
+from caseapp.casefile.core import open_core
+from caseapp.services import reads
+core = open_core(data_dir=Path(sys.argv[1]), author="Tester")
+for row in reads.list_cases(core):
+    reads.get_case(core, row.id)
+reads.search(core, "référé")
+reads.agenda(core)
+core.close()
+loaded = sorted(name for name in sys.modules if name.startswith(("sqlalchemy.orm", "caseapp.store.models")))
+print(loaded)
+"""
+    data = tmp_path / "data"
+    env = {"CASEAPP_DATA_DIR": str(data), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "caseapp.cli", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(data)], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.sqlite_only
+def test_the_kept_agenda_is_shown_only_while_it_is_still_true(filled: Core) -> None:
+    """The agenda a start keeps comes back at the next start only for the same case file, day, question and
+    history: any change to the case file (a new deadline) and it is not used."""
+    from caseapp.services import agenda_cache, deadlines
+
+    folder = filled.data_dir
+    key = agenda_cache.key(folder, days=60, overdue_days=90, limit=500)
+    found = reads.agenda(filled, days=60, overdue_days=90)
+    agenda_cache.save(folder, found, key)
+    assert agenda_cache.load(folder, days=60, overdue_days=90) == found
+    assert agenda_cache.load(folder, days=7, overdue_days=90) is None  # another question
+    assert agenda_cache.key(folder, days=60, overdue_days=90, limit=500, today=date.today() + timedelta(days=1)) != key
+    case_id = cases.list_cases(filled)[0].id
+    deadlines.add_deadline(filled, case_id, title="Observations", due_on=date.today() + timedelta(days=5))
+    assert agenda_cache.load(folder, days=60, overdue_days=90) is None  # the history moved
+
+
+def test_a_kept_agenda_file_builds_nothing_but_an_agenda(tmp_path: Path) -> None:
+    import io
+    import os
+    import pickle
+
+    from caseapp.services import agenda_cache
+
+    (tmp_path / "cache").mkdir()
+    (tmp_path / agenda_cache.CACHE_FILE).write_bytes(pickle.dumps(((1,), os.system)))
+    with pytest.raises(pickle.UnpicklingError):
+        agenda_cache._AgendaUnpickler(io.BytesIO((tmp_path / agenda_cache.CACHE_FILE).read_bytes())).load()
+    assert agenda_cache.load(tmp_path, days=60, overdue_days=90) is None
