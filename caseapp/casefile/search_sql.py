@@ -65,6 +65,8 @@ def fold(value: str) -> str:
 
 
 def search_postgresql(session: Any, typed: str, limit: int, case_id: uuid.UUID | None) -> list[Hit]:
+    """Newest first, as on SQLite. Ranking by relevance (``ts_rank``) computed each match's text vector again:
+    1.6–4.4 s for a common word in a team's 10,000 cases; the index alone now finds the matches."""
     words = [fold(word) for word in WORD.findall(typed)]
     # Every word must appear; the last one may be the beginning of a word (typing in progress).
     terms = [f"'{word}'" for word in words[:-1]] + [f"'{words[-1]}':*"]
@@ -72,8 +74,7 @@ def search_postgresql(session: Any, typed: str, limit: int, case_id: uuid.UUID |
         "SELECT kind, record_id, case_id, title, body FROM search_entries, "
         "to_tsquery('simple', :query) AS query "
         "WHERE to_tsvector('simple'::regconfig, caseapp_fold(title || ' ' || body)) @@ query {scope} "
-        "ORDER BY ts_rank(to_tsvector('simple'::regconfig, caseapp_fold(title || ' ' || body)), query) DESC "
-        "LIMIT :limit"
+        "ORDER BY entry_id DESC LIMIT :limit"
     )
     params: dict[str, object] = {"query": " & ".join(terms), "limit": limit}
     scope = ""
