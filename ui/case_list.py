@@ -55,7 +55,8 @@ class CaseListPanel(QWidget):
         self.model = CaseListModel(self._fetch_page, self)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("case_filter")
-        self.filter_edit.setPlaceholderText(_("Filter by title, court, number…"))
+        self.filter_edit.setPlaceholderText(_("Filter…"))  # short: the box is narrow at 1024 pixels
+        self.filter_edit.setToolTip(_("Filter by title, court, number…"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMinimumWidth(120)
         let_through(self.filter_edit, "edit_case")

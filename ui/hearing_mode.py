@@ -143,7 +143,8 @@ class HearingModeWindow(QWidget):
         self.status.setObjectName("hearing_mode_status")
         style.set_muted_style(self.status)
         self.date_field = DateField("said_date", "any", parent=self, now=self._reference)
-        self.date_field.edit.setPlaceholderText(_("A date said in court: “12 mars 14h”, “dans quinze jours”…"))
+        self.date_field.edit.setPlaceholderText(_("“12 mars 14h”, “sous quinzaine”…"))  # whole at 1024 pixels
+        self.date_field.edit.setToolTip(_("A date said in court: “12 mars 14h”, “dans quinze jours”…"))
         self.deadline_button = QPushButton(icon("deadline"), _("Make it a deadline"), self)
         self.deadline_button.setObjectName("to_deadline")
         self.deadline_button.setToolTip(

@@ -158,6 +158,22 @@ def cut_labels(root: QWidget) -> list[str]:
     return cut
 
 
+def cut_placeholders(root: QWidget) -> list[str]:
+    """The visible empty text boxes whose grey hint does not fit (a hint read as "Filtrer par intitul" says nothing)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    cut = []
+    for edit in root.findChildren(QLineEdit):
+        hint = edit.placeholderText()
+        if not edit.isVisibleTo(root) or edit.text() or not hint:
+            continue
+        room = edit.contentsRect().width() - 2 * 4 - (22 if edit.isClearButtonEnabled() else 0)  # Qt's side margins
+        needed = edit.fontMetrics().horizontalAdvance(hint)
+        if needed > room:
+            cut.append(f"hint {hint[:50]!r} of {_name(edit)}: needs {needed}, has {room}")
+    return cut
+
+
 def hidden_tabs(root: QWidget) -> list[str]:
     """Tab bars whose tabs do not all show at once (the first ones scroll away)."""
     found = []
@@ -240,7 +256,8 @@ class Visit:
     def look(self, name: str, widget: QWidget, *, whole_window: bool = True) -> None:
         QApplication.processEvents()
         self.qtbot.wait(30)
-        found = [*cut_labels(widget), *hidden_tabs(widget), *cut_columns(widget), *off_window(widget)]
+        found = [*cut_labels(widget), *cut_placeholders(widget), *hidden_tabs(widget), *cut_columns(widget)]
+        found += off_window(widget)
         found += folded_tools(widget)
         if whole_window:
             found += fits_screen(widget, self.width, self.height)

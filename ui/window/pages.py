@@ -244,7 +244,9 @@ class Pages:
     def _split_cases(self) -> None:
         if self._default_split and self._cases_splitter is not None:
             self._default_split = False
-            self._cases_splitter.setSizes([300, max(600, self.window.width() - 300)])
+            # the list gets a third of a wide window (long titles read whole at 1440), never less than 300
+            listed = min(480, max(300, self.window.width() * 3 // 10))
+            self._cases_splitter.setSizes([listed, max(600, self.window.width() - listed)])
 
     def window_shown(self) -> None:
         if self._default_split:  # first start: give the list room once the window has its real size
