@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -358,18 +357,9 @@ class SyncState:
         data = json.dumps(
             {"calendar": self.calendar, "written": self.written, "last_sync": self.last_sync}, indent=1, sort_keys=True
         )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".calendar-sync-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        from caseapp.store.files import write_text_atomically
+
+        write_text_atomically(self.path, data, prefix=".calendar-sync-")
 
 
 # --- the plan and the report ---------------------------------------------------------------------------------------

@@ -17,11 +17,8 @@ and the court's own duty are not the user's to do (``domain.date_words``). Every
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -370,18 +367,9 @@ class ReminderLog:
         oldest = (today - timedelta(days=KEEP_DAYS)).isoformat()
         self.given = {k: v for k, v in self.given.items() if v >= oldest}
         data = json.dumps({"given": self.given, "digest": self.digest_day}, ensure_ascii=False, indent=1)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".reminders-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        from caseapp.store.files import write_text_atomically
+
+        write_text_atomically(self.path, data, prefix=".reminders-")
 
 
 @dataclass(frozen=True)

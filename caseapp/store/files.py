@@ -157,6 +157,24 @@ def fsync_folder(path: Path) -> None:
             os.close(fd)
 
 
+def write_text_atomically(path: Path, text: str, *, prefix: str) -> None:
+    """Write a small text file whole or not at all: a temporary file beside it, flushed to disk, renamed over it,
+    the rename made durable (the bookkeeping files of the data folder: reminders given, the calendar's last sync)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_folder(path.parent)
+
+
 class EvidenceStore:
     def __init__(self, root: Path) -> None:
         self.root = root
