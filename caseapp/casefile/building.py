@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
 from caseapp.casefile import views
-from caseapp.domain.enums import FilingKind
+from caseapp.domain.enums import DeadlineStatus, FilingKind, HearingStatus
 from caseapp.i18n import current_language
 
 V = TypeVar("V")
@@ -28,6 +29,33 @@ def filled(view: type[V], record: Any, **given: Any) -> V:
     ``given``: a column added to a model and to its read model needs nothing here."""
     names = [item.name for item in dataclasses.fields(view) if item.name not in given]  # type: ignore[arg-type]
     return view(**given, **{name: _plain(getattr(record, name)) for name in names if hasattr(record, name)})
+
+
+def case_detail(
+    case: Any,
+    *,
+    hearings: tuple[views.HearingView, ...],
+    deadlines: tuple[views.DeadlineView, ...],
+    head: Any,
+    **parts: Any,
+) -> views.CaseDetail:
+    """The whole case as the window and the documents read it, from the case's record (an ORM object or a Core
+    row) and the read models of what hangs from it; the next hearing and deadline and the history's head said
+    here once for both read paths (``loaders`` and ``core_reads``)."""
+    now = datetime.now(UTC)
+    upcoming = [h for h in hearings if h.starts_at >= now and h.status == HearingStatus.SCHEDULED.value]
+    open_deadlines = [d for d in deadlines if d.status == DeadlineStatus.OPEN.value]
+    return filled(
+        views.CaseDetail,
+        case,
+        hearings=hearings,
+        deadlines=deadlines,
+        next_hearing=upcoming[0] if upcoming else None,
+        next_deadline=open_deadlines[0] if open_deadlines else None,
+        history_head=head[0] if head else None,
+        history_seq=head[1] if head else None,
+        **parts,
+    )
 
 
 def case_row(case: Any, tags: tuple[str, ...] = (), taken_offline: views.TakenOffline | None = None) -> views.CaseRow:

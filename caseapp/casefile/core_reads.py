@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, String, cast, func, or_, select, type_coerce
 from sqlalchemy.exc import DatabaseError
 
-from caseapp.casefile import views
+from caseapp.casefile import building, views
 from caseapp.casefile.building import (
     _plain,
     case_checks,
@@ -358,9 +358,6 @@ def case_detail(connection: Connection, case_id: uuid.UUID) -> views.CaseDetail:
     head = connection.execute(
         select(ev.hash, ev.seq).where(ev.case_id == case_id).order_by(ev.seq.desc()).limit(1)
     ).first()
-    now = datetime.now(UTC)
-    upcoming = [h for h in hearings if h.starts_at >= now and h.status == HearingStatus.SCHEDULED.value]
-    open_deadlines = [d for d in deadlines if d.status == DeadlineStatus.OPEN.value]
     main = None
     if (
         case.procedure == Procedure.REFERE_SUSPENSION
@@ -368,39 +365,19 @@ def case_detail(connection: Connection, case_id: uuid.UUID) -> views.CaseDetail:
         and case.parent_relation == ParentRelation.REFERE_OF
     ):
         main = connection.execute(select(cases.c.status).where(cases.c.id == case.parent_id)).first()
-    return views.CaseDetail(
-        id=case.id,
-        title=case.title,
-        reference=case.reference,
-        court=case.court,
-        court_number=case.court_number,
-        procedure=case.procedure.value if case.procedure else None,
-        status=case.status.value,
-        subject=case.subject,
-        summary=case.summary,
-        opened_on=case.opened_on,
-        closed_on=case.closed_on,
-        parent_id=case.parent_id,
-        parent_relation=case.parent_relation.value if case.parent_relation else None,
+    return building.case_detail(
+        case,
+        hearings=hearings,
+        deadlines=deadlines,
+        head=head,
         parent_title=parent_title,
         children=children,
         tags=tags,
-        example=case.example,
-        created_at=case.created_at,
-        updated_at=case.updated_at,
-        version=case.version,
         parties=parties,
         filings=filings,
-        hearings=hearings,
         opinions=opinions,
         evidence=evidence,
         access_requests=access,
-        deadlines=deadlines,
-        next_hearing=upcoming[0] if upcoming else None,
-        next_deadline=open_deadlines[0] if open_deadlines else None,
-        history_head=head[0] if head else None,
-        history_seq=head[1] if head else None,
-        matter=case.matter.value if case.matter else None,
         checks=case_checks(case.procedure, main[0] if main else None, main is not None),
         taken_offline=offline_marks(connection, [case.id]).get(case.id),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -21,7 +21,6 @@ from caseapp.casefile.building import (  # the builders both read paths share; i
     hearing_view,
     opinion_view,
 )
-from caseapp.domain.enums import DeadlineStatus, HearingStatus
 from caseapp.errors import NotFound
 from caseapp.i18n import _
 from caseapp.store import models as m
@@ -247,43 +246,19 @@ def case_detail(session: Session, case_id: uuid.UUID, *, today: date | None = No
         .order_by(m.AuditEvent.seq.desc())
         .limit(1)
     ).first()
-    now = datetime.now(UTC)
-    today = today or now.date()
-    upcoming = [h for h in hearings if h.starts_at >= now and h.status == HearingStatus.SCHEDULED.value]
-    open_deadlines = [d for d in deadlines if d.status == DeadlineStatus.OPEN.value]
-    return views.CaseDetail(
-        id=case.id,
-        title=case.title,
-        reference=case.reference,
-        court=case.court,
-        court_number=case.court_number,
-        procedure=case.procedure.value if case.procedure else None,
-        status=case.status.value,
-        subject=case.subject,
-        summary=case.summary,
-        opened_on=case.opened_on,
-        closed_on=case.closed_on,
-        parent_id=case.parent_id,
-        parent_relation=case.parent_relation.value if case.parent_relation else None,
+    return building.case_detail(
+        case,
+        hearings=hearings,
+        deadlines=deadlines,
+        head=head,
         parent_title=parent_title,
         children=children,
         tags=tuple(t.tag for t in case.tags),
-        example=case.example,
-        created_at=case.created_at,
-        updated_at=case.updated_at,
-        version=case.version,
         parties=parties,
         filings=filings,
-        hearings=hearings,
         opinions=opinions,
         evidence=evidence,
         access_requests=access,
-        deadlines=deadlines,
-        next_hearing=upcoming[0] if upcoming else None,
-        next_deadline=open_deadlines[0] if open_deadlines else None,
-        history_head=head[0] if head else None,
-        history_seq=head[1] if head else None,
-        matter=case.matter.value if case.matter else None,
         checks=case_checks(session, case, filings),
         taken_offline=offline_marks(session, [case.id]).get(case.id),
     )
