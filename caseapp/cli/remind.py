@@ -60,7 +60,7 @@ def _notify(core: Any, now: Any) -> int:
     ]
     shown_ok = _send(messages)
     for title, text in messages:
-        print(shown(f"{title}: {text}"))
+        print(shown(_("{title}: {text}").format(title=title, text=text)))  # "Rappel CaseApp : …" in French
     if shown_ok:  # given: recorded, so the window does not give them again
         reminders.take_pending(core, now=now, mark=True)
     else:

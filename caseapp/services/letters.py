@@ -24,9 +24,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from caseapp.dates import format_date
 from caseapp.domain.enums import AccessStatus, FilingKind, PartyRole, SilenceMeaning
 from caseapp.errors import InvalidInput
-from caseapp.i18n import _
+from caseapp.i18n import _, current_language
 from caseapp.reports.letters import KINDS
 from caseapp.reports.letters.compose import Counsel, Letter, LetterFacts, access_request, compose, contested_decision
 
@@ -157,6 +158,14 @@ def mark_sent(
         record_id = request.id
     else:
         filing_kind = FilingKind.RECOURS_GRACIEUX if kind == "recours-gracieux" else FilingKind.DEMANDE_PREALABLE
+        if any(f.kind == filing_kind.value and f.filed_on == sent_on for f in detail.filings):
+            # run again (after an interruption, say): the letter is there once, its deadline with it
+            raise InvalidInput(
+                _("This letter is already recorded as sent on {date}: nothing was added.").format(
+                    date=format_date(sent_on, current_language())
+                ),
+                field="sent_on",
+            )
         applicant = next((p for p in detail.parties if p.role == PartyRole.APPLICANT.value), None)
         title = _letter_title(kind, detail, decision_id)
         values: dict[str, Any] = {

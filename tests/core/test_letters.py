@@ -229,3 +229,17 @@ def test_the_command_line_writes_and_marks_sent(
     assert "2026-07-03" in out and "acknowledgement of receipt" in out
     assert odt_words(target).startswith("Me Alice Martin")
     assert main(["letter", "cada-request", prefix]) == 1  # neither a file nor --sent
+
+
+def test_recording_the_same_letter_sent_twice_adds_nothing(core: Core, case_id: uuid.UUID) -> None:
+    """Run again after an interruption: the letter and its deadline are there once, and the person is told so."""
+    from caseapp.errors import InvalidInput
+    from caseapp.services import cases
+    from caseapp.services.letters import mark_sent
+
+    mark_sent(core, "recours-gracieux", case_id, date(2026, 3, 2), received_on=date(2026, 3, 4))
+    before = cases.get_case(core, case_id)
+    with pytest.raises(InvalidInput, match="already recorded as sent"):
+        mark_sent(core, "recours-gracieux", case_id, date(2026, 3, 2), received_on=date(2026, 3, 4))
+    after = cases.get_case(core, case_id)
+    assert len(after.filings) == len(before.filings) and len(after.deadlines) == len(before.deadlines)
