@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from caseapp.cli.common import open_core
+from caseapp.cli.output import day
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _, ngettext
 from caseapp.textsafe import for_terminal
@@ -66,7 +67,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
         result = mark_sent(
             core, args.kind, detail.id, sent_on, received_on=received_on, request_id=request_id, decision_id=decision_id
         )
-        print(_("Recorded as sent on {date}.").format(date=result.sent_on.isoformat()))
+        print(_("Recorded as sent on {date}.").format(date=day(result.sent_on)))
         if result.receipt_assumed:
             print(
                 _(
@@ -75,7 +76,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
                 )
             )
         for deadline in sorted(result.deadlines, key=lambda d: d.due_on):
-            print(f"  {deadline.due_on.isoformat()}  {for_terminal(deadline.title)}  ({deadline.legal_basis or '—'})")
+            print(f"  {day(deadline.due_on)}  {for_terminal(deadline.title)}  ({deadline.legal_basis or '—'})")
     return 0
 
 
