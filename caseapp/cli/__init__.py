@@ -22,6 +22,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from caseapp.cli.catalogue import GROUPS, help_of
 from caseapp.i18n import _
 
 if TYPE_CHECKING:
@@ -42,25 +43,6 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-# The groups of commands, in the order ``caseapp --help`` lists them: (module in ``caseapp.cli``, its register
-# function, the commands it adds). A command named here is parsed with its own group only, so that running it
-# loads no other group's modules; any other word (a document's command, a typo, ``--help``) gets every group.
-GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("cases", "register", ("demo", "cases", "show", "search")),
-    ("editing", "register", ("set", "note")),
-    ("database", "register", ("db",)),
-    ("safety", "register_backup", ("backup",)),
-    ("documents", "register", ()),  # summary, bordereau, …: one per entry of services.documents.DOCUMENTS
-    ("deadlines", "register", ("deadline", "rules", "agenda", "ics", "parse-date")),
-    ("safety", "register", ("evidence", "restore", "audit")),
-    ("bundles", "register", ("export", "verify", "import", "keys")),
-    ("sync", "register", ("checkout", "checkin")),
-    ("letters", "register", ("letter",)),
-    ("remind", "register", ("remind",)),
-    ("calendar", "register", ("calendar",)),
-)
-
-
 def command_of(argv: Sequence[str]) -> str | None:
     """The sub-command's name in ``argv`` (the first word that is not an option or ``--data-dir``'s value)."""
     index = 0
@@ -76,8 +58,9 @@ def command_of(argv: Sequence[str]) -> str | None:
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The parser of every command, or, given the command line of a command named in ``GROUPS``, of that
-    command's group only (the groups are imported here, never for ``--version`` or for the window)."""
+    """The parser of every command, or, given the command line of a command named in the catalogue, of that
+    command's group only; given ``--help`` alone, the list of commands without loading any group (the groups are
+    imported here, never for ``--version`` or for the window)."""
     from caseapp.cli.common import ArgumentParser
 
     parser = ArgumentParser(
@@ -90,11 +73,24 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "--data-dir", metavar="DIR", help=_("use this data folder (default: CASEAPP_DATA_DIR or the user data folder)")
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if argv is not None and _asks_for_help(argv):  # the list of commands only: no group is loaded
+        for _module, _function, commands in GROUPS:
+            for name, _text in commands:
+                sub.add_parser(name, help=help_of(name))
+        return parser
     command = command_of(argv) if argv is not None else None
-    chosen = [group for group in GROUPS if command in group[2]] or GROUPS
+    chosen = [group for group in GROUPS if any(command == name for name, _text in group[2])] or GROUPS
     for module, function, _commands in chosen:
         getattr(importlib.import_module(f"caseapp.cli.{module}"), function)(sub)
     return parser
+
+
+def _asks_for_help(argv: Sequence[str]) -> bool:
+    """``caseapp [--data-dir DIR] --help`` (or ``-h``): the list of commands, which the catalogue says."""
+    rest = [arg for arg in argv if not arg.startswith("--data-dir=")]
+    if len(rest) == 3 and rest[0] == "--data-dir":
+        rest = rest[2:]
+    return rest in (["--help"], ["-h"])
 
 
 def start_gui(argv: Sequence[str]) -> int:
@@ -163,6 +159,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _asks_for_the_version(argv):
         _print_version()
         raise SystemExit(0)  # as argparse's exit after --version
+    if _asks_for_help(argv):  # the list of commands, from the catalogue: no group, none of the commands' helpers
+        try:
+            build_parser(argv).print_help()
+        except BrokenPipeError:  # ``caseapp --help | head``
+            from caseapp.cli.output import silence_stdout
+
+            silence_stdout()
+        return 0
     # Imported here, not with this module: ``--version`` and the window need none of it.
     from caseapp.cli.common import check_arguments, close_opened
     from caseapp.cli.output import print_error, printing_never_fails, silence_stdout, terminal_safe_output

@@ -15,6 +15,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
+from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import open_core
 from caseapp.errors import BundleError, InvalidInput
 from caseapp.i18n import _, ngettext
@@ -511,7 +512,7 @@ def add_import_arguments(parser: argparse.ArgumentParser, *, dry_run: bool) -> N
 
 
 def register(sub: Any) -> None:
-    export = sub.add_parser("export", help=_("write a case bundle for a colleague"))
+    export = sub.add_parser("export", help=help_of("export"))
     export.set_defaults(handler=cmd_export)
     export.add_argument("case", metavar="CASE", help=_("a case identifier, a unique prefix of it or its court number"))
     export.add_argument("-o", "--output", required=True, metavar="FILE", help=_("the bundle file to write"))
@@ -543,17 +544,17 @@ def register(sub: Any) -> None:
         help=_("encrypt for this age public key or trusted colleague (repeatable)"),
     )
 
-    verify = sub.add_parser("verify", help=_("check a bundle without importing it"))
+    verify = sub.add_parser("verify", help=help_of("verify"))
     verify.set_defaults(handler=cmd_verify)
     verify.add_argument("file", metavar="FILE")
     verify.add_argument("--passphrase-file", metavar="FILE", help=_("the passphrase is on this file's first line"))
     verify.add_argument("--identity", action="append", metavar="FILE", help=_("an age secret key file to open it"))
 
-    imp = sub.add_parser("import", help=_("import a colleague's case bundle"))
+    imp = sub.add_parser("import", help=help_of("import"))
     imp.set_defaults(handler=cmd_import)
     add_import_arguments(imp, dry_run=True)
 
-    keys = sub.add_parser("keys", help=_("your bundle keys and the colleagues you trust"))
+    keys = sub.add_parser("keys", help=help_of("keys"))
     keys.set_defaults(handler=lambda a: (keys.print_help(), 2)[1])
     actions = keys.add_subparsers(dest="keys_command", metavar="ACTION")
     show = actions.add_parser("show", help=_("show your keys (creating them on first use)"))

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import open_core
 from caseapp.i18n import _, ngettext
 
@@ -208,7 +209,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     calendar = sub.add_parser(
         "calendar",
-        help=_("the team's shared CalDAV calendar: connect, sync, repair, disconnect"),
+        help=help_of("calendar"),
         description=_(
             "Publish the hearings and open deadlines to a shared CalDAV calendar (Nextcloud and the like), keep it "
             "in step, and report what people changed there directly."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import bounded_int, open_core
 from caseapp.cli.output import day, emit_json, label, moment, table
 from caseapp.domain import enums
@@ -242,20 +243,20 @@ def register(sub: Any) -> None:
         parser.set_defaults(handler=handler)
         return parser
 
-    add("demo", cmd_demo, _("load the example cases (running it again changes nothing)"))
-    cases = add("cases", cmd_cases, _("list cases"))
+    add("demo", cmd_demo, help_of("demo"))
+    cases = add("cases", cmd_cases, help_of("cases"))
     cases.add_argument("--status", choices=[s.value for s in enums.CaseStatus], help=_("only cases with this status"))
     cases.add_argument(
         "--search", metavar="TEXT", help=_("only cases whose title, reference, court or number contains TEXT")
     )
     cases.add_argument("--tag", help=_("only cases with this tag"))
     cases.add_argument("--json", action="store_true", help=_("print JSON"))
-    show = add("show", cmd_show, _("show one case with everything in it"))
+    show = add("show", cmd_show, help_of("show"))
     show.add_argument(
         "case", metavar="CASE", help=_("a case identifier, a unique prefix of it (6+ characters) or its court number")
     )
     show.add_argument("--json", action="store_true", help=_("print JSON"))
-    search = add("search", cmd_search, _("search cases, filings, hearing notes, opinions and evidence"))
+    search = add("search", cmd_search, help_of("search"))
     search.add_argument("text", metavar="TEXT")
     search.add_argument(
         "--limit",

@@ -7,15 +7,17 @@ import argparse
 import contextlib
 import re
 import sys
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from caseapp.cli import parser_text
 from caseapp.i18n import _
 from caseapp.textsafe import for_terminal
 
 if TYPE_CHECKING:
+    import uuid
+
     from caseapp.casefile.core import Core
 
 Handler = Callable[[argparse.Namespace], int]
@@ -47,6 +49,9 @@ def close_opened() -> None:
         core = _opened.pop()
         with contextlib.suppress(Exception):  # closing is best effort; what a command wrote is committed
             core.close()
+
+
+parser_text.install()  # argparse's own words ("usage:", its errors) in the interface's language
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -106,6 +111,8 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 def resolve_hearing(core: Core, ref: str) -> uuid.UUID:
     """Find a hearing by its UUID or by a unique prefix of it (at least 6 characters)."""
+    import uuid
+
     from sqlalchemy import String, cast, func, select
 
     from caseapp.casefile.uow import reading

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from caseapp.cli.catalogue import help_of
 from caseapp.i18n import _
 
 
@@ -183,7 +184,7 @@ def cmd_db_status(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    db = sub.add_parser("db", help=_("database maintenance"), description=_("database maintenance"))
+    db = sub.add_parser("db", help=help_of("db"), description=help_of("db"))
     db.set_defaults(handler=lambda a: (print(_("Use “caseapp db upgrade”."), file=sys.stderr), 2)[1])
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
     upgrade = db_sub.add_parser("upgrade", help=_("bring the database schema up to date (after a backup)"))

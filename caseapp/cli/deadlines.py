@@ -7,6 +7,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import bounded_int, open_core
 from caseapp.cli.output import emit_json, table
 from caseapp.i18n import _, current_language, ngettext
@@ -332,7 +333,7 @@ def register(sub: Any) -> None:
     from caseapp.domain.deadlines import RESIDENCES
     from caseapp.domain.holidays_fr import SEATS
 
-    deadline = sub.add_parser("deadline", help=_("compute a time limit"), description=_("compute a time limit"))
+    deadline = sub.add_parser("deadline", help=help_of("deadline"), description=help_of("deadline"))
     deadline.set_defaults(handler=lambda a: (deadline.print_help(), 2)[1])
     actions = deadline.add_subparsers(dest="deadline_command", metavar="ACTION")
     compute = actions.add_parser("compute", help=_("compute the last day of a time limit and explain it"))
@@ -386,11 +387,11 @@ def register(sub: Any) -> None:
     recompute.add_argument("--yes", action="store_true", help=_("apply the changes shown"))
     recompute.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    rules = sub.add_parser("rules", help=_("list the time-limit rules"), description=_("list the time-limit rules"))
+    rules = sub.add_parser("rules", help=help_of("rules"), description=help_of("rules"))
     rules.set_defaults(handler=cmd_rules)
     rules.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    agenda = sub.add_parser("agenda", help=_("hearings and deadlines ahead, overdue first"))
+    agenda = sub.add_parser("agenda", help=help_of("agenda"))
     agenda.set_defaults(handler=cmd_agenda)
     agenda.add_argument(
         "--days",
@@ -400,11 +401,11 @@ def register(sub: Any) -> None:
     )
     agenda.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    ics = sub.add_parser("ics", help=_("export hearings and deadlines as an iCalendar file"))
+    ics = sub.add_parser("ics", help=help_of("ics"))
     ics.set_defaults(handler=cmd_ics)
     ics.add_argument("-o", "--output", required=True, metavar="FILE", help=_("the .ics file to write"))
 
-    parse = sub.add_parser("parse-date", help=_("show how a typed date is understood"))
+    parse = sub.add_parser("parse-date", help=help_of("parse-date"))
     parse.set_defaults(handler=cmd_parse_date)
     parse.add_argument("text", metavar="TEXT")
     parse.add_argument("--want", choices=["any", "date", "datetime"], default="any", help=_("what the field expects"))

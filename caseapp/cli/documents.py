@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import HEX, MIN_PREFIX, open_core, resolve_hearing
 from caseapp.errors import InvalidInput, NotFound
 from caseapp.i18n import _, ngettext
@@ -161,7 +162,7 @@ def register(sub: Any) -> None:
     from caseapp.services.documents import DOCUMENTS
 
     for kind in DOCUMENTS.values():
-        parser = add(kind.command, cmd_document, _(kind.help))
+        parser = add(kind.command, cmd_document, help_of(kind.command))
         parser.set_defaults(document=kind.key)
         if kind.per_hearing:
             parser.add_argument(
@@ -200,11 +201,7 @@ def register(sub: Any) -> None:
                 "--include-privileged", action="store_true", help=_("include the hearing notes (left out by default)")
             )
 
-    telerecours = add(
-        "telerecours",
-        cmd_telerecours,
-        _("export the exhibits named for Télérecours, with the bordereau, into a folder or a .zip"),
-    )
+    telerecours = add("telerecours", cmd_telerecours, help_of("telerecours"))
     telerecours.add_argument("case", metavar="CASE", help=case_help)
     common(telerecours, output="DIR_OR_ZIP")
     telerecours.add_argument(

@@ -14,6 +14,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import open_core, resolve_hearing
 from caseapp.cli.output import day, emit_json, moment
 from caseapp.errors import InvalidInput
@@ -202,7 +203,7 @@ def register(sub: Any) -> None:
     """Add ``set`` and ``note`` to the ``caseapp`` sub-parsers."""
     case_help = _("a case identifier, a unique prefix of it (6+ characters) or its court number")
 
-    help_text = _("edit a case's fields in one go (all or nothing) and show what changed")
+    help_text = help_of("set")
     edit = sub.add_parser("set", help=help_text, description=help_text)
     edit.set_defaults(handler=cmd_set)
     edit.epilog_from = _fields_help  # the fields come from the case's description, loaded only for the help
@@ -215,7 +216,7 @@ def register(sub: Any) -> None:
     )
     edit.add_argument("--json", action="store_true", help=_("print the case after the edit as JSON"))
 
-    note = sub.add_parser("note", help=_("hearing notes"), description=_("hearing notes"))
+    note = sub.add_parser("note", help=help_of("note"), description=help_of("note"))
     note.set_defaults(handler=lambda a: (note.print_help(), 2)[1])
     actions = note.add_subparsers(dest="note_command", metavar="ACTION")
     add = actions.add_parser(

@@ -8,6 +8,7 @@ import argparse
 import uuid
 from typing import Any
 
+from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import open_core
 from caseapp.cli.output import day
 from caseapp.errors import InvalidInput
@@ -81,11 +82,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    text = _(
-        "write a letter from a case (cada-request, cada-referral, recours-gracieux, demande-prealable) as PDF, "
-        "OpenDocument (odt, LibreOffice and Word open it) or Word (docx); --sent records it as sent and enters "
-        "the deadline it starts"
-    )
+    text = help_of("letter")
     parser: argparse.ArgumentParser = sub.add_parser("letter", help=text, description=text)
     parser.set_defaults(handler=cmd_letter)
     parser.add_argument(

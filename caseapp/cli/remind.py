@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import Any
 
+from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import bounded_int, open_core
 from caseapp.i18n import _
 
@@ -84,7 +85,7 @@ def _send(messages: list[tuple[str, str]]) -> bool:
 def register(sub: Any) -> None:
     remind = sub.add_parser(
         "remind",
-        help=_("what is due: hearings and deadlines ahead, overdue first (for the system's scheduler)"),
+        help=help_of("remind"),
         description=_(
             "Print the hearings and deadlines of the next days, overdue ones first, with the week's digest. "
             "--notify shows the reminders not given yet as the system's notifications (each once), as the window "

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import open_core
 from caseapp.cli.output import emit_json
 from caseapp.errors import CaseAppError, StorageError
@@ -206,7 +207,7 @@ def cmd_evidence_prune(args: argparse.Namespace) -> int:
 
 def register_backup(sub: Any) -> None:
     """``backup``: listed by ``caseapp --help`` with the database commands, before the documents."""
-    help_text = _("copy the database to a backup file")
+    help_text = help_of("backup")
     backup = sub.add_parser("backup", help=help_text, description=help_text)
     backup.set_defaults(handler=cmd_backup)
     backup.add_argument("path", nargs="?", metavar="PATH", help=_("where to write it (default: the backups folder)"))
@@ -214,7 +215,7 @@ def register_backup(sub: Any) -> None:
 
 def register(sub: Any) -> None:
     """``evidence``, ``restore`` and ``audit``."""
-    evidence = sub.add_parser("evidence", help=_("the evidence files"), description=_("the evidence files"))
+    evidence = sub.add_parser("evidence", help=help_of("evidence"), description=help_of("evidence"))
     evidence.set_defaults(handler=lambda a: (evidence.print_help(), 2)[1])
     evidence_actions = evidence.add_subparsers(dest="evidence_command", metavar="ACTION")
     verify_files = evidence_actions.add_parser("verify", help=_("re-hash every stored file and report mismatches"))
@@ -227,10 +228,10 @@ def register(sub: Any) -> None:
     prune.add_argument("sha256", metavar="SHA256", nargs="+", help=_("the files to remove, by their SHA-256"))
     prune.add_argument("--yes", action="store_true", help=_("remove them (otherwise only show what would be done)"))
     prune.set_defaults(handler=cmd_evidence_prune)
-    restore = sub.add_parser("restore", help=_("put a backup back in place (the current database is kept aside)"))
+    restore = sub.add_parser("restore", help=help_of("restore"))
     restore.set_defaults(handler=cmd_restore)
     restore.add_argument("path", metavar="PATH", help=_("the backup file"))
-    audit = sub.add_parser("audit", help=_("the history of changes"), description=_("the history of changes"))
+    audit = sub.add_parser("audit", help=help_of("audit"), description=help_of("audit"))
     audit.set_defaults(handler=lambda a: (audit.print_help(), 2)[1])
     actions = audit.add_subparsers(dest="audit_command", metavar="ACTION")
     verify = actions.add_parser(

@@ -12,6 +12,7 @@ import argparse
 from typing import Any
 
 from caseapp.cli import bundles as bundle_commands
+from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import open_core
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _
@@ -118,7 +119,7 @@ def cmd_checkin(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     checkout = sub.add_parser(
         "checkout",
-        help=_("take a case offline: write its bundle for a laptop and mark it as taken by you"),
+        help=help_of("checkout"),
         description=_(
             "Write the case bundle for a laptop (evidence files included, signed when you have a key) and mark the "
             "case, in this database, as taken offline by you now. Colleagues see the mark; nothing is locked."
@@ -152,7 +153,7 @@ def register(sub: Any) -> None:
 
     checkin = sub.add_parser(
         "checkin",
-        help=_("bring a case back: import the laptop's bundle and clear the mark"),
+        help=help_of("checkin"),
         description=_(
             "Import the bundle written on the laptop, exactly like “caseapp import”, then clear the mark that says "
             "the case is taken offline."

@@ -76,7 +76,6 @@ class DocumentKind:
     stems: dict[str, str]  # language → file name stem
     render: Renderer
     command: str  # the ``caseapp`` sub-command that writes it
-    help: str  # N_(): the sub-command's help
     menu: str  # N_(): the window's menu entry (File menu and case header)
     icon: str = "document"  # a name in ``resources/icons``
     shortcut: str = ""  # a name in ``ui/shortcuts.py`` (none when empty)
@@ -183,7 +182,6 @@ DOCUMENTS: dict[str, DocumentKind] = {
             {"fr": "Synthese", "en": "Case summary"},
             _summary,
             command="summary",
-            help=N_("write the summary of a case as PDF"),
             menu=N_("Case summary…"),
             shortcut="case_summary",
             notes_optional=True,
@@ -194,7 +192,6 @@ DOCUMENTS: dict[str, DocumentKind] = {
             {"fr": "Bordereau de pieces", "en": "List of exhibits"},
             _bordereau,
             command="bordereau",
-            help=N_("write the list of exhibits (bordereau de pièces) as PDF"),
             menu=N_("Exhibit list (bordereau)…"),
             shortcut="bordereau",
             by_filing=True,
@@ -205,7 +202,6 @@ DOCUMENTS: dict[str, DocumentKind] = {
             {"fr": "Fiche d'audience", "en": "Hearing sheet"},
             _hearing_sheet,
             command="hearing-sheet",
-            help=N_("write the sheet of a hearing as PDF"),
             menu=N_("Hearing sheet…"),
             icon="hearing",
             shortcut="hearing_sheet",
@@ -217,10 +213,6 @@ DOCUMENTS: dict[str, DocumentKind] = {
             {"fr": "Dossier complet", "en": "Whole case"},
             _case_pdf,
             command="case-pdf",
-            help=N_(
-                "write the whole case as one PDF: the summary, the bordereau and every exhibit that is a PDF or an "
-                "image, with bookmarks, a table of contents and page numbers"
-            ),
             menu=N_("Whole case as one PDF…"),
             icon="evidence",
             telerecours_variant=True,
@@ -232,10 +224,6 @@ DOCUMENTS: dict[str, DocumentKind] = {
             {"fr": "Chronologie", "en": "Chronology"},
             _chronology,
             command="chronology",
-            help=N_(
-                "write the chronology of a case as a PDF annex: decisions, filings, hearings, opinions, CADA steps "
-                "and exhibit dates in order, with the exhibit numbers cited"
-            ),
             menu=N_("Chronology of the case…"),
             icon="chronology",
             by_tag=True,
