@@ -181,17 +181,15 @@ def run(argv: list[str]) -> int:
     if any(arg.lower().endswith(".casebundle") for arg in arguments):
         window.handle_arguments(arguments)
 
-    def after_paint() -> None:
+    def after_page_painted() -> None:
         _setup_logging(location.data_dir)
         from caseapp.services.environment import set_prompter
         from ui.secret_prompt import SecretPrompter
 
-        prompter = SecretPrompter(lambda: shell.window)
+        prompter = SecretPrompter(lambda: shell.window)  # before the case file opens: a server may ask a password
         prompter.setParent(app)
         set_prompter(prompter)
-        # Once the page the window opens on has painted (with the agenda the last start kept, if still true): the
-        # worker's opening of the case file (SQLAlchemy's import) would otherwise hold the interpreter meanwhile.
-        first_paint.after_first_paint(window, lambda: open_case_file(ctx))
+        open_case_file(ctx)
         from ui.reminders import Reminders  # notifications of what is due, the team's calendar kept in step
 
         Reminders(ctx, app).start()
@@ -199,7 +197,15 @@ def run(argv: list[str]) -> int:
             servers.append(_listen(location, shell, app))
         settle(ctx)
 
-    after_first_paint(window, after_paint)
+    # The first frame is the window; the page it opens on is built right after it (``MainWindow.finish_start``).
+    # Everything else waits until that page has painted (with the agenda the last start kept, if still true): the
+    # log file, the password prompter, the socket for other CaseApps and the reminders import modules (~0.1 s),
+    # and the worker's opening of the case file (SQLAlchemy's import) holds the interpreter, all of which would
+    # otherwise come between the window and the agenda's rows.
+    def page_painted() -> None:  # a turn later: what was queued while the page painted comes first
+        QTimer.singleShot(0, after_page_painted)
+
+    after_first_paint(window, lambda: first_paint.after_first_paint(window, page_painted))
     smoke = os.environ.get("CASEAPP_SMOKE_QUIT_MS")
     if smoke:
         with contextlib.suppress(ValueError):

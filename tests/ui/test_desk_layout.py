@@ -158,3 +158,31 @@ def test_the_export_dialog_and_the_preview_fit_in_french_at_1024_by_700(
     assert cut_labels(preview) == []
     preview.close()
     idle(qtbot, ctx)
+
+
+def test_a_long_value_far_down_the_rows_is_measured_too(qtbot: QtBot, tmp_path: Path) -> None:
+    """Qt measures only the rows in sight and FIT_ROWS more: a longer kind, 400 rows down and in a bold (overdue)
+    row, must still get its whole width rather than be cut to "Référé-suspe…"."""
+    from ui.widgets.record_table import FIT_ROWS
+
+    long_kind = "Référé-suspension — ordonnance du juge des référés (L521-1 CJA)"
+    rows = [f"{n:03d}" for n in range(500)]
+    columns = [
+        Column("Date", lambda r: "12/03/2027"),
+        Column("Kind", lambda r: long_kind if r == "400" else "Audience"),
+        Column("Case", lambda r: f"Association c/ Région — dossier {r}", stretch=True),
+    ]
+    model = RecordTableModel(columns, bold_when=lambda r: r == "400")
+    made = RecordTable(model, name="far_down", settings=Settings.open(tmp_path / "ui.ini"))
+    qtbot.addWidget(made)
+    made.resize(1400, 400)
+    made.show()
+    qtbot.waitExposed(made)
+    made.set_rows(rows)
+    assert 400 > FIT_ROWS + 40  # the row is beyond what Qt measures
+    bold = made.view.font()
+    bold.setBold(True)
+    from PySide6.QtGui import QFontMetrics
+
+    needed = QFontMetrics(bold).horizontalAdvance(long_kind)
+    until(qtbot, lambda: made.view.horizontalHeader().sectionSize(1) > needed)

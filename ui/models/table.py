@@ -80,6 +80,14 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def record(self, row: int) -> T:
         return self._rows[row]
 
+    def longest_texts(self, section: int, count: int = 3) -> list[tuple[str, bool]]:
+        """The ``count`` longest texts of a column (in characters) over every row, each with whether its row is
+        bold: what a width measured on the first rows only must still hold."""
+        column, bold = self.columns[section], self._bold_when
+        texts = [(column.text(record), record) for record in self._rows]
+        texts.sort(key=lambda pair: len(pair[0]), reverse=True)
+        return [(text, bold is not None and bool(bold(record))) for text, record in texts[:count]]
+
     def row_of(self, record_id: uuid.UUID | None) -> int:
         for row, record in enumerate(self._rows):
             if self._record_id(record) == record_id:
