@@ -6,13 +6,13 @@ import re
 import uuid
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, or_, select
+from sqlalchemy import String, cast, delete, func, select
 from sqlalchemy.orm import selectinload
 
 from caseapp.casefile import fields as f
 from caseapp.casefile import kinds
 from caseapp.casefile.core import Core
-from caseapp.casefile.loaders import case_detail, case_row, offline_marks
+from caseapp.casefile.loaders import case_detail
 from caseapp.casefile.records import get_or_404
 from caseapp.casefile.search import created_here, unindex_case
 from caseapp.casefile.uow import UnitOfWork, reading
@@ -23,7 +23,6 @@ from caseapp.errors import InvalidInput, NotFound
 from caseapp.i18n import N_, _
 from caseapp.services.deadline_events import resync_case
 from caseapp.store import models as m
-from caseapp.store.engine import fold
 
 CASE_FORM = kinds.CASE.form
 TAG = re.compile(r"^[\w][\w .'’-]{0,59}$", re.UNICODE)
@@ -194,37 +193,6 @@ def get_case(core: Core, case_id: uuid.UUID) -> CaseDetail:
         return case_detail(session, case_id)
 
 
-SORTABLE = {
-    "updated_at": m.Case.updated_at,
-    "title": func.caseapp_fold(m.Case.title),  # people expect "alpha" before "Bravo", "État" among the E
-    "court": func.caseapp_fold(m.Case.court),
-    "court_number": m.Case.court_number,
-    "status": m.Case.status,
-    "procedure": m.Case.procedure,
-    "opened_on": m.Case.opened_on,
-}
-
-
-def _filtered(statement: Any, status: str | CaseStatus | None, text: str | None, tag: str | None) -> Any:
-    if status:
-        statement = statement.where(m.Case.status == CaseStatus.parse(status, field="status"))
-    if text and text.strip():
-        pattern = f"%{fold(text.strip())}%"
-        statement = statement.where(
-            or_(
-                func.caseapp_fold(m.Case.title).like(pattern),
-                func.caseapp_fold(m.Case.reference).like(pattern),
-                func.caseapp_fold(m.Case.court).like(pattern),
-                func.caseapp_fold(m.Case.court_number).like(pattern),
-            )
-        )
-    if tag:
-        statement = statement.where(
-            m.Case.id.in_(select(m.CaseTag.case_id).where(func.caseapp_fold(m.CaseTag.tag) == fold(tag)))
-        )
-    return statement
-
-
 def list_cases(
     core: Core,
     *,
@@ -237,34 +205,29 @@ def list_cases(
     descending: bool = True,
 ) -> list[CaseRow]:
     """Cases, most recently changed first unless ``order_by`` names another column (sorted by the database,
-    so a screen can page through thousands); ``text`` filters on title, reference, court and number."""
-    column = SORTABLE.get(order_by)
-    if column is None:
-        raise InvalidInput(_("Cases cannot be sorted by “{column}”.").format(column=order_by))
-    ordering = column.desc() if descending else column.asc()
-    statement = _filtered(select(m.Case), status, text, tag).order_by(ordering, m.Case.id)
-    if limit is not None:
-        statement = statement.limit(limit).offset(offset)
-    with reading(core) as session:
-        cases = session.scalars(statement).all()
-        tags: dict[uuid.UUID, list[str]] = {}
-        if cases:
-            for case_id, tag_name in session.execute(
-                select(m.CaseTag.case_id, m.CaseTag.tag)
-                .where(m.CaseTag.case_id.in_([c.id for c in cases]))
-                .order_by(m.CaseTag.tag)
-            ):
-                tags.setdefault(case_id, []).append(tag_name)
-        taken = offline_marks(session, [c.id for c in cases])
-        return [case_row(c, tuple(tags.get(c.id, ())), taken.get(c.id)) for c in cases]
+    so a screen can page through thousands); ``text`` filters on title, reference, court and number. One
+    implementation, read with Core (``casefile.core_reads``), for the window, the commands and the services."""
+    from caseapp.casefile import core_reads
+
+    return core_reads.list_cases(
+        core,
+        status=status,
+        text=text,
+        tag=tag,
+        limit=limit,
+        offset=offset,
+        order_by=order_by,
+        descending=descending,
+    )
 
 
 def count_cases(
     core: Core, *, status: str | CaseStatus | None = None, text: str | None = None, tag: str | None = None
 ) -> int:
     """How many cases match the same filters as ``list_cases``."""
-    with reading(core) as session:
-        return session.scalar(_filtered(select(func.count()).select_from(m.Case), status, text, tag)) or 0
+    from caseapp.casefile import core_reads
+
+    return core_reads.count_cases(core, status=status, text=text, tag=tag)
 
 
 HEX = re.compile(r"^[0-9a-fA-F-]+$")

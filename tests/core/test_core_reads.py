@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Table
 
 from caseapp.casefile.core import Core
+from caseapp.errors import InvalidInput
 from caseapp.services import agenda as agenda_service
 from caseapp.services import cases, deadline_review, reads
 from caseapp.services import search as search_service
@@ -73,21 +74,28 @@ def filled(core: Core) -> Core:
     return core
 
 
-def test_the_case_list_is_the_same(filled: Core) -> None:
-    asked: list[dict[str, Any]] = [
-        {},
-        {"status": "open"},
-        {"text": "etat"},
-        {"tag": "cada"},
-        {"limit": 3, "offset": 1},
-        {"order_by": "title", "descending": False},
-        {"order_by": "court"},
-        {"order_by": "opened_on", "limit": 2},
-    ]
-    for kwargs in asked:
-        assert reads.list_cases(filled, **kwargs) == cases.list_cases(filled, **kwargs), kwargs
-        counted = {k: v for k, v in kwargs.items() if k in ("status", "text", "tag")}
-        assert reads.count_cases(filled, **counted) == cases.count_cases(filled, **counted)
+def test_the_case_list_filters_sorts_and_pages(filled: Core) -> None:
+    """One implementation serves the window, the commands and the services (``services.cases.list_cases`` reads
+    through ``core_reads``): what each filter gives, checked against the whole list."""
+    from caseapp.store.engine import fold
+
+    everything = reads.list_cases(filled)
+    assert cases.list_cases(filled) == everything
+    assert [r.updated_at for r in everything] == sorted((r.updated_at for r in everything), reverse=True)
+    assert reads.count_cases(filled) == len(everything) == cases.count_cases(filled)
+    opened = reads.list_cases(filled, status="open")
+    assert opened and {r.status for r in opened} == {"open"} and len(opened) < len(everything)
+    assert reads.count_cases(filled, status="open") == len(opened)
+    etat = reads.list_cases(filled, text="etat")
+    assert etat == [r for r in everything if any("etat" in fold(v or "") for v in (r.title, r.court, r.court_number))]
+    tagged = reads.list_cases(filled, tag="cada")
+    assert len(tagged) == 1 and set(tagged[0].tags) == {"urgent", "CADA"}
+    assert tagged[0].taken_offline is not None
+    assert reads.list_cases(filled, limit=3, offset=1) == everything[1:4]
+    by_title = reads.list_cases(filled, order_by="title", descending=False)
+    assert [fold(r.title) for r in by_title] == sorted(fold(r.title) for r in everything)
+    with pytest.raises(InvalidInput):
+        reads.list_cases(filled, order_by="nope")
 
 
 def test_every_case_reads_the_same(filled: Core) -> None:
