@@ -141,27 +141,30 @@ def _private_data_dir(folder: Path) -> None:
 # --- the database ------------------------------------------------------------------------------------------------
 
 
-def database_url(folder: Path | None = None) -> str:
+def database_url(folder: Path | None = None, *, keyring: bool = True) -> str:
     """The database to open: ``CASEAPP_DB_URL``, else the server chosen in the settings (its password comes
     from ``CASEAPP_DB_PASSWORD``, the keyring or a prompt), else the local SQLite file of the data folder. The
-    data folder is made owner-only on the way (once per process)."""
+    data folder is made owner-only on the way (once per process). ``keyring=False``: a server's password is
+    taken from ``CASEAPP_DB_PASSWORD`` only; the keyring and the prompt are left to the first connection the
+    server refuses for want of one (``password_for``)."""
     folder = folder or data_dir()
     _private_data_dir(folder)
     override = os.environ.get("CASEAPP_DB_URL")
     if override:
-        return with_password(override)
+        return with_password(override, keyring=keyring)
     from caseapp.settings import load_settings
 
     server = load_settings(folder).server_url
     if server:
-        return with_password(server)
+        return with_password(server, keyring=keyring)
     return f"sqlite:///{folder / DB_FILE}"
 
 
-def with_password(url: str) -> str:
-    """Add its password to a server URL that has none: ``CASEAPP_DB_PASSWORD``, else the one kept in the keyring
-    (or CaseApp's encrypted key file), else — when nothing keeps secrets between runs — asked on the terminal (or
-    by the window). When none can be had, say plainly how to give it rather than let the server refuse."""
+def with_password(url: str, *, keyring: bool = True) -> str:
+    """Add its password to a server URL that has none: ``CASEAPP_DB_PASSWORD``, else (``keyring``) the one kept
+    in the keyring (or CaseApp's encrypted key file), else — when nothing keeps secrets between runs — asked on
+    the terminal (or by the window). When none can be had, say plainly how to give it rather than let the server
+    refuse."""
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
@@ -170,6 +173,18 @@ def with_password(url: str) -> str:
     from_env = os.environ.get(DB_PASSWORD_ENV)
     if from_env is not None:  # set but empty: the server needs no password
         return parsed.set(password=from_env).render_as_string(hide_password=False) if from_env else url
+    if not keyring:
+        return url
+    secret = password_for(url)
+    return parsed.set(password=secret).render_as_string(hide_password=False) if secret else url
+
+
+def password_for(url: str) -> str | None:
+    """The password of a server URL from the keyring (or CaseApp's encrypted key file), else — when nothing keeps
+    secrets between runs and the client library has none of its own — asked on the terminal or by the window."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
     from caseapp.secrets import ask, db_password_key, default_secrets
 
     secrets = default_secrets()
@@ -181,9 +196,7 @@ def with_password(url: str) -> str:
         secret = ask(_("Password for {user} on {host}: ").format(user=parsed.username, host=parsed.host))
         if secret:
             secrets.set(name, secret)
-    if not secret:
-        return url
-    return parsed.set(password=secret).render_as_string(hide_password=False)
+    return secret or None
 
 
 def password_help(url: str) -> str:

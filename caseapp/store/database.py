@@ -9,9 +9,9 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 
 from caseapp import config
@@ -126,6 +126,31 @@ def _has_tables(path: Path) -> bool:
         return tables > 0
 
 
+def password_when_asked(engine: Engine, url: str) -> None:
+    """Connect to a server without a password first, as ``psql`` does, and look one up (the keyring, or a prompt)
+    only if the server asks for it: a server that authenticates otherwise (trust, peer, certificates) costs no
+    keyring lookup — 0.4 s of every command on a machine whose keyring answers slowly — and a server that wants
+    one costs one refused attempt. The password found is kept for the engine's later connections."""
+    found: list[str] = []
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        if found:
+            cparams["password"] = found[0]
+            return None  # the dialect connects with it
+        try:
+            return dialect.loaded_dbapi.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as exc:
+            if "password" not in str(exc).lower():
+                raise
+            secret = config.password_for(url)
+            if not secret:
+                raise
+        found.append(secret)
+        cparams["password"] = secret
+        return None
+
+
 def open_database(
     *,
     data_dir: Path | None = None,
@@ -138,13 +163,16 @@ def open_database(
     folder = data_dir or config.data_dir()
     _check_writable(folder)
     log_to_data_folder(folder)  # the command line's log (the window has installed its own): once per process
-    url = url or config.database_url(folder)
+    chosen = url is None  # the settings' or CASEAPP_DB_URL's: its password, if any, is looked up when asked for
+    url = url or config.database_url(folder, keyring=False)
     parsed = make_url(url)
     sqlite_file: Path | None = None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         sqlite_file = Path(parsed.database)
         _check_sqlite_file(sqlite_file, folder)
     engine = make_engine(url)
+    if chosen and sqlite_file is None and parsed.get_backend_name() != "sqlite" and not parsed.password:
+        password_when_asked(engine, url)
     warnings: list[str] = []
     try:
         with engine.connect() as connection:

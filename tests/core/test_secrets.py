@@ -281,6 +281,7 @@ def test_after_db_connect_without_a_keyring_later_commands_ask_or_say_how(
 
     real_engine = database_module.make_engine
     monkeypatch.setattr(database_module, "make_engine", lambda url: RefusingEngine())
+    monkeypatch.setattr(database_module, "password_when_asked", lambda engine, url: None)  # the refusal is above
     assert main(["cases"]) == 1
     err = capsys.readouterr().err
     assert "CASEAPP_DB_PASSWORD" in err and "no password supplied" not in err
@@ -342,3 +343,64 @@ def test_db_connect_keeps_the_password_in_the_keyring_only(
         assert load_settings(data).server_url is None
     finally:
         _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _hba_file() -> Path | None:
+    """The test cluster's pg_hba.conf (``tests/support/pgcluster.sh`` puts the data in ``SOCKET_DIR/data``)."""
+    host = make_url(os.environ.get("CASEAPP_TEST_PG_URL", "")).query.get("host")
+    found = Path(str(host)) / "data" / "pg_hba.conf" if host else None
+    return found if found is not None and found.is_file() and os.access(found, os.W_OK) else None
+
+
+@pytest.mark.skipif(_hba_file() is None, reason="needs the test PostgreSQL cluster's pg_hba.conf")
+def test_the_keyring_is_asked_only_when_the_server_wants_a_password(
+    keyring_store: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server that trusts the connection is opened without looking in the keyring (it cost 0.4 s a command); one
+    that asks for a password gets the keyring's, and without one the person is told how to give it."""
+    import subprocess
+    import sys
+
+    from tests.conftest import _pg_admin
+
+    hba = _hba_file()
+    assert hba is not None
+    admin = make_url(os.environ["CASEAPP_TEST_PG_URL"])
+    role, name = f"lawyer_{os.getpid()}", f"caseapp_asked_{os.getpid()}"
+    _pg_admin(f"DROP DATABASE IF EXISTS {name}")
+    _pg_admin(f"DROP ROLE IF EXISTS {role}")
+    _pg_admin(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'")
+    _pg_admin(f"CREATE DATABASE {name} OWNER {role}")
+    original = hba.read_text()
+    hba.write_text(f"local all {role} scram-sha-256\nhost all {role} 127.0.0.1/32 scram-sha-256\n" + original)
+    _pg_admin("SELECT pg_reload_conf()")
+    data = tmp_path / "data"
+    monkeypatch.setenv("CASEAPP_DATA_DIR", str(data))
+    monkeypatch.delenv("CASEAPP_DB_PASSWORD", raising=False)
+    try:
+        asking = admin.set(username=role, password=None, database=name).render_as_string(hide_password=False)
+        monkeypatch.setenv("CASEAPP_DB_URL", asking)
+        assert main(["db", "upgrade"]) == 1  # nothing in the keyring, nobody to ask: say how
+        assert "CASEAPP_DB_PASSWORD" in capsys.readouterr().err
+        keyring_store.store[("CaseApp", db_password_key(role, admin.host, admin.port, name))] = PASSWORD
+        assert main(["db", "upgrade"]) == 0
+        assert main(["demo"]) == 0
+        assert main(["cases", "--json"]) == 0
+        assert "1901249" in capsys.readouterr().out
+
+        # The trusting server (the test cluster's own account), from a data folder already set up (a new one makes
+        # its signing keys, in the keyring): no keyring module is even imported.
+        trusting = admin.set(database=name).render_as_string(hide_password=False)
+        probe = (
+            "import sys\nfrom caseapp.cli import main\ncode = main(['cases', '--json'])\n"
+            "print('KEYRING' if 'keyring' in sys.modules else 'NONE', code, file=sys.stderr)"
+        )
+        env = {**os.environ, "CASEAPP_DB_URL": trusting, "CASEAPP_DATA_DIR": str(data)}
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+        assert "1901249" in done.stdout
+        assert done.stderr.strip().splitlines()[-1] == "NONE 0"
+    finally:
+        hba.write_text(original)
+        _pg_admin("SELECT pg_reload_conf()")
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _pg_admin(f"DROP ROLE IF EXISTS {role}")
