@@ -22,7 +22,6 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from caseapp.cli.catalogue import GROUPS, help_of
 from caseapp.i18n import _
 
 if TYPE_CHECKING:
@@ -61,6 +60,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser of every command, or, given the command line of a command named in the catalogue, of that
     command's group only; given ``--help`` alone, the list of commands without loading any group (the groups are
     imported here, never for ``--version`` or for the window)."""
+    from caseapp.cli.catalogue import GROUPS, help_of
     from caseapp.cli.common import ArgumentParser
 
     parser = ArgumentParser(

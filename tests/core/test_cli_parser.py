@@ -82,7 +82,7 @@ def test_help_loads_no_group_of_commands() -> None:
 
 
 def test_argparse_speaks_the_interface_language() -> None:
-    """"usage:", the section titles and argparse's own errors were English on a French command line."""
+    """ "usage:", the section titles and argparse's own errors were English on a French command line."""
     env = {**os.environ, "CASEAPP_LANG": "fr"}
     wrong = [sys.executable, "-m", "caseapp", "cases", "--status", "nope"]
     done = subprocess.run(wrong, capture_output=True, text=True, env=env)

@@ -347,7 +347,8 @@ def test_db_connect_keeps_the_password_in_the_keyring_only(
 
 def _hba_file() -> Path | None:
     """The test cluster's pg_hba.conf (``tests/support/pgcluster.sh`` puts the data in ``SOCKET_DIR/data``)."""
-    host = make_url(os.environ.get("CASEAPP_TEST_PG_URL", "")).query.get("host")
+    url = os.environ.get("CASEAPP_TEST_PG_URL")
+    host = make_url(url).query.get("host") if url else None
     found = Path(str(host)) / "data" / "pg_hba.conf" if host else None
     return found if found is not None and found.is_file() and os.access(found, os.W_OK) else None
 

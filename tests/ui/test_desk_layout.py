@@ -179,7 +179,7 @@ def test_a_long_value_far_down_the_rows_is_measured_too(qtbot: QtBot, tmp_path: 
     made.show()
     qtbot.waitExposed(made)
     made.set_rows(rows)
-    assert 400 > FIT_ROWS + 40  # the row is beyond what Qt measures
+    assert FIT_ROWS + 40 < 400  # the row is beyond what Qt measures
     bold = made.view.font()
     bold.setBold(True)
     from PySide6.QtGui import QFontMetrics
