@@ -13,22 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, and_, or_, select, type_coerce
+from sqlalchemy import String, select, type_coerce
 
 from caseapp.casefile.fields import stored
 from caseapp.casefile.uow import UnitOfWork
-from caseapp.domain import holidays_fr
 from caseapp.domain.deadline_rules import get_rule
 from caseapp.domain.deadlines import ComputedDeadline
-from caseapp.domain.enums import AccessStatus, DeadlineStatus, FilingKind, HearingStatus, PartyRole, Residence
+from caseapp.domain.enums import DeadlineStatus
 from caseapp.services.deadline_plans import (
-    COURT_SET_RULES,
-    NO_CASE,
-    SILENCE_MONTHS,
     Context,
     Planned,
     case_context,
-    nearest,
     plan_filing,
     plan_hearing,
     plan_request,
@@ -46,7 +41,6 @@ __all__ = [
     "plan_request",
     "reconcile",
     "resync_case",
-    "resync_everything",
     "sync_filing",
     "sync_hearing",
     "sync_request",
@@ -146,8 +140,10 @@ def reconcile(
     changed or removed. ``report`` receives one ``DeadlineChange`` per deadline touched.
 
     ``existing`` (rule id → deadline) may be given when working in bulk, as ORM objects or as plain rows with the
-    same attribute names (a row is loaded as an object only when it must change); in bulk, the identifiers
-    (``trigger_id``, ``case_id``, the rows' ``id`` and ``case_id``) may come as read (``_as_read``), all alike."""
+    same attribute names (a row is loaded as an object only when it may change: when a value of the row does not
+    equal the planned one, which is always the case of a value left as the database hands it over); in bulk, the
+    identifiers (``trigger_id``, ``case_id``, the rows' ``id`` and ``case_id``) may come as read (``_as_read``),
+    all alike."""
     if existing is None:
         existing = {
             d.rule_id: d
@@ -282,130 +278,3 @@ def resync_case(uow: UnitOfWork, case_id: uuid.UUID) -> None:
         sync_hearing(uow, hearing)
     for request in uow.session.scalars(select(m.AccessRequest).where(m.AccessRequest.case_id == case_id)):
         sync_request(uow, request)
-
-
-def resync_everything(uow: UnitOfWork, report: list[DeadlineChange] | None = None) -> int:
-    """Recompute every computed deadline in the database with a handful of queries (not several per case).
-    Returns how many deadlines were added, changed or removed; ``report`` receives each change."""
-    session = uow.session
-    applicants: dict[Any, set[str]] = {}  # identifiers here are as read (``_as_read``), keys of the dicts below
-    # Only applicants living far away can change a case's time limits, and they are few: read those, then
-    # whether the same cases also have an applicant in France (the nearest applicant decides).
-    applicant_residence = (
-        select(_as_read(m.CaseParty.case_id), m.Party.residence)
-        .join(m.Party, m.Party.id == m.CaseParty.party_id)
-        .where(m.CaseParty.role == PartyRole.APPLICANT)
-    )
-    far = session.execute(applicant_residence.where(m.Party.residence != Residence.FRANCE)).all()
-    for case_id, residence in far:
-        applicants.setdefault(case_id, set()).add(residence.value)
-    if applicants:
-        near = applicant_residence.where(
-            m.Party.residence == Residence.FRANCE, m.CaseParty.case_id.in_([_uuid(key) for key in applicants])
-        )
-        for case_id, residence in session.execute(near).all():
-            applicants[case_id].add(residence.value)
-    contexts: dict[Any, Context] = {None: NO_CASE}
-    cases = select(_as_read(m.Case.id), m.Case.court, m.Case.procedure, m.Case.matter)
-    seats: dict[str, str] = {}
-    for case_id, court, procedure, matter in session.execute(cases).all():
-        seat = seats.get(court or "")
-        if seat is None:
-            seat = seats[court or ""] = holidays_fr.court_seat(court or "")
-        contexts[case_id] = Context(seat, nearest(applicants.get(case_id, set())), court, procedure, matter)
-    existing: dict[Any, dict[str, Any]] = {}
-    columns = [
-        _as_read(m.Deadline.id), _as_read(m.Deadline.trigger_id), m.Deadline.rule_id, _as_read(m.Deadline.case_id),
-        m.Deadline.status,
-        m.Deadline.override_reason, m.Deadline.title, m.Deadline.legal_basis, m.Deadline.trigger_on,
-        m.Deadline.arguable_on, m.Deadline.explanation_fr, m.Deadline.explanation_en, m.Deadline.flags,
-        m.Deadline.due_on, m.Deadline.computed_due_on,
-    ]  # fmt: skip
-    for row in session.execute(select(*columns).where(m.Deadline.rule_id.is_not(None))):
-        if row.trigger_id is not None and row.rule_id:
-            existing.setdefault(row.trigger_id, {})[row.rule_id] = row
-    steps: dict[uuid.UUID, dict[AccessStatus, date]] = {}
-    for step in session.scalars(select(m.AccessRequestStep).order_by(m.AccessRequestStep.on)):
-        steps.setdefault(step.request_id, {})[step.status] = step.on
-    changed = 0
-    # Only the events that can start a time limit, or that started one before, are read — and only the columns
-    # the rules read, as plain rows (the rules only read attributes): loading every filing and hearing as ORM
-    # objects would cost more than the arithmetic.
-    triggers = select(m.Deadline.trigger_id).where(m.Deadline.rule_id.is_not(None))
-    decisions = [k for k in FilingKind if k.is_decision]
-    filings = select(
-        _as_read(m.Filing.id),
-        _as_read(m.Filing.case_id),
-        m.Filing.kind,
-        m.Filing.filed_on,
-        m.Filing.notified_on,
-        m.Filing.received_on,
-        m.Filing.appeal_routes_stated,
-        m.Filing.acknowledged,
-        m.Filing.outcome,
-        m.Filing.court_level,
-        m.Filing.decision_nature,
-        m.Filing.published,
-        m.Filing.made_available_on,
-        m.Filing.consulted_on,
-        m.Filing.silence_means,
-        m.Filing.progress_reported,
-        m.Filing.court_set_on,
-        m.Filing.brief_announced,
-    ).where(
-        or_(
-            and_(
-                m.Filing.kind.in_(decisions),
-                or_(m.Filing.notified_on.is_not(None), m.Filing.made_available_on.is_not(None)),
-            ),
-            m.Filing.kind.in_([*SILENCE_MONTHS, FilingKind.PLAINTE_CNIL, *COURT_SET_RULES]),
-            m.Filing.brief_announced.is_(True),
-            m.Filing.id.in_(triggers),
-        )
-    )
-    live = [HearingStatus.SCHEDULED, HearingStatus.POSTPONED]
-    hearings = select(
-        _as_read(m.Hearing.id),
-        _as_read(m.Hearing.case_id),
-        m.Hearing.starts_at,
-        m.Hearing.status,
-        m.Hearing.urgent,
-        m.Hearing.kind,
-    ).where(or_(m.Hearing.status.in_(live), m.Hearing.id.in_(triggers)))
-    with session.no_autoflush:
-        for filing in session.execute(filings):
-            plans = plan_filing(session, filing, contexts[filing.case_id])
-            changed += reconcile(
-                uow,
-                "filing",
-                filing.id,
-                plans,
-                case_id=filing.case_id,
-                existing=existing.get(filing.id, {}),
-                report=report,
-            )
-        for hearing in session.execute(hearings):
-            plans = plan_hearing(session, hearing, contexts[hearing.case_id])
-            changed += reconcile(
-                uow,
-                "hearing",
-                hearing.id,
-                plans,
-                case_id=hearing.case_id,
-                existing=existing.get(hearing.id, {}),
-                report=report,
-            )
-        requests = select(m.AccessRequest, _as_read(m.AccessRequest.id), _as_read(m.AccessRequest.case_id))
-        for request, key, case_key in session.execute(requests):
-            plans = plan_request(session, request, contexts[case_key], steps.get(request.id, {}))
-            changed += reconcile(
-                uow,
-                "access_request",
-                key,
-                plans,
-                case_id=case_key,
-                request_id=request.id,
-                existing=existing.get(key, {}),
-                report=report,
-            )
-    return changed

@@ -344,7 +344,7 @@ def plan_hearing(session: Any, hearing: Any, context: Context | None = None) -> 
 
 def plan_request(
     session: Any,
-    request: m.AccessRequest,
+    request: Any,
     context: Context | None = None,
     steps: dict[AccessStatus, date] | None = None,
 ) -> list[Planned]:

@@ -25,7 +25,8 @@ from caseapp.domain.deadline_rules import RULES
 from caseapp.domain.fingerprint import STATE_KEY, rules_fingerprint
 from caseapp.errors import Conflict
 from caseapp.i18n import _, current_language
-from caseapp.services.deadline_events import DeadlineChange, resync_everything
+from caseapp.services.deadline_bulk import resync_everything
+from caseapp.services.deadline_events import DeadlineChange
 from caseapp.store import models as m
 
 

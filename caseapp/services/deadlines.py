@@ -164,7 +164,7 @@ def edit_deadline(
 def recompute_all(core: Core) -> int:
     """Recompute every computed deadline of every case (after an update of the rules or the holidays).
     Returns how many deadlines changed."""
-    from caseapp.services.deadline_events import resync_everything
+    from caseapp.services.deadline_bulk import resync_everything
 
     with UnitOfWork(core) as uow:
         changed = resync_everything(uow)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from caseapp.casefile.core import Core
 from caseapp.casefile.views import DeadlineView
@@ -169,3 +169,41 @@ def test_recompute_all_repairs_and_is_otherwise_a_no_op(core: Core, lycees: uuid
     assert deadlines.recompute_all(core) == 1
     assert case_deadlines(core, lycees)["appeal"].due_on == date(2020, 4, 29)
     assert not cases.get_case(core, other.id).deadlines
+
+
+def test_recompute_all_compares_every_stored_value(core: Core, lycees: uuid.UUID) -> None:
+    """The recomputation of every case plans events with the same facts once, and compares each stored deadline
+    with what its plan gives: a value stored another way is the same value; any other difference is repaired."""
+    judgment = filings.add_filing(core, lycees, kind="jugement", notified_on="2020-02-28")
+    at = datetime(2020, 3, 2, 14, 0, tzinfo=PARIS)
+    rules = ("hearing-notice", "instruction-closing")
+    first, second = (hearings.add_hearing(core, lycees, starts_at=at) for _ in range(2))
+    expected = {(d.trigger_id, d.rule_id): d for d in cases.get_case(core, lycees).deadlines}
+    assert {trigger for trigger, _rule in expected} == {judgment.id, first.id, second.id}  # each its own deadlines
+    appeal = expected[judgment.id, "appeal"]
+    flags = "[ " + " , ".join(f'"{flag}"' for flag in appeal.flags) + " ]"
+    with core.db.writer() as session:
+        session.execute(text("UPDATE deadlines SET flags = :flags WHERE rule_id = 'appeal'"), {"flags": flags})
+        session.commit()
+    assert deadlines.recompute_all(core) == 0  # the same flags, written another way
+    deadlines.override_deadline(core, appeal.id, "2020-06-24", "Ordonnance du juge")
+    notice, done, other = (expected[key] for key in [(first.id, "hearing-notice"), *((second.id, r) for r in rules)])
+    deadlines.set_status(core, done.id, "done")
+    D = m.Deadline
+    with core.db.writer() as session:
+        session.execute(update(D).where(D.id == appeal.id).values(computed_due_on=date(2030, 1, 1)))
+        session.execute(update(D).where(D.id == notice.id).values(explanation_en="x", arguable_on=date(2020, 3, 1)))
+        session.execute(update(D).where(D.id == done.id).values(rule_id="appeal"))
+        session.execute(update(D).where(D.id == other.id).values(rule_id="cassation"))
+        session.commit()
+    # The appeal's computed date; the notice's explanation and date; the second hearing's open deadline that no rule
+    # gives (its done one stays), and both of its own, back.
+    assert deadlines.recompute_all(core) == 5
+    found = {(d.trigger_id, d.rule_id, d.status): d for d in cases.get_case(core, lycees).deadlines}
+    moved = found[judgment.id, "appeal", "open"]
+    assert moved.due_on == date(2020, 6, 24) and moved.computed_due_on == date(2020, 4, 29)
+    repaired = found[first.id, "hearing-notice", "open"]
+    assert repaired.explanation_en == notice.explanation_en and repaired.arguable_on is None
+    assert (second.id, "appeal", "done") in found
+    assert {(trigger, rule) for trigger, rule, status in found if status == "open"} == set(expected)
+    assert deadlines.recompute_all(core) == 0
