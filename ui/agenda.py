@@ -110,6 +110,7 @@ class AgendaPage(QWidget):
         title.setFont(style.scaled_font(self, spacing.TITLE_FONT_SCALE, bold=True))
         self.summary = QLabel(self)
         self.summary.setObjectName("agenda_summary")
+        self.summary.setWordWrap(True)  # a busy agenda's counts wrap rather than widen the window past a small screen
         style.set_muted_style(self.summary)
         self.horizon = QComboBox(self)
         self.horizon.setObjectName("agenda_horizon")

@@ -52,3 +52,20 @@ def test_deadlines_overdue_for_long_are_counted_then_listed_on_request(
             deadlines.set_status(ctx.core, old.id, "done")
     window.agenda.refresh()
     until(qtbot, lambda: not notice.isVisible())
+
+
+def test_a_busy_agenda_s_summary_wraps_rather_than_widen_the_window_past_a_small_screen(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    """With hundreds of items the line under the title ("112 overdue · 77 hearings · 423 deadlines · 397 more not
+    shown: choose a shorter period") was wider than a 1024-pixel screen, and the window with it."""
+    window.show_page("agenda")
+    until(qtbot, lambda: window.agenda.agenda is not None)
+    page = window.agenda
+    page.summary.setText(
+        " · ".join(["112 en retard", "77 audiences", "423 délais", "397 autres non affichés : choisissez une période"])
+        + " plus courte"
+    )
+    page.summary.setVisible(True)
+    assert window.minimumSizeHint().width() <= 1024
+    assert page.summary.minimumSizeHint().width() < 400
