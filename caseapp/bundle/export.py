@@ -1,12 +1,14 @@
 """Export one case as a ``.casebundle``: a zip holding a BagIt bag, signed when a key exists, optionally encrypted.
 
 The bundle is written to a temporary file next to the target and renamed over it at the end, so a failure, a
-full disk or a cancel never leaves half a bundle. Evidence files are streamed from the store into the zip
-(stored, not recompressed) and re-hashed on the way: a stored file that no longer matches its SHA-256 stops the
-export. A bundle made with ``include_evidence=False`` carries every record and the stored files' names, sizes
-and SHA-256, but not the files, and says so in bag-info.txt and case.json (see ``format``); the evidence store
-is then not read at all. An encrypted bundle is first written in the private staging folder (never next to
-the target in clear), then encrypted into the target folder.
+full disk or a cancel never leaves half a bundle; it goes to disk while it is written (``durable.Flusher``) and is
+flushed whole before the rename. Evidence files are streamed from the store into the zip (stored, not
+recompressed), read once each and re-hashed on the way: a stored file that no longer matches its SHA-256 stops
+the export. The case summary (PDF) is laid out after them, while the disk takes them in. A bundle made with
+``include_evidence=False`` carries every record and the stored files' names, sizes and SHA-256, but not the
+files, and says so in bag-info.txt and case.json (see ``format``); the evidence store is then not read at all.
+An encrypted bundle is first written in the private staging folder (never next to the target in clear), then
+encrypted into the target folder.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 import stat
 import tempfile
 import uuid
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from caseapp import __version__
-from caseapp.bundle import content, crypt, workspace
+from caseapp.bundle import content, crypt, durable, workspace
 from caseapp.bundle import format as fmt
 from caseapp.casefile.core import Core
 from caseapp.casefile.uow import reading
@@ -42,6 +45,11 @@ from caseapp.store import models as m
 CHUNK = 1024 * 1024
 
 PdfRenderer = Callable[[CaseDetail, BinaryIO], None]
+Wrote = Callable[[int], None]  # told how many more bytes of the bundle were written
+
+
+def _nothing(_count: int) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -81,30 +89,37 @@ def default_pdf_renderer() -> PdfRenderer:
     return render
 
 
-def _render_pdf(core: Core, case_id: uuid.UUID, renderer: PdfRenderer | None) -> bytes:
-    from caseapp.casefile.loaders import case_detail
-    from caseapp.casefile.uow import reading
+class _Summary:
+    """The case summary (PDF) the bundle carries. The renderer is found and the case read when the export starts
+    (a summary that cannot be made at all stops it before anything is written); the PDF is laid out once the
+    evidence files are written, while the disk is still taking them in (``durable.Flusher``)."""
 
-    render = renderer or default_pdf_renderer()
-    buffer = io.BytesIO()
-    with reading(core) as session:
-        detail = case_detail(session, case_id)
-    try:
-        render(detail, buffer)
-    except Cancelled:
-        raise
-    except Exception as exc:
-        reason = exc.message if isinstance(exc, CaseAppError) else f"{type(exc).__name__}: {exc}"
-        raise BundleError(
-            _(
-                "The case summary (PDF) could not be made: {reason}. Nothing was exported; "
-                "export without the summary to go on."
-            ).format(reason=reason)
-        ) from exc
-    data = buffer.getvalue()
-    if not data.startswith(b"%PDF"):
-        raise BundleError(_("The case summary (PDF) could not be made: the renderer did not produce a PDF."))
-    return data
+    def __init__(self, core: Core, case_id: uuid.UUID, renderer: PdfRenderer | None) -> None:
+        from caseapp.casefile.loaders import case_detail
+
+        self._render = renderer or default_pdf_renderer()
+        with reading(core) as session:
+            self._detail = case_detail(session, case_id)
+
+    def make(self) -> bytes:
+        buffer = io.BytesIO()
+        detail = self._detail
+        try:
+            self._render(detail, buffer)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, CaseAppError) else f"{type(exc).__name__}: {exc}"
+            raise BundleError(
+                _(
+                    "The case summary (PDF) could not be made: {reason}. Nothing was exported; "
+                    "export without the summary to go on."
+                ).format(reason=reason)
+            ) from exc
+        data = buffer.getvalue()
+        if not data.startswith(b"%PDF"):
+            raise BundleError(_("The case summary (PDF) could not be made: the renderer did not produce a PDF."))
+        return data
 
 
 def export_bundle(
@@ -171,7 +186,7 @@ def export_bundle(
                     else _("The file of exhibit {exhibit} has changed in the evidence store. Nothing was exported.")
                 ).format(exhibit=owners.get(sha, sha[:16]))
             )
-    pdf = _render_pdf(core, case_id, pdf_renderer) if include_pdf else b""
+    summary = _Summary(core, case_id, pdf_renderer) if include_pdf else None
     exported_at = datetime.now(UTC)
     case_json = content.build_case_json(
         case_id,
@@ -184,12 +199,11 @@ def export_bundle(
         evidence_included=include_evidence,
     )
     encrypting = encrypt_passphrase is not None or bool(recipients)
-    payload = len(case_json) + len(pdf) + sum(files.values())
-    meter = Meter(payload * (2 if encrypting else 1), progress, cancelled)
+    passes = 2 if encrypting else 1  # progress: the zip is written, then encrypted
+    meter = Meter((len(case_json) + sum(files.values())) * passes, progress, cancelled)  # the summary added once made
     info = [
         ("Bag-Software-Agent", f"CaseApp {__version__}"),
         ("Bagging-Date", exported_at.date().isoformat()),
-        ("Payload-Oxum", str(fmt.Oxum(payload, len(files) + 1 + (1 if pdf else 0)))),
         ("External-Identifier", str(case_id)),
         ("External-Description", f"CaseApp case bundle: {title}"),
         ("Contact-Name", core.author),
@@ -211,16 +225,23 @@ def export_bundle(
             (fmt.INFO_SIGNING_KEY, signing.encode_public(signer.public_key)),
             (fmt.INFO_SIGNER, signing.show_fingerprint(signer.fingerprint)),
         ]
+
+    def bag_info(pdf_size: int) -> bytes:
+        """bag-info.txt, once the summary's size is known (Payload-Oxum counts it)."""
+        payload = fmt.Oxum(len(case_json) + pdf_size + sum(files.values()), len(files) + 1 + (1 if pdf_size else 0))
+        return fmt.write_info([*info[:2], ("Payload-Oxum", str(payload)), *info[2:]])
+
     bag = _Bag(
         folder=fmt.bag_folder(case_id),
         case_json=case_json,
-        pdf=pdf,
+        summary=summary,
         files=files,
         owners=owners,
-        info=fmt.write_info(info),
+        info=bag_info,
         signer=signer,
         store_path=core.db.files.path_for,
         when=exported_at,
+        passes=passes,
     )
 
     plain_dir: Path | None = None
@@ -228,20 +249,27 @@ def export_bundle(
     try:
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
         partial = Path(name)
-        with os.fdopen(fd, "w+b") as out:
+        # The bundle goes to disk while it is written (durable.Flusher); ``finish`` makes it all durable before the
+        # rename publishes it.
+        with os.fdopen(fd, "w+b") as out, durable.Flusher(out.fileno()) as flusher:
             if encrypting:
                 plain_dir = workspace.new_workspace(core.data_dir, "export-")
                 plain = plain_dir / "bundle.zip"
                 with os.fdopen(workspace.create_private_file(plain), "w+b") as clear:
                     bag.write(clear, meter)
                     clear.seek(0)
+
+                    def encrypted(count: int) -> None:
+                        meter.tick(count)
+                        flusher.wrote(count)
+
                     crypt.encrypt(
-                        clear, out, passphrase=encrypt_passphrase, recipients=list(recipients), tick=meter.tick
+                        clear, out, passphrase=encrypt_passphrase, recipients=list(recipients), tick=encrypted
                     )
             else:
-                bag.write(out, meter)
+                bag.write(out, meter, flusher.wrote)
             out.flush()
-            os.fsync(out.fileno())
+            flusher.finish()
         meter.check()
         os.replace(partial, target)
         partial = None
@@ -286,17 +314,28 @@ def _file_owners(rows: dict[str, list[content.Row]]) -> dict[str, str]:
     return owners
 
 
+class _Copy:
+    """What copying the evidence files into the zip shares: progress, the flusher, one buffer."""
+
+    def __init__(self, meter: Meter, wrote: Wrote) -> None:
+        self.meter = meter
+        self.wrote = wrote
+        self.buffer = bytearray(CHUNK)
+        self.view = memoryview(self.buffer)
+
+
 @dataclass
 class _Bag:
     folder: str
     case_json: bytes
-    pdf: bytes
+    summary: _Summary | None
     files: dict[str, int]
     owners: dict[str, str]
-    info: bytes
+    info: Callable[[int], bytes]  # bag-info.txt, given the summary's size
     signer: signing.Signer | None
     store_path: Callable[[str], Path]
     when: datetime
+    passes: int = 1  # how many times the meter counts each byte
 
     def _entry(self, name: str, size: int, method: int) -> zipfile.ZipInfo:
         entry = zipfile.ZipInfo(f"{self.folder}/{name}", date_time=self.when.timetuple()[:6])
@@ -311,17 +350,21 @@ class _Bag:
         archive.writestr(self._entry(name, len(data), method), data, compresslevel=6 if deflate else None)
         return hashlib.sha256(data).hexdigest()
 
-    def _put_file(self, archive: zipfile.ZipFile, sha: str, size: int, meter: Meter) -> None:
-        digest = hashlib.sha256()
+    def _put_file(self, archive: zipfile.ZipFile, sha: str, size: int, copy: _Copy) -> None:
+        """One pass over the stored file: each chunk is read once into the same buffer, hashed (SHA-256), then
+        written to the zip (which adds it to the entry's CRC-32)."""
+        sha256 = hashlib.sha256()
         with (
-            self.store_path(sha).open("rb") as source,
+            self.store_path(sha).open("rb", buffering=0) as source,
             archive.open(self._entry(fmt.evidence_name(sha), size, zipfile.ZIP_STORED), "w") as out,
         ):
-            while chunk := source.read(CHUNK):
-                digest.update(chunk)
+            while count := source.readinto(copy.buffer):
+                chunk = copy.view[:count]
+                sha256.update(chunk)
                 out.write(chunk)
-                meter.tick(len(chunk))
-        if digest.hexdigest() != sha:
+                copy.wrote(count)
+                copy.meter.tick(count)
+        if sha256.hexdigest() != sha:
             raise BundleError(
                 _(
                     "The file of exhibit {exhibit} has changed since it was added: its SHA-256 no longer matches. "
@@ -329,35 +372,44 @@ class _Bag:
                 ).format(exhibit=self.owners.get(sha, sha[:16]))
             )
 
-    def write(self, out: BinaryIO, meter: Meter) -> None:
+    def write(self, out: BinaryIO, meter: Meter, wrote: Wrote = _nothing) -> None:
+        """The zip, to ``out``; ``wrote(count)`` is told of the evidence bytes as they reach the system."""
         manifest: dict[str, str] = {}
+        copy = _Copy(meter, wrote)
         with zipfile.ZipFile(out, "w", allowZip64=True) as archive:
             self._put(archive, fmt.BAGIT, fmt.BAGIT_TEXT, deflate=True)
             manifest[fmt.CASE_JSON] = self._put(archive, fmt.CASE_JSON, self.case_json, deflate=True)
             meter.tick(len(self.case_json))
-            if self.pdf:
-                manifest[fmt.SUMMARY_PDF] = self._put(archive, fmt.SUMMARY_PDF, self.pdf, deflate=False)
-                meter.tick(len(self.pdf))
             for sha, size in sorted(self.files.items()):
-                self._put_file(archive, sha, size, meter)
+                self._put_file(archive, sha, size, copy)
                 manifest[fmt.evidence_name(sha)] = sha
+            # The summary is made now, while the disk takes in the evidence files written so far.
+            pdf = self.summary.make() if self.summary is not None else b""
+            if pdf:
+                meter.total += len(pdf) * self.passes
+                manifest[fmt.SUMMARY_PDF] = self._put(archive, fmt.SUMMARY_PDF, pdf, deflate=False)
+                meter.tick(len(pdf))
+            info = self.info(len(pdf))
             manifest_text = fmt.write_manifest(manifest.items())
             tags = {
                 fmt.BAGIT: hashlib.sha256(fmt.BAGIT_TEXT).hexdigest(),
-                fmt.BAG_INFO: hashlib.sha256(self.info).hexdigest(),
+                fmt.BAG_INFO: hashlib.sha256(info).hexdigest(),
                 fmt.MANIFEST: hashlib.sha256(manifest_text).hexdigest(),
             }
             tag_manifest = fmt.write_manifest(tags.items())
             self._put(archive, fmt.MANIFEST, manifest_text, deflate=True)
-            self._put(archive, fmt.BAG_INFO, self.info, deflate=True)
+            self._put(archive, fmt.BAG_INFO, info, deflate=True)
             self._put(archive, fmt.TAG_MANIFEST, tag_manifest, deflate=True)
             if self.signer is not None:
                 self._put(archive, fmt.SIGNATURE, self.signer.sign(tag_manifest), deflate=False)
 
 
+_UNSENDABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _unsendable(text: str) -> bool:
     """NUL, or a lone surrogate: text an older version let in, which no colleague's CaseApp would accept."""
-    return "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text)
+    return _UNSENDABLE.search(text) is not None
 
 
 def _refuse_unsendable_text(rows: dict[str, list[dict[str, object]]]) -> None:

@@ -11,8 +11,10 @@ carry no file under ``data/evidence/``; its records import as usual, stored-file
 preview says how many of the exhibits' files will be missing here (``evidence_message``). Importing a bundle
 of the same case that carries the files later puts them in the store.
 
-``apply_import`` moves the new evidence files into the store, writes every record and the history in one unit
-of work, and commits; if anything fails the transaction rolls back and the files it moved are removed again.
+The evidence files extracted are flushed to disk in the background (``durable.Syncer``) while the next ones are
+extracted and the preview is read. ``apply_import`` waits until all are on disk, moves the new ones into the store
+(a rename: the store never names a file that a crash could leave incomplete), writes every record and the history
+in one unit of work, and commits; if anything fails the transaction rolls back and the files it moved are removed again.
 The staging folder is removed either way. An unsigned bundle, or one signed by a key not trusted here, is
 imported only with ``accept_unsigned=True``, and the history records that it was.
 
@@ -39,7 +41,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from caseapp.bundle import content as content_module
-from caseapp.bundle import crypt, history, merge, safety, workspace
+from caseapp.bundle import crypt, durable, history, merge, safety, workspace
 from caseapp.bundle import format as fmt
 from caseapp.bundle.merge import Change, Plan
 from caseapp.casefile.core import Core
@@ -99,6 +101,8 @@ class ImportPreview:
     summary_pdf: Path | None  # the sender's case summary, checked, in the staging folder until discarded
     content: content_module.Content = field(repr=False)
     staging: Path | None = field(repr=False, default=None)
+    # Flushes the staged evidence files to disk while the preview is read; ``_place_files`` waits for it.
+    syncer: durable.Syncer | None = field(repr=False, default=None)
     sender_anchor: anchors.Anchor | None = None  # the head of the sender's history, when the bundle says it
     planned_at: object = None  # the head of the local history the plan was made against
 
@@ -173,6 +177,9 @@ class ImportPreview:
 
     def discard(self) -> None:
         """Remove the staging folder; the preview can no longer be applied."""
+        if self.syncer is not None:
+            self.syncer.abandon()
+            self.syncer = None
         workspace.remove(self.staging)
         self.staging = None
 
@@ -240,6 +247,7 @@ def inspect_bundle(
     limits = limits or safety.Limits()
     keys_here = _KeysHere(keystore)
     work = workspace.new_workspace(core.data_dir, "import-")
+    syncer = durable.Syncer()
     try:
         encryption = crypt.encryption_of(path)
         size = path.stat().st_size
@@ -257,7 +265,7 @@ def inspect_bundle(
                 )
             meter.total += source.stat().st_size - size
         with safety.open_archive(source, limits) as archive:
-            checked = _check_bundle(core, archive, work, keys_here, meter)
+            checked = _check_bundle(core, archive, work, keys_here, meter, syncer)
         if source != path:
             source.unlink()
         with reading(core) as session:
@@ -280,6 +288,7 @@ def inspect_bundle(
             summary_pdf=work / fmt.SUMMARY_PDF if checked.content.summary_pdf else None,
             content=checked.content,
             staging=work,
+            syncer=syncer,
             sender_anchor=checked.anchor,
             planned_at=planned_at,
         )
@@ -287,6 +296,7 @@ def inspect_bundle(
         from caseapp.logs import bundle_refused  # the reason a person was given, on one line; never the content
 
         bundle_refused(path)
+        syncer.abandon()
         workspace.remove(work)
         raise
 
@@ -308,7 +318,7 @@ def _altered(name: str, where: str) -> BundleError:
 
 
 def _check_bundle(
-    core: Core, archive: safety.BundleArchive, work: Path, keys_here: _KeysHere, meter: Meter
+    core: Core, archive: safety.BundleArchive, work: Path, keys_here: _KeysHere, meter: Meter, syncer: durable.Syncer
 ) -> _Checked:
     entries = archive.entries
     limits = archive.limits
@@ -438,8 +448,10 @@ def _check_bundle(
         raise BundleError(_("The bundle was changed after it was made: its case summary is not the one it announces."))
     if fmt.SUMMARY_PDF in payload:
         _extract(archive, fmt.SUMMARY_PDF, work, manifest[fmt.SUMMARY_PDF], meter)
+    # Each evidence file goes to disk (``syncer``) while the next ones are extracted and the preview is read: all
+    # are durable before the first is renamed into the store (``_place_files``), as a file the store takes in is.
     for sha in sorted(files):
-        _extract(archive, fmt.evidence_name(sha), work, sha, meter)
+        _extract(archive, fmt.evidence_name(sha), work, sha, meter, syncer=syncer)
     return _Checked(info, signature, content, _sender_anchor(info, content))
 
 
@@ -533,21 +545,38 @@ def _check_signature(
 
 
 def _extract(
-    archive: safety.BundleArchive, name: str, work: Path, sha: str, meter: Meter, *, limit: int | None = None
+    archive: safety.BundleArchive,
+    name: str,
+    work: Path,
+    sha: str,
+    meter: Meter,
+    *,
+    limit: int | None = None,
+    syncer: durable.Syncer | None = None,
 ) -> Path:
-    """Copy one payload file into the staging folder, checking its SHA-256 on the way."""
+    """Copy one payload file into the staging folder, checking its SHA-256 on the way (one pass: the archive
+    checks the CRC-32 of the same chunks). With a ``syncer``, the checked file is then flushed to disk by it."""
     entry = archive.entries[name]
     if limit is not None and entry.size > limit:
         raise BundleError(_("The bundle's {name} is larger than CaseApp accepts.").format(name=name))
     target = work.joinpath(*name.split("/"))
-    digest = hashlib.sha256()
-    with os.fdopen(workspace.create_private_file(target), "wb") as out:
-        for chunk in archive.stream(name):
-            digest.update(chunk)
-            out.write(chunk)
-            meter.tick(len(chunk))
-    if digest.hexdigest() != sha:
-        raise _altered(name, fmt.MANIFEST)
+    sha256 = hashlib.sha256()
+    fd = workspace.create_private_file(target)
+    try:
+        with open(fd, "wb", closefd=False) as out:
+            for chunk in archive.stream(name):
+                sha256.update(chunk)
+                out.write(chunk)
+                meter.tick(len(chunk))
+        if sha256.hexdigest() != sha:
+            raise _altered(name, fmt.MANIFEST)
+    except BaseException:
+        os.close(fd)
+        raise
+    if syncer is None:
+        os.close(fd)
+    else:
+        syncer.sync(fd)
     return target
 
 
@@ -770,7 +799,10 @@ def _place_files(core: Core, preview: ImportPreview, plan: Plan, meter: Meter, p
     moved (so that a failure anywhere later can take them out again)."""
     assert preview.staging is not None
     store = core.db.files
+    renamed: dict[Path, None] = {}  # the folders that received a file, in order
     try:
+        if preview.syncer is not None:
+            preview.syncer.finish()  # every staged file on disk before the first enters the store
         for sha in plan.new_files:
             meter.check()
             staged = preview.staging / "data" / "evidence" / sha
@@ -779,7 +811,7 @@ def _place_files(core: Core, preview: ImportPreview, plan: Plan, meter: Meter, p
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                os.replace(staged, target)
+                os.replace(staged, target)  # the staged file is already on disk (``preview.syncer``)
             except OSError as exc:
                 if exc.errno != errno.EXDEV:
                     raise
@@ -790,8 +822,12 @@ def _place_files(core: Core, preview: ImportPreview, plan: Plan, meter: Meter, p
                     raise BundleError(_("A staged evidence file changed before it reached the store.")) from exc
             else:
                 placed.append(sha)
-            fsync_folder(target.parent)
+                renamed[target.parent] = None
             meter.tick(preview.content.files[sha])
+        # The renames made durable, before the records that name the files are committed: once all are done, the
+        # first folder's flush writes them all (one journal commit), the others find little left to do.
+        for folder in renamed:
+            fsync_folder(folder)
     except OSError as exc:
         raise StorageError(
             _("The evidence files could not be put in the store: {reason}. Nothing was imported.").format(

@@ -8,11 +8,14 @@ the command runs in a terminal; they are never taken on the command line, where 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import getpass
 import os
 import sys
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from caseapp.cli.catalogue import help_of
@@ -118,7 +121,25 @@ def export_options(core: Any, args: argparse.Namespace) -> Any:
     )
 
 
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the garbage collector's youngest passes 14 times less often while a bundle command works. Nearly
+    everything such a command allocates lives until it ends (the modules it loads, the case's records, the
+    summary's layout): the frequent passes over it freed nothing and cost 0.08 s of an export's 1.2 s of work."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(10_000, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    with fewer_collections():
+        return _export(args)
+
+
+def _export(args: argparse.Namespace) -> int:
     from caseapp.outputs import check_output
     from caseapp.services import bundles
     from caseapp.services.cases import resolve_case
@@ -323,6 +344,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    with fewer_collections():
+        return _import(args)
+
+
+def _import(args: argparse.Namespace) -> int:
     from caseapp.services import bundles
     from caseapp.services.checkout_marks import mark_of
 
