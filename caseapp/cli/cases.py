@@ -70,7 +70,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
         return 0
     headers = [_("ID"), _("Status"), _("Number"), _("Court"), _("Title")]
     statuses = {status.value: label(enums.CaseStatus, status.value) for status in enums.CaseStatus}  # once, not per row
-    cells = [[str(r.id)[:8], statuses[r.status], r.court_number or "—", r.court or "—", r.title] for r in rows]
+    cells = [[r.id.hex[:8], statuses[r.status], r.court_number or "—", r.court or "—", r.title] for r in rows]
     if any(r.taken_offline for r in rows):  # who took a case to a laptop, and since when (Paris time)
         headers.insert(4, _("Offline"))
         for row, case in zip(cells, rows, strict=True):
