@@ -6,7 +6,7 @@ import re
 import uuid
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from caseapp.casefile import fields as f
@@ -230,37 +230,9 @@ def count_cases(
     return core_reads.count_cases(core, status=status, text=text, tag=tag)
 
 
-HEX = re.compile(r"^[0-9a-fA-F-]+$")
-
-
 def resolve_case(core: Core, ref: str) -> uuid.UUID:
-    """Find a case by UUID, by a unique UUID prefix of at least 6 characters, or by its unique court number."""
-    ref = ref.strip()
-    if not ref:
-        raise InvalidInput(_("Say which case: give its identifier or its court number."))
-    with reading(core) as session:
-        try:
-            full = uuid.UUID(ref)
-        except ValueError:
-            full = None
-        if full is not None:
-            if session.get(m.Case, full) is None:
-                raise NotFound(_("No case with the identifier {id}.").format(id=ref))
-            return full
-        matches: list[uuid.UUID] = []
-        prefix = ref.replace("-", "").lower()
-        if HEX.match(ref) and len(prefix) >= 6:
-            matches = list(
-                session.scalars(
-                    select(m.Case.id).where(func.replace(cast(m.Case.id, String), "-", "").like(prefix + "%")).limit(2)
-                )
-            )
-        if not matches:
-            matches = list(session.scalars(select(m.Case.id).where(m.Case.court_number == ref).limit(2)))
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise InvalidInput(
-                _("“{ref}” matches several cases: give more characters of the identifier.").format(ref=ref)
-            )
-        raise NotFound(_("No case matches “{ref}” (by identifier, identifier prefix or court number).").format(ref=ref))
+    """Find a case by UUID, by a unique UUID prefix of at least 6 characters, or by its unique court number (one
+    implementation, ``casefile.core_reads``)."""
+    from caseapp.casefile import core_reads
+
+    return core_reads.resolve_case(core, ref)

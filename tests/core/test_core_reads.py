@@ -103,17 +103,20 @@ def test_every_case_reads_the_same(filled: Core) -> None:
         assert reads.get_case(filled, row.id) == cases.get_case(filled, row.id), row.title
 
 
-def test_references_resolve_the_same(filled: Core) -> None:
+def test_references_resolve_to_their_case(filled: Core) -> None:
+    """One implementation (``services.cases.resolve_case`` reads through ``core_reads``): a case by its
+    identifier, a prefix of it or its court number; a wrong reference is refused in words."""
     for row in cases.list_cases(filled):
         for ref in (str(row.id), row.id.hex[:8], row.court_number):
             if ref:
-                assert reads.resolve_case(filled, ref) == cases.resolve_case(filled, ref)
-    for ref in ("zzzzzz", str(uuid.uuid4()), ""):
-        with pytest.raises(Exception) as orm_error:
+                assert reads.resolve_case(filled, ref) == cases.resolve_case(filled, ref) == row.id
+    from caseapp.errors import NotFound
+
+    for ref in ("zzzzzz", str(uuid.uuid4())):
+        with pytest.raises(NotFound):
             cases.resolve_case(filled, ref)
-        with pytest.raises(type(orm_error.value)) as core_error:
-            reads.resolve_case(filled, ref)
-        assert str(core_error.value) == str(orm_error.value)
+    with pytest.raises(InvalidInput, match="Say which case"):
+        cases.resolve_case(filled, "  ")
 
 
 def test_the_search_is_the_same(filled: Core) -> None:
@@ -125,9 +128,22 @@ def test_the_search_is_the_same(filled: Core) -> None:
         )
 
 
-def test_the_agenda_is_the_same(filled: Core) -> None:
-    for kwargs in ({}, {"days": 7}, {"days": 365, "overdue_days": 3000}, {"limit": 2}):
-        assert reads.agenda(filled, **kwargs) == agenda_service.agenda(filled, **kwargs), kwargs
+def test_the_agenda_keeps_to_its_window(filled: Core) -> None:
+    """One implementation (``services.agenda.agenda`` reads through ``core_reads``): each window holds what it
+    should, overdue items first, and the limit counts what it leaves out."""
+    everything = agenda_service.agenda(filled, days=365, overdue_days=3000)
+    assert reads.agenda(filled, days=365, overdue_days=3000) == everything
+    today = everything.today
+    for days in (7, 60, 365):
+        shown = agenda_service.agenda(filled, days=days)
+        assert all(item.day <= today + timedelta(days=days) for item in shown.items)
+        assert [i.overdue for i in shown.items] == sorted((i.overdue for i in shown.items), reverse=True)
+    soon = agenda_service.agenda(filled, days=7)
+    assert any(i.title == "Mémoire en réplique" for i in soon.items)  # the fixture's deadline, 3 days ahead
+    limited = agenda_service.agenda(filled, limit=2)
+    hearings = [i for i in limited.items if i.kind == "hearing"]
+    deadlines_shown = [i for i in limited.items if i.kind == "deadline"]
+    assert len(hearings) <= 2 and len(deadlines_shown) <= 2
     assert reads.rules_changed(filled) == deadline_review.rules_changed(filled)
 
 
