@@ -393,7 +393,7 @@ def get_case(core: Core, case_id: uuid.UUID) -> views.CaseDetail:
 
 
 def search(core: Core, typed: str, *, limit: int = 50, case_id: uuid.UUID | None = None) -> list[views.SearchHit]:
-    """``casefile.search.search``, read without the ORM (the same statements)."""
+    """Records matching what was typed: titles first, newest first (``casefile.search_sql``)."""
     from caseapp.casefile import search_sql
 
     query = search_sql.fts_query(typed)

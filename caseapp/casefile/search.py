@@ -19,13 +19,9 @@ from caseapp.casefile.search_sql import (  # the SQL both read paths send (names
     fold,
     fts_query,
     highlight,
-    search_portable,
-    search_postgresql,
-    search_sqlite,
 )
-from caseapp.casefile.uow import reading
 from caseapp.casefile.views import SearchHit
-from caseapp.store.models import Case, SearchEntry
+from caseapp.store.models import SearchEntry
 
 __all__ = ["WORD", "fold", "fts_query", "highlight"]
 KINDS = ("case", "filing", "note", "opinion", "evidence", "access_request")
@@ -85,26 +81,8 @@ def unindex_case(session: Session, case_id: uuid.UUID) -> None:
 
 
 def search(core: Core, typed: str, *, limit: int = 50, case_id: uuid.UUID | None = None) -> list[SearchHit]:
-    query = fts_query(typed)
-    if query is None:
-        return []
-    with reading(core) as session:
-        if core.db.dialect == "sqlite":
-            rows = search_sqlite(session, query, limit, case_id)
-        elif core.db.dialect == "postgresql":
-            rows = search_postgresql(session, typed, limit, case_id)
-        else:
-            rows = search_portable(session, typed, limit, case_id)
-        case_ids = {row[2] for row in rows if row[2] is not None}
-        titles = dict(session.execute(select(Case.id, Case.title).where(Case.id.in_(case_ids))).all())
-    return [
-        SearchHit(
-            kind=kind,
-            record_id=record_id,
-            case_id=case,
-            case_title=titles.get(case) if case else None,
-            title=title,
-            snippet=snippet,
-        )
-        for kind, record_id, case, title, snippet in rows
-    ]
+    """Records matching what was typed, titles first, newest first (one implementation, read with Core:
+    ``casefile.core_reads.search``, the same statements on every database)."""
+    from caseapp.casefile import core_reads
+
+    return core_reads.search(core, typed, limit=limit, case_id=case_id)
