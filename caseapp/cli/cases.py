@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import bounded_int, open_core
-from caseapp.cli.output import day, emit_json, label, moment, table
+from caseapp.cli.output import day, emit_json, label, labelled, moment, table
 from caseapp.domain import enums
 from caseapp.i18n import _, current_language
 from caseapp.textsafe import for_terminal as shown
@@ -171,7 +171,8 @@ def print_case(detail: CaseDetail) -> None:
         if text:
             print(f"\n{heading}\n  {shown(text, multiline=True)}")
     for child in detail.children:
-        print(f"\n{_('Linked case')}: {shown(child.title)} ({shown(child.court_number or str(child.id)[:8])})")
+        linked = f"{shown(child.title)} ({shown(child.court_number or str(child.id)[:8])})"
+        print("\n" + labelled(_("Linked case"), linked))
 
     def section(title: str, lines: list[str]) -> None:
         if lines:
@@ -182,7 +183,8 @@ def print_case(detail: CaseDetail) -> None:
     section(
         _("Parties"),
         [
-            f"{label(enums.PartyRole, p.role)}: {p.name}" + (f" — {_('counsel')}: {p.counsel}" if p.counsel else "")
+            labelled(label(enums.PartyRole, p.role), p.name)
+            + (f" — {labelled(_('counsel'), p.counsel)}" if p.counsel else "")
             for p in detail.parties
         ],
     )
@@ -215,7 +217,7 @@ def print_case(detail: CaseDetail) -> None:
     section(
         _("Evidence"),
         [
-            f"{_('Exhibit')} {e.number}: {e.title} ({day(e.document_date)})"
+            labelled(f"{_('Exhibit')} {e.number}", f"{e.title} ({day(e.document_date)})")
             + (f" — {e.file.original_name}, SHA-256 {e.file.sha256[:16]}…" if e.file else "")
             for e in detail.evidence
         ],

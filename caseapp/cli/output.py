@@ -63,6 +63,11 @@ def moment(value: datetime) -> str:
     return f"{day(local.date())} {local.hour:02d}:{local.minute:02d}"
 
 
+def labelled(name: str, value: str) -> str:
+    """ "Name: value", with the space French puts before the colon ("Requérant : La Quadrature du Net")."""
+    return _("{label}: {value}").format(label=name, value=value)
+
+
 def label(enum_cls: type[LabelledEnum], value: str | None) -> str:
     return enum_cls(value).label(current_language()) if value else "—"
 

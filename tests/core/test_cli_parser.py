@@ -8,6 +8,7 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,14 @@ def test_the_command_is_found_after_the_data_folder_option() -> None:
     assert command_of(["--data-dir", "/tmp/x", "import", "f.casebundle"]) == "import"
     assert command_of(["--data-dir=/tmp/x", "cases"]) == "cases"
     assert command_of(["--version"]) is None
+
+
+def test_caseapp_show_puts_the_french_space_before_its_colons(tmp_path: Path) -> None:
+    env = {**os.environ, "CASEAPP_LANG": "fr", "CASEAPP_DATA_DIR": str(tmp_path / "data")}
+    env.pop("CASEAPP_DB_URL", None)
+    subprocess.run([sys.executable, "-m", "caseapp", "demo"], capture_output=True, text=True, env=env, check=True)
+    shown = subprocess.run(
+        [sys.executable, "-m", "caseapp", "show", "2009485"], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert "  Requérant : La Quadrature du Net" in shown
+    assert "Affaire liée : " in shown and "Requérant:" not in shown
