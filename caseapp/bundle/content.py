@@ -378,7 +378,7 @@ def build_case_json(
     document = {
         "format": fmt.FORMAT_VERSION,
         "kind": fmt.FORMAT_NAME,
-        "schema": migrate.head_revision(),
+        "schema": migrate.records_revision(),
         "app_version": app_version,
         "case_id": str(case_id),
         "exported_by": exported_by,
@@ -512,7 +512,7 @@ def _parse_case_json(data: bytes, *, case_id: uuid.UUID) -> Content:
     unknown = sorted(set(records) - set(tables()))
     if unknown:
         raise _invalid(_("it has kinds of records CaseApp does not know: {kinds}").format(kinds=", ".join(unknown)))
-    older = schema != migrate.head_revision()
+    older = schema != migrate.records_revision()
     _reading.escaped = b"\\u" in data
     for name in tables():
         items = records.get(name, [])

@@ -213,7 +213,7 @@ def export_bundle(
         (fmt.INFO_EXPORTED_BY, core.author),
         (fmt.INFO_EXPORTED_AT, exported_at.isoformat(timespec="seconds")),
         (fmt.INFO_APP_VERSION, __version__),
-        (fmt.INFO_SCHEMA, migrate.head_revision()),
+        (fmt.INFO_SCHEMA, migrate.records_revision()),
         (fmt.INFO_EVIDENCE, fmt.EVIDENCE_INCLUDED if include_evidence else fmt.EVIDENCE_OMITTED),
     ]
     anchor = None

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
+# A revision that changes nothing a bundle carries (an index, a table of this database's own bookkeeping) says so
+# with this line; bundles then keep naming the revision before it, so a colleague one version behind reads them.
+_BUNDLES_UNCHANGED = re.compile(r"^BUNDLES_UNCHANGED\s*(?::[^=]*)?=\s*True\s*$", re.MULTILINE)
 
 
 def alembic_config() -> Config:
@@ -45,6 +48,17 @@ def _revision_graph(folder: Path) -> dict[str, str | None]:
     return graph
 
 
+@cache
+def _bundles_unchanged(folder: Path) -> frozenset[str]:
+    marked: set[str] = set()
+    for path in (folder / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = dict(_ASSIGNMENT.findall(source))
+        if "revision" in found and _BUNDLES_UNCHANGED.search(source):
+            marked.add(found["revision"].strip().strip("'\""))
+    return frozenset(marked)
+
+
 def known_revisions() -> set[str]:
     return set(_revision_graph(MIGRATIONS))
 
@@ -55,6 +69,20 @@ def head_revision() -> str:
     if len(heads) != 1:
         raise StorageError(_("The application's migrations are broken (heads: {heads}).").format(heads=sorted(heads)))
     return heads.pop()
+
+
+def records_revision() -> str:
+    """The newest revision that changed what a bundle carries: the schema a bundle written here declares.
+
+    Any CaseApp that knows this revision reads the bundle, even one older than this database's schema."""
+    graph = _revision_graph(MIGRATIONS)
+    unchanged = _bundles_unchanged(MIGRATIONS)
+    revision: str | None = head_revision()
+    while revision is not None and revision in unchanged:
+        revision = graph[revision]
+    if revision is None:
+        raise StorageError(_("The application's migrations are broken (heads: {heads}).").format(heads=[]))
+    return revision
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -16,6 +16,8 @@ revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | None = None
 depends_on: str | None = None
+# Bundles never carry the checkouts: they keep naming 0007, which CaseApps of before this revision read.
+BUNDLES_UNCHANGED = True
 
 
 def upgrade() -> None:
