@@ -396,12 +396,12 @@ def search(core: Core, typed: str, *, limit: int = 50, case_id: uuid.UUID | None
     """Records matching what was typed: titles first, newest first (``casefile.search_sql``)."""
     from caseapp.casefile import search_sql
 
-    query = search_sql.fts_query(typed)
-    if query is None:
+    queries = search_sql.fts_queries(typed)
+    if not queries:
         return []
     with connected(core) as connection:
         if core.db.dialect == "sqlite":
-            rows = search_sql.search_sqlite(connection, query, limit, case_id)
+            rows = search_sql.search_sqlite(connection, queries, limit, case_id)
         elif core.db.dialect == "postgresql":
             rows = search_sql.search_postgresql(connection, typed, limit, case_id)
         else:

@@ -162,8 +162,10 @@ class Filing(Edited):
 
 class Hearing(Edited):
     __tablename__ = "hearings"
+    # The agenda's coming hearings, and the cases that have one, answered from the index alone.
+    __table_args__ = (Index("ix_hearings_starts_at_status_case", "starts_at", "status", "case_id"),)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    starts_at: Mapped[datetime] = mapped_column(index=True)
+    starts_at: Mapped[datetime] = mapped_column()
     court: Mapped[str | None] = mapped_column(String(200))
     room: Mapped[str | None] = mapped_column(String(120))
     kind: Mapped[enums.HearingKind] = mapped_column(enum_column(enums.HearingKind))
@@ -245,8 +247,11 @@ class AccessRequestStep(Edited):
 
 class Deadline(Edited):
     __tablename__ = "deadlines"
-    # The agenda reads open deadlines in date order.
-    __table_args__ = (Index("ix_deadlines_status_due_on", "status", "due_on"),)
+    # The agenda reads open deadlines in date order (and counts the older ones by rule), and the cases that have one.
+    __table_args__ = (
+        Index("ix_deadlines_status_due_on_rule", "status", "due_on", "rule_id"),
+        Index("ix_deadlines_status_case", "status", "case_id"),
+    )
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     request_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("access_requests.id", ondelete="CASCADE"), index=True
@@ -256,7 +261,7 @@ class Deadline(Edited):
     title: Mapped[str] = mapped_column(String(300))
     rule_id: Mapped[str | None] = mapped_column(String(60))
     legal_basis: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[enums.DeadlineStatus] = mapped_column(enum_column(enums.DeadlineStatus), index=True)
+    status: Mapped[enums.DeadlineStatus] = mapped_column(enum_column(enums.DeadlineStatus))
     trigger_kind: Mapped[str | None] = mapped_column(String(40))
     trigger_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     trigger_on: Mapped[date | None] = mapped_column(Date)

@@ -222,7 +222,7 @@ hearings = Table(
     "hearings",
     metadata,
     Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("starts_at", UTCDateTime(), nullable=False, index=True),
+    Column("starts_at", UTCDateTime(), nullable=False),
     Column("court", String(200), nullable=True),
     Column("room", String(120), nullable=True),
     Column("kind", enum_column(enums.HearingKind), nullable=False),
@@ -233,6 +233,7 @@ hearings = Table(
     Column("id", Uuid(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_hearings_starts_at_status_case", "starts_at", "status", "case_id"),
 )
 
 opinion_cases = Table(
@@ -265,7 +266,7 @@ deadlines = Table(
     Column("title", String(300), nullable=False),
     Column("rule_id", String(60), nullable=True),
     Column("legal_basis", String(200), nullable=True),
-    Column("status", enum_column(enums.DeadlineStatus), nullable=False, index=True),
+    Column("status", enum_column(enums.DeadlineStatus), nullable=False),
     Column("trigger_kind", String(40), nullable=True),
     Column("trigger_id", Uuid(), nullable=True, index=True),
     Column("trigger_on", Date(), nullable=True),
@@ -278,7 +279,8 @@ deadlines = Table(
     Column("id", Uuid(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
-    Index("ix_deadlines_status_due_on", "status", "due_on"),
+    Index("ix_deadlines_status_due_on_rule", "status", "due_on", "rule_id"),
+    Index("ix_deadlines_status_case", "status", "case_id"),
 )
 
 evidence = Table(

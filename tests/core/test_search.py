@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from caseapp.casefile.core import Core
 from caseapp.casefile.search import fts_query, search
 from caseapp.services import cases, evidence, filings, hearings, opinions
@@ -43,3 +45,28 @@ def test_typed_punctuation_never_breaks_the_query(core: Core) -> None:
     assert fts_query("   ") is None
     assert search(core, "") == []
     assert search(core, "l'audience")
+
+
+def test_a_title_that_matches_comes_before_newer_texts_that_do(core: Core) -> None:
+    if core.db.dialect != "sqlite":
+        pytest.skip("PostgreSQL orders every match newest first")
+    case = cases.create_case(core, title="Vidéoprotection à Nice")
+    filing = filings.add_filing(core, case.id, kind="memoire", title="Mémoire sur la proportionnalité")
+    for number in range(3):
+        evidence.add_evidence(core, case.id, title=f"Pièce {number}", description="Étude de proportionnalité")
+    hits = search(core, "proportionnalite")
+    assert (hits[0].kind, hits[0].record_id) == ("filing", filing.id)
+    assert [hit.kind for hit in hits[1:]] == ["evidence"] * 3
+    assert search(core, "proportionnalite", limit=2)[0].record_id == filing.id
+
+
+def test_a_whole_word_comes_before_longer_words_that_begin_with_it(core: Core) -> None:
+    if core.db.dialect != "sqlite":
+        pytest.skip("PostgreSQL orders every match newest first")
+    case = cases.create_case(core, title="Vidéoprotection à Nice")
+    older = evidence.add_evidence(core, case.id, title="Pièce 1", description="Ordonnance de référé du 27 février")
+    newer = evidence.add_evidence(core, case.id, title="Pièce 2", description="Audience devant le juge des référés")
+    assert [hit.record_id for hit in search(core, "référé")] == [older.id, newer.id]
+    assert [hit.record_id for hit in search(core, "réfé")] == [newer.id, older.id]  # still typing: newest first
+    assert [hit.record_id for hit in search(core, "référés")] == [newer.id]
+    assert [hit.record_id for hit in search(core, "référé", limit=1)] == [older.id]

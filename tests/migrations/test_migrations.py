@@ -36,8 +36,13 @@ def test_empty_database_upgrades_to_head(tmp_path: Path) -> None:
         database.close()
 
 
-def test_models_and_migrations_agree(tmp_path: Path) -> None:
-    database = open_database(data_dir=tmp_path)
+def test_models_and_migrations_agree(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    url = None
+    if backend == "postgresql":  # the server's own search column and index (0004, 0009) are left out on purpose
+        from tests.conftest import _pg_database_url
+
+        url = _pg_database_url(request.getfixturevalue("pg_template"))
+    database = open_database(data_dir=tmp_path, url=url)
     try:
         with database.engine.connect() as connection:
             context = MigrationContext.configure(
@@ -240,3 +245,47 @@ def test_events_imported_before_0007_are_marked_with_the_import_that_brought_the
     }
     assert origins["e4"] == {"import": None}  # imported, from where is not known
     assert identity is not None and len(identity) == 36
+
+
+def test_0009_indexes_the_titles_an_older_case_file_already_holds(tmp_path: Path) -> None:
+    """A case file written before 0009 is searched the same way after it: its titles are put in the titles' own
+    index by the migration, and later edits keep that index in step."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+
+    from caseapp.casefile.core import Core
+    from caseapp.casefile.search import search
+    from caseapp.services import cases, hearings
+
+    database = open_database(data_dir=tmp_path)
+    core = Core(database, "Tester")
+    case = cases.create_case(core, title="Lycée Ampère : reconnaissance faciale")
+    hearing = hearings.add_hearing(core, case.id, starts_at=datetime(2026, 3, 2, 13, 0, tzinfo=UTC))
+    for number in range(3):
+        hearings.add_note(core, hearing.id, f"Note {number} : le portique de reconnaissance faciale est contesté")
+    before = [(hit.kind, hit.record_id) for hit in search(core, "reconnaissance")]
+    config = migrate.alembic_config()
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+    database.close()
+    with sqlite3.connect(tmp_path / "caseapp.sqlite3") as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "search_titles_fts" not in names and "ix_deadlines_status_due_on" in names
+
+    database = open_database(data_dir=tmp_path)  # upgrades to the head again
+    core = Core(database, "Tester")
+    try:
+        after = [(hit.kind, hit.record_id) for hit in search(core, "reconnaissance")]
+        assert after == before and ("case", case.id) in after and len(after) == 4
+        cases.update_case(core, case.id, title="Lycée Les Eucalyptus")
+        assert [(hit.kind, hit.record_id) for hit in search(core, "eucalyptus")] == [("case", case.id)]
+        assert search(core, "ampere") == []
+        with database.engine.connect() as connection:
+            for index in ("search_fts", "search_titles_fts"):  # both keep the prefixes of 2 to 4 letters
+                connection.exec_driver_sql(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
+                made = connection.exec_driver_sql(f"SELECT sql FROM sqlite_master WHERE name = '{index}'").scalar()
+                assert "prefix='2 3 4'" in made
+    finally:
+        database.close()
