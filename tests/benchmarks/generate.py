@@ -763,14 +763,16 @@ def _upgrade(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     return manifest
 
 
-def _older_cache(root: Path, size: int, files_bytes: int, head: str) -> Path | None:
-    """A cached database of the same size and generator at an older schema revision the app can upgrade."""
+def _older_cache(root: Path, size: int, files_bytes: int, head: str, copied_from: int | None = None) -> Path | None:
+    """A cached database of the same size, generator and making (generated, or replicated from the same base)
+    at an older schema revision the app can upgrade."""
     from caseapp.store.migrate import known_revisions
 
     known = known_revisions()
+    copied = f"-x{copied_from}" if copied_from else ""
     suffix = f"-files{files_bytes}" if files_bytes else ""
     candidates = []
-    for folder in root.glob(f"{size}-*-g{GENERATOR_VERSION}{suffix}"):
+    for folder in root.glob(f"{size}-*-g{GENERATOR_VERSION}{copied}{suffix}"):
         db_path = folder / "data" / DB_FILE
         if not (folder / "manifest.json").exists() or not db_path.exists():
             continue
@@ -803,8 +805,8 @@ def cached_database(
     if manifest_file.exists() and not regenerate:
         return folder, json.loads(manifest_file.read_text()), "cached"
     root.mkdir(parents=True, exist_ok=True)
-    older = None if regenerate or copied_from else _older_cache(root, size, files_bytes, head)
-    base = cached_database(BASE_SIZE, workers=workers)[0] if copied_from else None
+    older = None if regenerate else _older_cache(root, size, files_bytes, head, copied_from)
+    base = cached_database(BASE_SIZE, workers=workers)[0] if copied_from and older is None else None
     partial = Path(tempfile.mkdtemp(prefix=f"{folder.name}.partial-", dir=root))
     try:
         if base is not None:
