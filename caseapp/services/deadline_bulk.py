@@ -245,6 +245,7 @@ class _Request(NamedTuple):
 
 _AS_READ = (String, Text, Enum, Uuid, JSON)  # types whose values are compared as the database hands them over
 _Event = tuple[Any, Any, Any]  # (identifier, case identifier, facts), the identifiers as read
+_Events = tuple[str, list[_Event], Any]  # (trigger kind, its events, their planner)
 
 
 def _columns(model: Any, row: Any) -> list[Any]:
@@ -254,33 +255,35 @@ def _columns(model: Any, row: Any) -> list[Any]:
     return [_as_read(column) if isinstance(column.type, _AS_READ) else column for column in columns]
 
 
-def _filings(session: Any) -> list[_Event]:
-    """Only the filings that can start a time limit, or that started one before, and only the columns the rules
+def _filings(session: Any, ids: list[Any] | None = None) -> list[_Event]:
+    """The filings that can start a time limit (or those of ``ids``, as read), and only the columns the rules
     read."""
-    triggers = select(D.trigger_id).where(D.rule_id.is_not(None))
     decisions = [k for k in FilingKind if k.is_decision]
     f = m.Filing
-    statement = select(_as_read(f.id), _as_read(f.case_id), *_columns(f, _FilingFacts)).where(
-        or_(
-            and_(f.kind.in_(decisions), or_(f.notified_on.is_not(None), f.made_available_on.is_not(None))),
-            f.kind.in_([*SILENCE_MONTHS, FilingKind.PLAINTE_CNIL, *COURT_SET_RULES]),
-            f.brief_announced.is_(True),
-            f.id.in_(triggers),
+    statement = select(_as_read(f.id), _as_read(f.case_id), *_columns(f, _FilingFacts))
+    if ids is None:
+        statement = statement.where(
+            or_(
+                and_(f.kind.in_(decisions), or_(f.notified_on.is_not(None), f.made_available_on.is_not(None))),
+                f.kind.in_([*SILENCE_MONTHS, FilingKind.PLAINTE_CNIL, *COURT_SET_RULES]),
+                f.brief_announced.is_(True),
+            )
         )
-    )
+    else:
+        statement = statement.where(f.id.in_([_uuid(key) for key in ids]))
     make = _FilingFacts._make
     return [(row[0], row[1], make(row[2:])) for row in session.connection().execute(statement).all()]
 
 
-def _hearings(session: Any) -> list[_Event]:
-    """The hearings still to come (scheduled or postponed), and those that started a time limit before. Their
-    instant is read as stored and converted as SQLAlchemy converts it (``UTCDateTime``), once per distinct value:
-    hearings gather at the same hours of the same days."""
-    triggers = select(D.trigger_id).where(D.rule_id.is_not(None))
+def _hearings(session: Any, ids: list[Any] | None = None) -> list[_Event]:
+    """The hearings still to come, scheduled or postponed (or those of ``ids``, as read). Their instant is read as
+    stored and converted as SQLAlchemy converts it (``UTCDateTime``), once per distinct value: hearings gather at
+    the same hours of the same days."""
     live = [HearingStatus.SCHEDULED, HearingStatus.POSTPONED]
     h = m.Hearing
     columns = [_as_read(h.starts_at) if column.key == "starts_at" else column for column in _columns(h, _HearingFacts)]
-    statement = select(_as_read(h.id), _as_read(h.case_id), *columns).where(or_(h.status.in_(live), h.id.in_(triggers)))
+    statement = select(_as_read(h.id), _as_read(h.case_id), *columns)
+    statement = statement.where(h.status.in_(live) if ids is None else h.id.in_([_uuid(key) for key in ids]))
     connection = session.connection()
     dialect = connection.dialect
     convert = h.starts_at.type.dialect_impl(dialect).result_processor(dialect, None) or _same
@@ -292,6 +295,26 @@ def _hearings(session: Any) -> list[_Event]:
             instant = instants[stored] = convert(stored)
         events.append((key, case_key, _HearingFacts(instant, status, urgent, kind)))
     return events
+
+
+_CHUNK = 500  # identifiers per ``IN`` list (SQLite's oldest builds take 999 parameters)
+
+
+def _events(session: Any, existing: dict[Any, dict[str, Any]], requests: list[_Request]) -> list[_Events]:
+    """The filings and the hearings that can start a time limit, and those that started one before and no longer
+    can (changed since, or behind the app's back), so that their deadlines go. The latter are found in Python:
+    the stored deadlines' triggers that are none of the events read nor an access request, then read by
+    identifier (none, usually). A subquery of the triggers in each statement cost more than the rest of both
+    (it goes through every deadline for every filing and hearing: 300 of 1,500 ms at 50,000 cases)."""
+    filings = _filings(session)
+    hearings = _hearings(session)
+    seen = {event[0] for events in (filings, hearings) for event in events} | {request.id for request in requests}
+    left = [key for key in existing if key not in seen]
+    for start in range(0, len(left), _CHUNK):
+        chunk = left[start : start + _CHUNK]
+        filings += _filings(session, chunk)
+        hearings += _hearings(session, chunk)
+    return [("filing", filings, plan_filing), ("hearing", hearings, plan_hearing)]
 
 
 def _requests(session: Any) -> tuple[list[_Request], dict[Any, dict[AccessStatus, date]]]:
@@ -348,15 +371,15 @@ def _resync(uow: UnitOfWork, report: list[DeadlineChange] | None) -> int:
         )
 
     with session.no_autoflush:
-        for kind, events, planner in (("filing", _filings, plan_filing), ("hearing", _hearings, plan_hearing)):
+        requests, steps = _requests(session)
+        for kind, events, planner in _events(session, existing, requests):
             planned: dict[tuple[Any, int], list[Planned]] = {}  # by facts and context; never changed once made
-            for key, case_key, facts in events(session):
+            for key, case_key, facts in events:
                 context = contexts[case_key]
                 plans = planned.get((facts, id(context)))
                 if plans is None:
                     plans = planned[facts, id(context)] = planner(session, facts, context)
                 changed += settle(kind, key, case_key, plans)
-        requests, steps = _requests(session)
         for request in requests:
             key, case_key = request.id, request.case_id
             plans = plan_request(session, request, contexts[case_key], steps.get(key, {}))

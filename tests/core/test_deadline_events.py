@@ -207,3 +207,24 @@ def test_recompute_all_compares_every_stored_value(core: Core, lycees: uuid.UUID
     assert (second.id, "appeal", "done") in found
     assert {(trigger, rule) for trigger, rule, status in found if status == "open"} == set(expected)
     assert deadlines.recompute_all(core) == 0
+
+
+def test_recompute_all_removes_what_events_changed_behind_its_back_no_longer_start(
+    core: Core, lycees: uuid.UUID
+) -> None:
+    """An event that no longer starts a time limit is still read again when it started one before: a judgment
+    whose notification was cleared, a hearing cancelled, both in SQL, lose their open deadlines; the others stay."""
+    judgment = filings.add_filing(core, lycees, kind="jugement", notified_on="2020-02-28")
+    kept = filings.add_filing(core, lycees, kind="ordonnance", notified_on="2020-03-10")
+    hearing = hearings.add_hearing(core, lycees, starts_at=datetime(2020, 3, 2, 14, 0, tzinfo=PARIS))
+    before = {(d.trigger_id, d.rule_id) for d in cases.get_case(core, lycees).deadlines}
+    assert {trigger for trigger, _rule in before} == {judgment.id, kept.id, hearing.id}
+    with core.db.writer() as session:
+        session.execute(update(m.Filing).where(m.Filing.id == judgment.id).values(notified_on=None))
+        session.execute(update(m.Hearing).where(m.Hearing.id == hearing.id).values(status="cancelled"))
+        session.commit()
+    removed = {(t, r) for t, r in before if t in (judgment.id, hearing.id)}
+    assert deadlines.recompute_all(core) == len(removed) == 3
+    after = {(d.trigger_id, d.rule_id) for d in cases.get_case(core, lycees).deadlines}
+    assert after == before - removed
+    assert deadlines.recompute_all(core) == 0
