@@ -42,6 +42,57 @@ def test_the_catalogue_is_compiled_once_and_read_by_the_standard_gettext(cache: 
     assert compiled(cache) == [mo] and mo.stat().st_mtime_ns == written  # read again, not compiled again
 
 
+def french_samples() -> tuple[str, str, str, str]:
+    """A plain entry, one with a context, and a plural entry's two French forms (0 and 1 take the singular)."""
+    return (
+        i18n.translate("Hearings", "fr"),
+        i18n.translate("Open", "fr", "deadline status"),
+        i18n.ngettext("Encrypted for {count} key.", "Encrypted for {count} keys.", 0, "fr"),
+        i18n.ngettext("Encrypted for {count} key.", "Encrypted for {count} keys.", 2, "fr"),
+    )
+
+
+EXPECTED = ("Audiences", "À faire", "Chiffré pour {count} clé.", "Chiffré pour {count} clés.")
+
+
+def test_a_later_start_reads_the_table_beside_the_catalogue_not_the_catalogue(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert french_samples() == EXPECTED
+    [mo] = compiled(cache)
+    table = Path(str(mo) + ".table")
+    assert table.is_file()
+
+    def no_parsing(self: gettext.GNUTranslations, fp: object) -> None:
+        raise AssertionError("the .mo was parsed again")
+
+    monkeypatch.setattr(gettext.GNUTranslations, "_parse", no_parsing)
+    i18n.forget_catalogues()  # a later start
+    assert french_samples() == EXPECTED
+    assert isinstance(i18n.translations("fr"), gettext.GNUTranslations)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x00" * 64, b"not marshal at all", None],
+    ids=["empty", "zeros", "garbage", "another-python"],
+)
+def test_a_damaged_or_foreign_table_is_ignored_and_written_again(cache: Path, content: bytes | None) -> None:
+    import marshal
+
+    french_samples()
+    [mo] = compiled(cache)
+    table = Path(str(mo) + ".table")
+    if content is None:  # well formed, but written by another interpreter
+        content = marshal.dumps((("2", "cpython-99", mo.stat().st_size), {}, "UTF-8", "(n > 1)", {"Hearings": "Faux"}))
+    table.write_bytes(content)
+    i18n.forget_catalogues()
+    assert french_samples() == EXPECTED
+    i18n.forget_catalogues()
+    assert french_samples() == EXPECTED  # from the table written again
+    assert table.read_bytes() != content
+
+
 def test_an_edited_catalogue_is_compiled_again(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     po = tmp_path / "sample.po"
     monkeypatch.setattr(i18n, "sources", lambda lang: [po] if lang == "fr" else [])
