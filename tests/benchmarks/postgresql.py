@@ -29,7 +29,7 @@ from typing import Any
 
 from tests.benchmarks import corpus
 from tests.benchmarks import measurements as sqlite_measurements
-from tests.benchmarks.registry import AUTHOR, Context, benchmark
+from tests.benchmarks.registry import AUTHOR, Context, benchmark, settle_heap
 from tests.benchmarks.timing import SEQUENCE_COLUMNS, Measurement, Target, capturing, paired, percentile, summary
 
 PG_URL_ENV = "CASEAPP_BENCH_PG_URL"  # set by the runner's --pg
@@ -130,6 +130,7 @@ class PgContext(Context):
             from caseapp.casefile.core import open_core
 
             self._core = open_core(data_dir=self.data_dir, url=self.url, author=AUTHOR)
+            settle_heap()
         return self._core
 
     def same_sql(self, call: Callable[[], Any], *, write: bool = False, keep: frozenset[str] = frozenset()) -> Any:

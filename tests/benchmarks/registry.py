@@ -56,6 +56,13 @@ def benchmark(name: str, *, writes: bool = False) -> Callable[[BenchFunction], B
     return register
 
 
+def settle_heap() -> None:
+    """As the app does once the case file is open (``ui.context.settle``): what the start made is set aside from the
+    garbage collector, so that full collections walk only what came after it."""
+    gc.collect()
+    gc.freeze()
+
+
 @dataclass
 class Context:
     """What a measurement works on: a private copy of the generated database and its manifest."""
@@ -76,10 +83,7 @@ class Context:
             from caseapp.casefile.core import open_core
 
             self._core = open_core(data_dir=self.data_dir, author=AUTHOR)
-            # As the app does once the case file is open (ui.context.settle): what the start made is set aside
-            # from the garbage collector, so full collections walk only what came after it.
-            gc.collect()
-            gc.freeze()
+            settle_heap()
         return self._core
 
     def count(self, full: int, quick: int) -> int:
