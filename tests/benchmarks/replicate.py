@@ -325,9 +325,12 @@ def replicate(base_folder: Path, folder: Path, size: int, *, author: str) -> dic
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     seconds = time.perf_counter() - started
     manifest = dict(base_manifest)
+    # The large case was grown to its size's plan; its parties, filings and deadlines are the base's.
+    grown = {"notes": sum(large_plan.notes), "evidence": large_plan.evidence}
     manifest.update(
         {
             "size": size,
+            "plan": base_manifest.get("plan", {}) | {"large_case": base_manifest["plan"]["large_case"] | grown},
             "replicated_from": {
                 "size": base_manifest["size"],
                 "generated_with_commit": base_manifest.get("caseapp_commit"),
