@@ -84,10 +84,7 @@ def table(rows: list[list[str]], headers: list[str]) -> None:
     lines = [line.format(*headers[:-1], headers[-1][:last]).rstrip()]
     for *first, tail in rows:
         lines.append(line.format(*first, tail if len(tail) <= last else tail[: last - 1] + "…").rstrip())
-    # One write, every cell already made safe above: the terminal-safe stream need not look at it again (12 ms for
-    # 10,000 cases).
-    write = getattr(sys.stdout, "write_checked", None) or sys.stdout.write
-    write("\n".join(lines) + "\n")
+    print("\n".join(lines))  # one write: the terminal-safe stream looks at each (10,000 cases: 20,000 writes)
 
 
 def print_error(message: str) -> None:
@@ -113,11 +110,6 @@ class _TerminalSafe:
 
     def write(self, text: str) -> int:
         self._stream.write(for_terminal(text, multiline=True))
-        return len(text)
-
-    def write_checked(self, text: str) -> int:
-        """Text whose every piece of data the caller has already made safe (``table``), written as it is."""
-        self._stream.write(text)
         return len(text)
 
     def __getattr__(self, name: str) -> Any:

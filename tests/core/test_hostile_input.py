@@ -97,6 +97,9 @@ def test_for_terminal_shows_what_a_terminal_would_act_on() -> None:
     assert for_terminal("one\ntwo") == "one\\x0atwo"
     assert for_terminal("one\ntwo", multiline=True) == "one\ntwo"
     assert for_terminal("a\u2028b", multiline=True) == "a\\u2028b"
+    rows = "\n".join(["Référé\tLycées Nice"] * 100)  # a table: newlines and tabs pass, anything else is shown
+    assert for_terminal(rows, multiline=True) == rows
+    assert for_terminal(rows + "\n\x1b[2J\tfin", multiline=True) == rows + "\n\\x1b[2J\tfin"
     plain = "Référé — « Région » \u00a0l'été\t🇫🇷 👩\u200d⚖️"
     assert for_terminal(plain) == plain
     assert for_terminal(None) == ""
