@@ -9,7 +9,7 @@ from typing import Any
 
 from caseapp.cli.catalogue import help_of
 from caseapp.cli.common import bounded_int, open_core
-from caseapp.cli.output import emit_json, table
+from caseapp.cli.output import emit_json, labelled, table
 from caseapp.i18n import _, current_language, ngettext
 
 AGENDA_DAYS = 3660  # ten years ahead: every time limit a case can run, far from the calendar's end
@@ -269,13 +269,15 @@ def cmd_agenda(args: argparse.Namespace) -> int:
             rule_id = item.deadline.rule_id if item.deadline else None
             what = date_phrase(item.date_kind, rule_id, format_date(item.day, lang), lang) or _("Deadline")
         case = f" — {shown(item.case_title)}" if item.case_title else ""
-        print(f"{mark}{when}  {what}: {shown(item.title)}{case}")
+        print(f"{mark}{when}  {labelled(what, shown(item.title))}{case}")
     if result.more:
         print(_("… and {count} more in this period.").format(count=result.more))
     if result.older_overdue:
         print(
-            _(
-                "{count} older open deadlines are past by more than 90 days: review them and mark them done or missed."
+            ngettext(
+                "{count} older open deadline is past by more than 90 days: review it and mark it done or missed.",
+                "{count} older open deadlines are past by more than 90 days: review them and mark them done or missed.",
+                result.older_overdue,
             ).format(count=result.older_overdue)
         )
     if result.idle_cases:

@@ -115,3 +115,30 @@ def test_caseapp_show_puts_the_french_space_before_its_colons(tmp_path: Path) ->
     ).stdout
     assert "  Requérant : La Quadrature du Net" in shown
     assert "Affaire liée : " in shown and "Requérant:" not in shown
+
+
+def test_caseapp_agenda_in_french_puts_its_spaces_and_counts_right(tmp_path: Path) -> None:
+    """The example data has one open deadline past by more than 90 days: "1 échéance … est dépassée", not
+    "1 échéances … sont dépassées"; and each line's "Délai : …" has the space French puts before the colon."""
+    env = {**os.environ, "CASEAPP_LANG": "fr", "CASEAPP_DATA_DIR": str(tmp_path / "data")}
+    env.pop("CASEAPP_DB_URL", None)
+    subprocess.run([sys.executable, "-m", "caseapp", "demo"], capture_output=True, text=True, env=env, check=True)
+    shown = subprocess.run(
+        [sys.executable, "-m", "caseapp", "agenda", "--days", "400"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "1 échéance encore ouverte est dépassée depuis plus de 90 jours" in shown
+    assert "Délai : [Exemple]" in shown and "Audience : [Exemple]" in shown
+    assert "Délai:" not in shown and "Audience:" not in shown
+    english = {**env, "CASEAPP_LANG": "en"}
+    shown = subprocess.run(
+        [sys.executable, "-m", "caseapp", "agenda", "--days", "400"],
+        capture_output=True,
+        text=True,
+        env=english,
+        check=True,
+    ).stdout
+    assert "1 older open deadline is past by more than 90 days" in shown and "Hearing: [Exemple]" in shown
