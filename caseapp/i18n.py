@@ -241,9 +241,11 @@ def _read_table(compiled: Path) -> NullTranslations | None:
         with open(str(compiled) + _TABLE, "rb") as handle:
             tag, info, charset, plural, entries = marshal.loads(handle.read())
         size = compiled.stat().st_size
-    except (OSError, EOFError, ValueError, TypeError):
+    except Exception:  # missing, damaged, or not a table at all (marshal raises several kinds): read the .mo
         return None
     if tag != (_COMPILED_FORMAT, sys.implementation.cache_tag, size) or not isinstance(entries, dict):
+        return None
+    if not all(isinstance(text, str) for text in entries.values()):  # every translation is text, or none is used
         return None
     if not isinstance(info, dict) or not isinstance(charset, str | None) or not isinstance(plural, str | None):
         return None

@@ -74,10 +74,10 @@ def test_a_later_start_reads_the_table_beside_the_catalogue_not_the_catalogue(
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"\x00" * 64, b"not marshal at all", None],
-    ids=["empty", "zeros", "garbage", "another-python"],
+    [b"", b"\x00" * 64, b"not marshal at all", None, "not text"],
+    ids=["empty", "zeros", "garbage", "another-python", "not-text"],
 )
-def test_a_damaged_or_foreign_table_is_ignored_and_written_again(cache: Path, content: bytes | None) -> None:
+def test_a_damaged_or_foreign_table_is_ignored_and_written_again(cache: Path, content: bytes | str | None) -> None:
     import marshal
 
     french_samples()
@@ -85,6 +85,9 @@ def test_a_damaged_or_foreign_table_is_ignored_and_written_again(cache: Path, co
     table = Path(str(mo) + ".table")
     if content is None:  # well formed, but written by another interpreter
         content = marshal.dumps((("2", "cpython-99", mo.stat().st_size), {}, "UTF-8", "(n > 1)", {"Hearings": "Faux"}))
+    elif content == "not text":  # this interpreter's, but a translation that is no text
+        tag = ("2", sys.implementation.cache_tag, mo.stat().st_size)
+        content = marshal.dumps((tag, {}, "UTF-8", "(n > 1)", {"Hearings": 7}))
     table.write_bytes(content)
     i18n.forget_catalogues()
     assert french_samples() == EXPECTED
