@@ -24,11 +24,29 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(view: type) -> tuple[str, ...]:
+    names = _NAMES.get(view)
+    if names is None:
+        names = _NAMES[view] = tuple(item.name for item in dataclasses.fields(view))
+    return names
+
+
 def filled(view: type[V], record: Any, **given: Any) -> V:
     """A read model whose fields are the record's same-named attributes (an enum gives its value), except those
-    ``given``: a column added to a model and to its read model needs nothing here."""
-    names = [item.name for item in dataclasses.fields(view) if item.name not in given]  # type: ignore[arg-type]
-    return view(**given, **{name: _plain(getattr(record, name)) for name in names if hasattr(record, name)})
+    ``given``: a column added to a model and to its read model needs nothing here.
+
+    A Core row is read as one mapping of its columns (``_fields``, as a named tuple has them): looking each name up
+    on the row cost the agenda a third of its time."""
+    columns = getattr(record, "_fields", None)
+    if columns is not None:
+        values = dict(zip(columns, record, strict=True))
+        return view(**given, **{n: _plain(values[n]) for n in _names(view) if n not in given and n in values})
+    return view(
+        **given, **{n: _plain(getattr(record, n)) for n in _names(view) if n not in given and hasattr(record, n)}
+    )
 
 
 def case_detail(
