@@ -18,14 +18,16 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from caseapp.domain.deadline_rules import get_rule
-from caseapp.domain.deadlines import ComputedDeadline, compute_deadline
 from caseapp.domain.enums import CourtLevel, DecisionNature, FilingKind, Matter, Procedure
 from caseapp.domain.rule_types import french_field
 from caseapp.errors import InvalidInput
 from caseapp.i18n import N_, _, translate
+
+if TYPE_CHECKING:  # the engine is imported when a date is computed: the rules' fingerprint reads the matrix only
+    from caseapp.domain.deadlines import ComputedDeadline
 
 RouteKind = Literal["appeal", "cassation", "other"]
 Court = Literal["caa", "ce"]
@@ -245,6 +247,8 @@ def answer(
 ) -> list[RouteAnswer]:
     """What can be done against this decision and by when: appeal and cassation first, then the exceptional
     remedies. An empty list means no route at all; only ``"other"`` routes mean no ordinary route."""
+    from caseapp.domain.deadlines import compute_deadline
+
     answers: list[RouteAnswer] = []
     for route in routes_for(level, nature, matter):
         rule = get_rule(route.rule_id)

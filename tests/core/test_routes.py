@@ -265,3 +265,46 @@ def test_court_level_from_the_court_name() -> None:
 def test_every_nature_has_a_label_in_both_languages() -> None:
     for nature in DecisionNature:
         assert nature.label("fr") and nature.label("en") and nature.label("fr") != nature.value
+
+
+def _digest_with_asdict() -> str:
+    """The rules' fingerprint as every earlier version computed it (``dataclasses.asdict``), written out here."""
+    import hashlib
+    from dataclasses import asdict
+
+    from caseapp.domain.deadline_rules import RULES
+    from caseapp.domain.fingerprint import ENGINE_VERSION
+
+    rules = [
+        {k: v for k, v in sorted(asdict(rule).items()) if k not in ("note_fr", "note_en", "label_en")}
+        for rule in sorted(RULES.values(), key=lambda r: r.id)
+    ]
+    matrix = sorted(
+        [level.value, nature.value, matter.value if matter else "", [asdict(route) for route in routes]]
+        for (level, nature, matter), routes in MATRIX.items()
+    )
+    payload = json.dumps([ENGINE_VERSION, rules, matrix], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def test_the_rules_fingerprint_is_unchanged_by_this_version_and_follows_any_change_of_a_rule_or_route(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A case file whose rules did not change must not be told to recompute its deadlines after an upgrade; one
+    whose rules did must be."""
+    from dataclasses import replace
+
+    from caseapp.domain import deadline_rules
+    from caseapp.domain.fingerprint import rules_fingerprint
+
+    before = rules_fingerprint()
+    assert before == _digest_with_asdict()
+    longer = replace(deadline_rules.RULES["appeal"], length=deadline_rules.RULES["appeal"].length + 1)
+    monkeypatch.setitem(deadline_rules.RULES, "appeal", longer)
+    assert rules_fingerprint() not in (before, "")
+    assert rules_fingerprint() == _digest_with_asdict()
+    monkeypatch.undo()
+    key = (CourtLevel.TA, DecisionNature.REFERE_LIBERTE, None)
+    monkeypatch.setitem(MATRIX, key, (*MATRIX[key], replace(MATRIX[key][0], court="caa")))
+    assert rules_fingerprint() != before
+    assert rules_fingerprint() == _digest_with_asdict()
