@@ -66,6 +66,12 @@ GROUPS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("deadline", N_("compute a time limit")),
             ("rules", N_("list the time-limit rules")),
+        ),
+    ),
+    (  # apart from the two above, whose options list the rules, the seats and the residences from the engine
+        "deadlines",
+        "register_agenda",
+        (
             ("agenda", N_("hearings and deadlines ahead, overdue first")),
             ("ics", N_("export hearings and deadlines as an iCalendar file")),
             ("parse-date", N_("show how a typed date is understood")),

@@ -16,7 +16,8 @@ AGENDA_DAYS = 3660  # ten years ahead: every time limit a case can run, far from
 
 
 def cmd_deadline_compute(args: argparse.Namespace) -> int:
-    from caseapp.dates import format_date, format_datetime, parse_when
+    from caseapp.date_parsing import parse_when
+    from caseapp.dates import format_date, format_datetime
     from caseapp.domain.deadline_rules import get_rule
     from caseapp.domain.deadlines import compute_deadline
 
@@ -59,7 +60,8 @@ def cmd_deadline_compute(args: argparse.Namespace) -> int:
 
 def cmd_deadline_routes(args: argparse.Namespace) -> int:
     """What can be done against a court decision, before which court, by when."""
-    from caseapp.dates import format_date, parse_date
+    from caseapp.date_parsing import parse_date
+    from caseapp.dates import format_date
     from caseapp.domain.deadline_rules import get_rule, needs_verification
     from caseapp.domain.enums import CourtLevel, DecisionNature, Matter
     from caseapp.domain.notification import deemed_notification
@@ -312,7 +314,7 @@ def cmd_ics(args: argparse.Namespace) -> int:
 
 
 def cmd_parse_date(args: argparse.Namespace) -> int:
-    from caseapp.dates import parse_when
+    from caseapp.date_parsing import parse_when
 
     parsed = parse_when(args.text, want=args.want)
     if args.json:
@@ -393,6 +395,10 @@ def register(sub: Any) -> None:
     rules.set_defaults(handler=cmd_rules)
     rules.add_argument("--json", action="store_true", help=_("print JSON"))
 
+
+def register_agenda(sub: Any) -> None:
+    """``agenda``, ``ics`` and ``parse-date``: none of their options needs the deadline engine, which ``caseapp
+    agenda`` would otherwise import only to build the options of ``deadline compute``."""
     agenda = sub.add_parser("agenda", help=help_of("agenda"))
     agenda.set_defaults(handler=cmd_agenda)
     agenda.add_argument(
