@@ -117,7 +117,7 @@ def parse_day(value: str, name: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         pass
-    from caseapp.dates import parse_date
+    from caseapp.date_parsing import parse_date
 
     try:
         return parse_date(value)
@@ -135,7 +135,7 @@ def moment(*, required: bool = True) -> Converter:
             if value.tzinfo is None:
                 raise InvalidInput(_("The {field} needs a time zone.").format(field=field_label(name)), field=name)
             return _plausible(value, name)
-        from caseapp.dates import parse_datetime
+        from caseapp.date_parsing import parse_datetime
 
         stripped = str(value).strip()
         _check_characters(stripped, name)

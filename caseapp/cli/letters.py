@@ -31,7 +31,7 @@ def _uuid_of(ref: str | None, choices: list[uuid.UUID], what: str) -> uuid.UUID 
 
 
 def cmd_letter(args: argparse.Namespace) -> int:
-    from caseapp.dates import parse_date
+    from caseapp.date_parsing import parse_date
     from caseapp.outputs import as_path, staged
     from caseapp.services.cases import get_case, resolve_case
     from caseapp.services.letters import LetterRequest, make_letter, mark_sent

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Literal
 
-from caseapp.dates import PARIS, _fold, format_day, parse_when, to_paris
+from caseapp.date_parsing import _fold, parse_when
+from caseapp.dates import PARIS, format_day, to_paris
 from caseapp.errors import InvalidInput
 from caseapp.i18n import _, current_language
 

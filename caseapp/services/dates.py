@@ -4,7 +4,8 @@ numbers), finding a date said in a hearing note ("délibéré le 12 mars"), and 
 
 from __future__ import annotations
 
-from caseapp.dates import ParsedWhen, Want, format_date, format_datetime, format_time, parse_when, to_paris
+from caseapp.date_parsing import ParsedWhen, Want, parse_when
+from caseapp.dates import format_date, format_datetime, format_time, to_paris
 from caseapp.domain.said_in_court import SaidDate, find_said_date
 
 __all__ = [

@@ -10,17 +10,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from caseapp.dates import (
-    PARIS,
-    ParsedWhen,
-    format_date,
-    format_datetime,
-    parse_date,
-    parse_datetime,
-    parse_when,
-    to_paris,
-    to_utc,
-)
+from caseapp.date_parsing import ParsedWhen, parse_date, parse_datetime, parse_when
+from caseapp.dates import PARIS, format_date, format_datetime, to_paris, to_utc
 from caseapp.errors import InvalidInput
 from caseapp.i18n import current_language, set_language
 

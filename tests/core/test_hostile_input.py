@@ -24,7 +24,8 @@ import pytest
 from caseapp import outputs
 from caseapp.bundle import inspect_bundle
 from caseapp.casefile.core import Core
-from caseapp.dates import EARLIEST, LATEST, check_plausible, format_date, format_datetime, parse_when, to_paris
+from caseapp.date_parsing import parse_when
+from caseapp.dates import EARLIEST, LATEST, check_plausible, format_date, format_datetime, to_paris
 from caseapp.errors import BundleError, InvalidInput, StorageError
 from caseapp.identity.keys import MemoryKeyStore
 from caseapp.services import cases, deadlines, evidence, hearings

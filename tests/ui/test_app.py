@@ -199,6 +199,7 @@ def test_the_first_frame_is_the_window_alone_and_its_page_follows_at_once(tmp_pa
         "caseapp.casefile.views",
         "caseapp.services.documents",  # the documents' menu entries are made right after the first frame
         "caseapp.dates",
+        "caseapp.date_parsing",
         "caseapp.domain.enums",
     ):
         assert later not in loaded, later
