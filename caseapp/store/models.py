@@ -25,7 +25,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -34,6 +33,7 @@ from caseapp.domain import enums
 # The types and naming are shared with the Core tables of the read path (``tables.py``, kept identical to these models
 # by tests/core/test_core_reads.py); re-exported for the modules that import them from here.
 from caseapp.store.types import NAMING as NAMING
+from caseapp.store.types import Identifier
 from caseapp.store.types import UTCDateTime as UTCDateTime
 from caseapp.store.types import enum_column as enum_column
 from caseapp.store.types import utcnow as utcnow
@@ -43,7 +43,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(),
-        uuid.UUID: Uuid(),
+        uuid.UUID: Identifier(),
         dict[str, Any]: JSON(),
     }
     if TYPE_CHECKING:  # every model here maps a table; SQLAlchemy types ``__table__`` as any selectable
@@ -73,8 +73,8 @@ class Edited(Record):
 opinion_cases = Table(
     "opinion_cases",
     Base.metadata,
-    Column("opinion_id", Uuid(), ForeignKey("opinions.id", ondelete="CASCADE"), primary_key=True),
-    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("opinion_id", Identifier(), ForeignKey("opinions.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", Identifier(), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
 )
 
 

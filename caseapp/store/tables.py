@@ -23,11 +23,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    Uuid,
 )
 
 from caseapp.domain import enums
-from caseapp.store.types import NAMING, UTCDateTime, enum_column
+from caseapp.store.types import NAMING, Identifier, UTCDateTime, enum_column
 
 metadata = MetaData(naming_convention=NAMING)
 
@@ -41,7 +40,7 @@ app_state = Table(
 audit_events = Table(
     "audit_events",
     metadata,
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("seq", BigInteger(), nullable=False, unique=True),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
@@ -50,8 +49,8 @@ audit_events = Table(
     Column("author", String(120), nullable=False),
     Column("action", String(20), nullable=False),
     Column("entity", String(40), nullable=False),
-    Column("record_id", Uuid(), nullable=False),
-    Column("case_id", Uuid(), nullable=True),
+    Column("record_id", Identifier(), nullable=False),
+    Column("case_id", Identifier(), nullable=True),
     Column("summary", String(300), nullable=False),
     Column("changes", JSON(), nullable=False),
     Column("seal", JSON(none_as_null=True), nullable=True),
@@ -72,12 +71,12 @@ cases = Table(
     Column("summary", Text(), nullable=True),
     Column("opened_on", Date(), nullable=True),
     Column("closed_on", Date(), nullable=True),
-    Column("parent_id", Uuid(), ForeignKey("cases.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("parent_id", Identifier(), ForeignKey("cases.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("parent_relation", enum_column(enums.ParentRelation), nullable=True),
     Column("matter", enum_column(enums.Matter), nullable=True),
     Column("example", Boolean(), nullable=False),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_cases_status_updated_at", "status", "updated_at"),
@@ -94,7 +93,7 @@ opinions = Table(
     Column("summary", Text(), nullable=True),
     Column("example", Boolean(), nullable=False),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -108,7 +107,7 @@ parties = Table(
     Column("address", Text(), nullable=True),
     Column("email", String(200), nullable=True),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -118,8 +117,8 @@ search_entries = Table(
     metadata,
     Column("entry_id", Integer(), primary_key=True, autoincrement=True),
     Column("kind", String(20), nullable=False),
-    Column("record_id", Uuid(), nullable=False),
-    Column("case_id", Uuid(), nullable=True, index=True),
+    Column("record_id", Identifier(), nullable=False),
+    Column("case_id", Identifier(), nullable=True, index=True),
     Column("title", Text(), nullable=False),
     Column("body", Text(), nullable=False),
     UniqueConstraint("kind", "record_id"),
@@ -134,7 +133,7 @@ stored_files = Table(
     Column("media_type", String(120), nullable=False),
     Column("added_by", String(120), nullable=False),
     Column("added_at", UTCDateTime(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -142,7 +141,7 @@ stored_files = Table(
 access_requests = Table(
     "access_requests",
     metadata,
-    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("case_id", Identifier(), ForeignKey("cases.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("administration", String(300), nullable=False),
     Column("documents", Text(), nullable=False),
     Column("sent_on", Date(), nullable=True),
@@ -152,7 +151,7 @@ access_requests = Table(
     Column("routes_informed", Boolean(), nullable=True),
     Column("example", Boolean(), nullable=False),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -160,13 +159,13 @@ access_requests = Table(
 case_parties = Table(
     "case_parties",
     metadata,
-    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("party_id", Uuid(), ForeignKey("parties.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("case_id", Identifier(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("party_id", Identifier(), ForeignKey("parties.id", ondelete="RESTRICT"), nullable=False, index=True),
     Column("role", enum_column(enums.PartyRole), nullable=False),
     Column("counsel", String(300), nullable=True),
     Column("counsel_contact", String(300), nullable=True),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     UniqueConstraint("case_id", "party_id", "role"),
@@ -175,14 +174,14 @@ case_parties = Table(
 case_tags = Table(
     "case_tags",
     metadata,
-    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", Identifier(), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
     Column("tag", String(60), primary_key=True),
 )
 
 checkouts = Table(
     "checkouts",
     metadata,
-    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", Identifier(), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
     Column("taken_by", String(120), nullable=False),
     Column("taken_at", UTCDateTime(), nullable=False),
     Column("bundle_name", String(255), nullable=True),
@@ -191,11 +190,11 @@ checkouts = Table(
 filings = Table(
     "filings",
     metadata,
-    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("case_id", Identifier(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("kind", enum_column(enums.FilingKind), nullable=False),
     Column("title", String(300), nullable=True),
     Column("filed_on", Date(), nullable=True),
-    Column("party_id", Uuid(), ForeignKey("parties.id", ondelete="SET NULL"), nullable=True),
+    Column("party_id", Identifier(), ForeignKey("parties.id", ondelete="SET NULL"), nullable=True),
     Column("reference", String(120), nullable=True),
     Column("outcome", enum_column(enums.Outcome), nullable=True),
     Column("notified_on", Date(), nullable=True),
@@ -213,7 +212,7 @@ filings = Table(
     Column("court_set_on", Date(), nullable=True),
     Column("brief_announced", Boolean(), nullable=True),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -221,7 +220,7 @@ filings = Table(
 hearings = Table(
     "hearings",
     metadata,
-    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("case_id", Identifier(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("starts_at", UTCDateTime(), nullable=False),
     Column("court", String(200), nullable=True),
     Column("room", String(120), nullable=True),
@@ -230,7 +229,7 @@ hearings = Table(
     Column("outcome", Text(), nullable=True),
     Column("urgent", Boolean(), nullable=False),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_hearings_starts_at_status_case", "starts_at", "status", "case_id"),
@@ -239,19 +238,21 @@ hearings = Table(
 opinion_cases = Table(
     "opinion_cases",
     metadata,
-    Column("opinion_id", Uuid(), ForeignKey("opinions.id", ondelete="CASCADE"), primary_key=True),
-    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("opinion_id", Identifier(), ForeignKey("opinions.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", Identifier(), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
 )
 
 access_request_steps = Table(
     "access_request_steps",
     metadata,
-    Column("request_id", Uuid(), ForeignKey("access_requests.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "request_id", Identifier(), ForeignKey("access_requests.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     Column("status", enum_column(enums.AccessStatus), nullable=False),
     Column("on", Date(), nullable=False),
     Column("note", Text(), nullable=True),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -259,8 +260,8 @@ access_request_steps = Table(
 deadlines = Table(
     "deadlines",
     metadata,
-    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=True, index=True),
-    Column("request_id", Uuid(), ForeignKey("access_requests.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("case_id", Identifier(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("request_id", Identifier(), ForeignKey("access_requests.id", ondelete="CASCADE"), nullable=True, index=True),
     Column("due_on", Date(), nullable=False, index=True),
     Column("arguable_on", Date(), nullable=True),
     Column("title", String(300), nullable=False),
@@ -268,7 +269,7 @@ deadlines = Table(
     Column("legal_basis", String(200), nullable=True),
     Column("status", enum_column(enums.DeadlineStatus), nullable=False),
     Column("trigger_kind", String(40), nullable=True),
-    Column("trigger_id", Uuid(), nullable=True, index=True),
+    Column("trigger_id", Identifier(), nullable=True, index=True),
     Column("trigger_on", Date(), nullable=True),
     Column("explanation_fr", Text(), nullable=True),
     Column("explanation_en", Text(), nullable=True),
@@ -276,7 +277,7 @@ deadlines = Table(
     Column("override_reason", Text(), nullable=True),
     Column("computed_due_on", Date(), nullable=True),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_deadlines_status_due_on_rule", "status", "due_on", "rule_id"),
@@ -286,17 +287,17 @@ deadlines = Table(
 evidence = Table(
     "evidence",
     metadata,
-    Column("case_id", Uuid(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("case_id", Identifier(), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("number", Integer(), nullable=False),
     Column("title", String(300), nullable=False),
     Column("description", Text(), nullable=True),
     Column("document_date", Date(), nullable=True),
     Column("source", Text(), nullable=True),
-    Column("filing_id", Uuid(), ForeignKey("filings.id", ondelete="SET NULL"), nullable=True),
-    Column("file_id", Uuid(), ForeignKey("stored_files.id", ondelete="SET NULL"), nullable=True),
+    Column("filing_id", Identifier(), ForeignKey("filings.id", ondelete="SET NULL"), nullable=True),
+    Column("file_id", Identifier(), ForeignKey("stored_files.id", ondelete="SET NULL"), nullable=True),
     Column("example", Boolean(), nullable=False),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     UniqueConstraint("case_id", "number"),
@@ -305,12 +306,12 @@ evidence = Table(
 hearing_notes = Table(
     "hearing_notes",
     metadata,
-    Column("hearing_id", Uuid(), ForeignKey("hearings.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("hearing_id", Identifier(), ForeignKey("hearings.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("at", UTCDateTime(), nullable=False),
     Column("author", String(120), nullable=False),
     Column("text", Text(), nullable=False),
     Column("version", Integer(), nullable=False),
-    Column("id", Uuid(), primary_key=True),
+    Column("id", Identifier(), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
