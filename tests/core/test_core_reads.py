@@ -98,6 +98,21 @@ def test_the_case_list_filters_sorts_and_pages(filled: Core) -> None:
         reads.list_cases(filled, order_by="nope")
 
 
+def test_a_listed_case_shows_its_own_values_in_each_column(filled: Core) -> None:
+    """The case list fills its rows by position (``core_reads._case_rows``): each column must land in the field
+    of its name, which a row compared with the same case read whole shows."""
+    from dataclasses import fields
+
+    from caseapp.casefile import core_reads, views
+
+    names = [getattr(column, "name", None) or column.clause.name for column in core_reads.CASE_ROW]
+    assert names == [item.name for item in fields(views.CaseRow)][: len(names)]
+    for row in reads.list_cases(filled):
+        whole = reads.get_case(filled, row.id)
+        for name in names:
+            assert getattr(row, name) == getattr(whole, name), (row.title, name)
+
+
 def test_every_case_reads_the_same(filled: Core) -> None:
     for row in cases.list_cases(filled):
         assert reads.get_case(filled, row.id) == cases.get_case(filled, row.id), row.title
