@@ -291,6 +291,9 @@ class _EncryptedFile:
 
 @dataclass(frozen=True)
 class SecretsStatus:
+    """Where secrets are kept now: whether they outlive this session (``persistent``), in which backend, and a sentence
+    that tells the person."""
+
     persistent: bool
     backend: str
     message: str

@@ -66,6 +66,9 @@ else:
 
 @dataclass(frozen=True)
 class Settings:
+    """The preferences in ``settings.json``: who is working, where the data is, the team's server, the language, how
+    documents are marked and signed, the reminders and the team's calendar."""
+
     server_url: str | None = None  # a PostgreSQL URL without its password (the password is in the keyring)
     author: str | None = None  # who is working, for the history (None: the login name)
     language: str | None = None  # "fr", "en" or None for the system's

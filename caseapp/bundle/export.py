@@ -54,6 +54,9 @@ def _nothing(_count: int) -> None:
 
 @dataclass(frozen=True)
 class ExportReport:
+    """What exporting a case did: the bundle written and its size, the records and evidence files it carries, and how it
+    was signed and encrypted."""
+
     path: Path
     case_id: uuid.UUID
     case_title: str
@@ -326,6 +329,9 @@ class _Copy:
 
 @dataclass
 class _Bag:
+    """What one export puts in the zip, gathered before it is written: case.json, the evidence files (SHA-256 → size,
+    read from ``store_path``), the case summary, bag-info.txt (made once the summary's size is known) and the signer."""
+
     folder: str
     case_json: bytes
     summary: _Summary | None

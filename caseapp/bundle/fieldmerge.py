@@ -123,6 +123,10 @@ def same(a: Any, b: Any) -> bool:
 
 @dataclass(frozen=True)
 class _Side:
+    """What one side's history says of one field: whether that side changed it since what both sides hold, whether its
+    value is accounted for by its history (``traced``), and the field's value in what both hold (``base``; UNKNOWN when
+    no event shows it)."""
+
     changed: bool
     traced: bool
     base: Any

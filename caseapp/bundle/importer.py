@@ -63,6 +63,8 @@ ROOT_FILES = (*REQUIRED, fmt.SIGNATURE)
 
 @dataclass(frozen=True)
 class Signature:
+    """Who signed a bundle, as far as this database can tell: a trusted colleague, a key not trusted here, or nobody."""
+
     status: str  # TRUSTED, UNKNOWN or UNSIGNED
     fingerprint: str | None = None
     name: str | None = None  # the trusted colleague's name, or who the bundle says exported it
@@ -192,6 +194,9 @@ class ImportPreview:
 
 @dataclass(frozen=True)
 class ImportReport:
+    """What importing a bundle did: the records added and updated, the conflicts settled each way, the evidence files
+    and history events brought in, the exhibits renumbered, and the signature it carried."""
+
     case_id: uuid.UUID
     case_title: str
     changed: bool  # False: everything was already here
@@ -303,6 +308,9 @@ def inspect_bundle(
 
 @dataclass
 class _Checked:
+    """What checking the bundle's zip gave, before the database is read: bag-info.txt, the signature, case.json, and the
+    head of the sender's history the bundle names (``anchor``)."""
+
     info: dict[str, str]
     signature: Signature
     content: content_module.Content

@@ -29,6 +29,8 @@ def table(name: str) -> Table:
 
 @dataclass(frozen=True)
 class Reference:
+    """A foreign key of a table: the column that holds it, the table it points at, and whether it may be empty."""
+
     column: str
     target: str  # the table it points at
     nullable: bool

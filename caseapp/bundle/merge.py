@@ -162,6 +162,9 @@ class Change:
 
 @dataclass
 class Plan:
+    """What importing a bundle would do, worked out by ``plan`` without writing: the records added, updated, deleted or
+    in conflict, and the rows ``write`` needs to carry it out for the choices made."""
+
     additions: list[Change] = field(default_factory=list)
     updates: list[Change] = field(default_factory=list)
     conflicts: list[Change] = field(default_factory=list)
@@ -785,6 +788,9 @@ def check_choices(result: Plan, choices: Choices) -> None:
 
 @dataclass
 class Written:
+    """What ``write`` did: the records added, updated and removed, the conflicts kept or taken, and the exhibits
+    renumbered (exhibit, old number, new number)."""
+
     added: int = 0
     updated: int = 0
     removed: int = 0

@@ -62,6 +62,9 @@ class Limits:
 
 @dataclass(frozen=True)
 class Entry:
+    """One file of the bundle's zip, as its checked index says: its sizes, CRC-32, compression method and where its data
+    starts (``stream`` checks them again while reading it)."""
+
     name: str  # relative to the bag folder
     full_name: str
     header_offset: int

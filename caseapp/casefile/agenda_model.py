@@ -35,6 +35,9 @@ class AgendaItem:
 
 @dataclass(frozen=True)
 class Agenda:
+    """What is coming across all cases from ``today``: the hearings and deadlines in order (overdue first), and the
+    active cases with no hearing or open deadline ahead (``idle_cases``)."""
+
     today: date
     items: tuple[AgendaItem, ...]
     idle_cases: tuple[CaseRow, ...]

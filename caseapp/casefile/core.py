@@ -11,6 +11,8 @@ from caseapp.store.database import Database, open_database
 
 @dataclass
 class Core:
+    """What every service is given: the open database (with its evidence store) and who is working, for the history."""
+
     db: Database
     author: str
 

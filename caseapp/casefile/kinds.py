@@ -56,6 +56,9 @@ class BundleRule:
 
 @dataclass(frozen=True)
 class RecordKind:
+    """One kind of record, said once: its table and model, its editable fields, how it is described in the history,
+    indexed for search and merged by a bundle, and which case a record belongs to; ``form`` is made from ``fields``."""
+
     entity: str  # the record's name in the history, in the search index and in the changes broadcast
     table: str
     model: type[m.Base]

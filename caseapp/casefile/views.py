@@ -23,6 +23,8 @@ class TakenOffline:
 
 @dataclass(frozen=True)
 class CaseRow:
+    """One case as lists show it (cases, sub-cases, the agenda's idle cases): no parties, filings or deadlines."""
+
     id: uuid.UUID
     title: str
     reference: str | None
@@ -39,6 +41,8 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class PartyView:
+    """A party in one case: the party (shared between cases), its role and counsel there; ``id`` is the link's."""
+
     id: uuid.UUID  # the case-party link
     party_id: uuid.UUID
     name: str
@@ -52,6 +56,9 @@ class PartyView:
 
 @dataclass(frozen=True)
 class FilingView:
+    """A dated document of a case — a brief, a decision, a request to an administration, an order of the court — with
+    the facts its deadlines and routes of appeal are computed from."""
+
     id: uuid.UUID
     case_id: uuid.UUID
     kind: str
@@ -81,6 +88,8 @@ class FilingView:
 
 @dataclass(frozen=True)
 class NoteView:
+    """A note taken about a hearing, by whom and when."""
+
     id: uuid.UUID
     hearing_id: uuid.UUID
     at: datetime
@@ -91,6 +100,8 @@ class NoteView:
 
 @dataclass(frozen=True)
 class HearingView:
+    """A hearing of a case, with its notes."""
+
     id: uuid.UUID
     case_id: uuid.UUID
     starts_at: datetime
@@ -106,6 +117,9 @@ class HearingView:
 
 @dataclass(frozen=True)
 class OpinionView:
+    """An opinion of an independent authority (CNIL, CADA, Défenseur des droits…), shared by the cases it is linked to
+    (``case_ids``)."""
+
     id: uuid.UUID
     authority: str
     reference: str | None
@@ -120,6 +134,8 @@ class OpinionView:
 
 @dataclass(frozen=True)
 class FileView:
+    """A file in the evidence store (named there by its SHA-256), as it was taken in."""
+
     id: uuid.UUID
     sha256: str
     original_name: str
@@ -131,6 +147,8 @@ class FileView:
 
 @dataclass(frozen=True)
 class EvidenceView:
+    """An exhibit of a case: its number, what it is, the filing it goes with, and its file (None: no file attached)."""
+
     id: uuid.UUID
     case_id: uuid.UUID
     number: int
@@ -146,6 +164,8 @@ class EvidenceView:
 
 @dataclass(frozen=True)
 class StepView:
+    """One step of an access request: the status it reached, on which day."""
+
     id: uuid.UUID
     status: str
     on: date
@@ -154,6 +174,9 @@ class StepView:
 
 @dataclass(frozen=True)
 class AccessRequestView:
+    """A request for administrative documents, with its steps (sent, refused, referred to the CADA…); it may belong to
+    no case."""
+
     id: uuid.UUID
     case_id: uuid.UUID | None
     administration: str
@@ -170,6 +193,9 @@ class AccessRequestView:
 
 @dataclass(frozen=True)
 class DeadlineView:
+    """A deadline of a case or of an access request: its date, the rule and event it was computed from (none for one
+    made by hand), its explanation in both languages, and what the lawyer must check (``flags``)."""
+
     id: uuid.UUID
     case_id: uuid.UUID | None
     request_id: uuid.UUID | None
@@ -215,6 +241,8 @@ class EventOrigin:
 
 @dataclass(frozen=True)
 class AuditView:
+    """One history event: who did what to which record and when, what changed, and where it came from if imported."""
+
     id: uuid.UUID
     at: datetime
     author: str
@@ -233,6 +261,9 @@ class AuditView:
 
 @dataclass(frozen=True)
 class CaseDetail:
+    """One case with everything its screen shows: its fields, sub-cases, parties, filings, hearings, opinions, exhibits,
+    access requests and deadlines, the next hearing and deadline, and the checks to look at."""
+
     id: uuid.UUID
     title: str
     reference: str | None
@@ -283,6 +314,8 @@ class CaseCheck:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """One record that matches a search: its kind, its title, its case (if any) and a snippet of the matching text."""
+
     kind: str
     record_id: uuid.UUID
     case_id: uuid.UUID | None

@@ -115,6 +115,9 @@ def normalize_seat(seat: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class HolidayInfo:
+    """One public holiday at a seat, named in both languages: a deadline holiday, or one that is only a possible
+    extension (``local_only``)."""
+
     day: date
     name_fr: str
     name_en: str
@@ -127,6 +130,8 @@ class HolidayInfo:
 
 @dataclass(frozen=True, slots=True)
 class _YearCalendar:
+    """One year of holidays at one seat, built once and cached: deadline days, local-only days, and each day's names."""
+
     deadline_days: frozenset[date]
     local_days: frozenset[date]
     info: dict[date, HolidayInfo]

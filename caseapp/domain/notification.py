@@ -23,6 +23,9 @@ WORKING_DAYS = 2
 
 @dataclass(frozen=True, slots=True)
 class DeemedNotification:
+    """The day a document made available on Télérecours counts as notified (``notified_on``), with the steps that
+    explain it in both languages."""
+
     available_on: date
     consulted_on: date | None
     notified_on: date

@@ -78,6 +78,9 @@ class Trigger:
 
 @dataclass(frozen=True)
 class DeadlineRule:
+    """One time-limit rule: the event that starts it (``trigger``), its length and how it is counted, its legal basis
+    and how sure we are of its text (``confidence``). ``label_en`` and ``note_en`` are English source strings."""
+
     id: str
     label_en: str
     legal_basis: str

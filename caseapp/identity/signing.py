@@ -137,6 +137,9 @@ def verify(public_key: bytes, tag_manifest: bytes, signature_file: bytes) -> boo
 
 @dataclass(frozen=True)
 class Card:
+    """A public key card: the name, signing key and encryption key a person gives colleagues, so they can trust that
+    person's bundles and encrypt for them."""
+
     name: str
     public_key: bytes
     recipient: str | None  # age X25519 public key ("age1…") to encrypt bundles for this person
@@ -184,6 +187,9 @@ def parse_card(text: str) -> Card:
 
 @dataclass(frozen=True)
 class TrustedKey:
+    """A colleague's key trusted here, as ``trusted-keys.json`` keeps it: the fingerprint, the name given, and who
+    trusted it and when."""
+
     fingerprint: str
     name: str
     public_key: str | None  # "ed25519:<base64>" when known (trusted from a card)

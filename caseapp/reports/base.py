@@ -65,6 +65,8 @@ class DocumentInfo:
 
 @dataclass(frozen=True)
 class RenderResult:
+    """What writing a document gave: where the PDF went (None: to a file object), its number of pages and its size."""
+
     path: Path | None  # None when the PDF went to a file object
     pages: int
     size: int  # bytes

@@ -155,6 +155,8 @@ class LeftOut:
 
 @dataclass(frozen=True)
 class CasePdfResult(RenderResult):
+    """What writing the whole-case PDF gave: the file, how many exhibits it carries, and which it leaves out and why."""
+
     left_out: tuple[LeftOut, ...] = ()
     exhibits: int = 0  # exhibits whose file is in the document
 

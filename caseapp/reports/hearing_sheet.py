@@ -121,6 +121,9 @@ class FillInLines(Flowable):
 
 @dataclass(frozen=True)
 class _KeyDate:
+    """One line of the hearing sheet's key dates: its day (None: undated, listed last), its place among the same day's
+    lines (``order``) and its text."""
+
     day: date | None
     order: int
     text: str  # markup

@@ -100,6 +100,9 @@ class Para(Paragraph):
 
 @dataclass(frozen=True)
 class Styles:
+    """The paragraph styles every document uses, one per role (body text, headings, table cells, exhibits…), made once
+    by ``styles``."""
+
     body: ParagraphStyle
     small: ParagraphStyle
     muted: ParagraphStyle

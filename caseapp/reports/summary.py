@@ -74,6 +74,9 @@ DATE_WIDTH = 31 * mm  # "30 septembre 2020" unwrapped in the table font
 
 @dataclass(frozen=True)
 class _Event:
+    """One line of the case summary's chronology: a filing, hearing or opinion, its day (None: undated, listed last),
+    what it is and what it says."""
+
     day: date | None
     order: int
     kind: str  # markup

@@ -90,6 +90,9 @@ class Problem:
 
 @dataclass(frozen=True)
 class ExportResult:
+    """What exporting an exhibit set wrote: the folder or zip, its files in order, and the exhibits left out when the
+    export was forced."""
+
     path: Path
     files: tuple[str, ...]  # names written, bordereau included, in order
     skipped: tuple[int, ...]  # exhibit numbers left out (forced export of exhibits without a usable file)
@@ -136,6 +139,9 @@ def number_width(items: list[EvidenceView]) -> int:
 
 @dataclass(frozen=True)
 class _Name:
+    """An exhibit's file name in the set, whether its label was cut to fit, and whether the label kept no letter or
+    digit (``empty``: a fallback stands in)."""
+
     name: str
     cut: bool
     empty: bool

@@ -34,6 +34,8 @@ def is_bundle(path: str | Path) -> bool:
 
 @dataclass(frozen=True)
 class Colleague:
+    """A colleague whose key is trusted here, as the keys and export dialogs show them."""
+
     fingerprint: str
     shown: str  # the fingerprint grouped for reading aloud
     name: str
@@ -42,6 +44,8 @@ class Colleague:
 
 @dataclass(frozen=True)
 class KeyInfo:
+    """This person's signing and encryption keys, and the colleagues they trust (the keys and export dialogs)."""
+
     fingerprint: str | None  # this person's signing key (None: not created yet)
     shown: str | None
     recipient: str | None  # this person's encryption key ("age1…"), when created
@@ -129,6 +133,9 @@ def forget(core: Core, fingerprint: str) -> KeyInfo:
 
 @dataclass(frozen=True)
 class ExportOptions:
+    """How a case is exported as a bundle: signed or not, with the summary PDF and the evidence files or not, and
+    encrypted with a passphrase or for colleagues' keys (``recipients``)."""
+
     sign: bool | None = None  # None: signed when this person has a key
     include_pdf: bool = True
     passphrase: str | None = None

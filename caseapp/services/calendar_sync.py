@@ -59,6 +59,9 @@ class CalendarError(CaseAppError):
 
 @dataclass(frozen=True)
 class CalendarAccount:
+    """The team calendar this person syncs with, from the settings: its address, the user, and the cases published (the
+    password is in the keyring)."""
+
     url: str
     user: str
     cases: tuple[uuid.UUID, ...] | None = None  # None: every case
@@ -281,6 +284,8 @@ def facts(text: str) -> EventFacts | None:
 
 @dataclass(frozen=True)
 class Wanted:
+    """An event the calendar should hold: the iCalendar resource CaseApp writes (``text``) and what people see of it."""
+
     uid: str
     text: str
     facts: EventFacts
@@ -310,6 +315,8 @@ def _wanted(core: Core, acct: CalendarAccount | None, lang: str) -> tuple[dict[s
 
 @dataclass
 class _OnServer:
+    """One of CaseApp's events as the server holds it: the CalDAV resource, and what people see of it."""
+
     resource: Any
     facts: EventFacts
 
@@ -376,6 +383,8 @@ DROPPED = "dropped"  # changed in the calendar, and gone (done, cancelled, delet
 
 @dataclass(frozen=True)
 class Change:
+    """One change a sync makes on the server (or would make, in a dry run): an event added, updated or removed."""
+
     action: str  # add, update, remove
     uid: str
     summary: str  # what CaseApp says (what the server held, for a removal)
@@ -395,6 +404,9 @@ class PersonEdit:
 
 @dataclass(frozen=True)
 class SyncReport:
+    """What a sync or a repair did (or would do, in a dry run): the changes made on the server, the events left as they
+    were, and the edits people made in the calendar."""
+
     calendar: str
     dry_run: bool
     repair: bool
@@ -602,6 +614,8 @@ def repair(
 
 @dataclass(frozen=True)
 class Connected:
+    """What connecting did: the calendar's address, whether it was made now, and where the password is kept."""
+
     calendar: str
     made: bool  # the "CaseApp" calendar was made on the server now
     password_kept: bool  # kept in the keyring or the encrypted key file (False: for this session only)

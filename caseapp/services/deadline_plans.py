@@ -52,6 +52,9 @@ COURT_SET_RULES = {
 
 @dataclass(frozen=True)
 class Planned:
+    """One deadline an event starts, before it is written: the rule, the day it runs from, the computed dates, the steps
+    that come before the rule's own explanation, and the extra flags."""
+
     rule_id: str
     trigger_on: date
     computed: ComputedDeadline

@@ -64,6 +64,8 @@ def _store(uow: UnitOfWork, fingerprint: str) -> None:
 
 @dataclass(frozen=True)
 class CaseChanges:
+    """What recomputing the deadlines changes in one case (``case_id`` None: deadlines of no case), in date order."""
+
     case_id: uuid.UUID | None
     case_title: str
     changes: tuple[DeadlineChange, ...]
@@ -71,6 +73,9 @@ class CaseChanges:
 
 @dataclass(frozen=True)
 class RecomputePreview:
+    """What recomputing every deadline would add, change and remove, case by case (or did, once applied);
+    ``rules_changed``: the rules differ from those the deadlines were computed with."""
+
     cases: tuple[CaseChanges, ...]
     added: int
     changed: int

@@ -346,6 +346,8 @@ def viewer_copy(rendered: RenderedDocument) -> Path:
 
 @dataclass(frozen=True)
 class ExhibitSetCheck:
+    """A case and every problem of its Télérecours exhibit set, found before it is exported."""
+
     detail: CaseDetail
     problems: list[Any]  # caseapp.reports.telerecours.Problem, blocking ones first
 

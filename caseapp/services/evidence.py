@@ -431,6 +431,8 @@ def renumber_evidence(core: Core, case_id: uuid.UUID, order: list[uuid.UUID] | N
 
 @dataclass(frozen=True)
 class Verification:
+    """One exhibit whose stored file was hashed again, and what is wrong with it (None: nothing)."""
+
     evidence: EvidenceView
     problem: str | None  # None when the file is there and its hash matches
 

@@ -45,6 +45,8 @@ STEMS = {
 
 @dataclass(frozen=True)
 class LetterRequest:
+    """Which letter (``kind``: one of ``reports.letters.KINDS``) for which case, in which language, and about what."""
+
     kind: str
     case_id: uuid.UUID
     lang: str = "fr"

@@ -89,6 +89,9 @@ def quiet_hours_text(span: tuple[time, time] | None) -> str | None:
 
 @dataclass(frozen=True)
 class ReminderSettings:
+    """Whether reminders are given, how many days before a deadline (``lead_days``), and the quiet hours (start, end,
+    Paris time) when none is; kept in the settings."""
+
     enabled: bool = True
     lead_days: tuple[int, ...] = LEAD_DAYS
     quiet: tuple[time, time] | None = None

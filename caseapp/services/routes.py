@@ -21,6 +21,9 @@ from caseapp.services.deadline_plans import NO_CASE, _notification, case_context
 
 @dataclass(frozen=True)
 class RouteView:
+    """One route against a decision (an appeal, a cassation appeal…): which court hears it, its last day and how that
+    was found, in the reader's language."""
+
     kind: str  # "appeal" | "cassation" | "other"
     court: str | None  # "caa" | "ce"
     rule_id: str

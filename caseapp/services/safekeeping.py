@@ -25,6 +25,8 @@ _STAMP = re.compile(r"-(\d{8})-(\d{6})-\d+\.sqlite3$")
 
 @dataclass(frozen=True)
 class BackupInfo:
+    """One backup in the data folder's ``backups`` folder: when it was taken, why (``kind``) and its size."""
+
     path: Path
     kind: str  # "daily", "before-migration", "manual"
     taken_at: datetime

@@ -125,6 +125,9 @@ def append(session: Session, events: Iterable[AuditEvent]) -> None:
 
 @dataclass(frozen=True)
 class _Layout:
+    """What a seal covers for one model, worked out once: the columns in the digest, the clearable references kept
+    beside it, and what the INSERT gives the attributes left unset."""
+
     table: str
     hard: tuple[tuple[str, str], ...]  # (attribute, column) in the digest
     soft: tuple[tuple[str, str], ...]  # (attribute, column) kept beside it (CLEARABLE)
@@ -336,6 +339,9 @@ class Sealed:
 
 @dataclass(frozen=True)
 class Imported:
+    """An event brought in from a bundle, as the history walk finds it: where it sits here, who wrote it, and where it
+    came from (``origin``)."""
+
     seq: int
     id: uuid.UUID
     at: datetime
@@ -356,6 +362,9 @@ class ImportRecord:
 
 @dataclass
 class Scan:
+    """What one walk over the history found (``scan``): the events checked, the first break, the last link (seq, hash),
+    and what the other checks need."""
+
     count: int = 0
     broken: Break | None = None
     last: tuple[int, str] = (0, GENESIS)

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class Database:
+    """An open case file: its engine, the data folder and its evidence store, what was cleaned up after crashed runs,
+    and this run's marker in ``run/`` (None once closed)."""
+
     url: str
     engine: Engine
     data_dir: Path

@@ -35,6 +35,9 @@ MAX_FILE = 100 * 1024**3  # a bundle carries no larger file (bundle.safety.Limit
 
 @dataclass(frozen=True)
 class Intake:
+    """What copying a file into the store gave: its SHA-256 and size, its guessed media type, its original name, and
+    whether the store already held the same bytes."""
+
     sha256: str
     size: int
     media_type: str

@@ -297,6 +297,9 @@ def _check_anchors(
 
 @dataclass(frozen=True)
 class _ImportProblem:
+    """Something wrong with an imported event (``what``): listed by its import but missing or stripped of its origin,
+    not listed by the import it names, or flagged when it was imported."""
+
     what: str  # "stripped", "missing", "unlisted", "backdated", "local_author"
     event_seq: int | None
     event_id: str

@@ -26,6 +26,9 @@ _serial = itertools.count()
 
 @dataclass(frozen=True)
 class Recovery:
+    """What opening the data folder put right: the runs that had ended without closing it, and the leftover files
+    (half-copied intakes, half-written backups) removed."""
+
     crashed_runs: int
     leftovers_removed: int
 

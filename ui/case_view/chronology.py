@@ -111,6 +111,8 @@ def gap_words(days: int) -> str:
 
 @dataclass
 class _Row:
+    """One event of the vertical time line, laid out: where it is drawn and what is drawn above it (a year, a gap)."""
+
     entry: ChronologyEntry
     top: float
     height: float

@@ -22,6 +22,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 @dataclass(frozen=True)
 class CaseFilter:
+    """What the case list is filtered by: the text typed and a status (None: every status)."""
+
     text: str = ""
     status: str | None = None
 

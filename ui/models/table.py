@@ -39,6 +39,8 @@ RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 @dataclass(frozen=True)
 class Column(Generic[T]):
+    """A column of a ``RecordTableModel``: its title, each row's text, and optionally a sort key, tooltip and icon."""
+
     title: str  # an English msgid (marked with N_), translated when shown
     text: Callable[[T], str]
     sort: Callable[[T], Any] | None = None  # default: the text

@@ -33,6 +33,8 @@ Values = dict[str, Any]
 
 @dataclass(frozen=True)
 class RecordKind:
+    """How the interface creates, edits, deletes and restores one kind of record (run on the database worker)."""
+
     entity: str  # the change kind broadcast after a change (and the history's entity name)
     label: str  # for people, marked with N_()
     create: Callable[[Core, uuid.UUID | None, uuid.UUID | None, Values], Any]  # (core, parent, id, values)

@@ -44,6 +44,8 @@ FINISHED = (AccessStatus.DOCUMENTS_RECEIVED.value, AccessStatus.CLOSED.value)
 
 @dataclass(frozen=True)
 class Paragraph:
+    """One paragraph of a letter's body, as plain text; ``quote`` sets it apart."""
+
     text: str
     quote: bool = False  # set apart (the documents asked for)
 
