@@ -197,6 +197,8 @@ def test_the_first_frame_is_the_window_alone_and_its_page_follows_at_once(tmp_pa
         "ui.dialogs.settings_dialog",
         "ui.single_instance",
         "caseapp.casefile.views",
+        "caseapp.casefile.view_rows",
+        "caseapp.casefile.view_case",
         "caseapp.services.documents",  # the documents' menu entries are made right after the first frame
         "caseapp.dates",
         "caseapp.date_parsing",
