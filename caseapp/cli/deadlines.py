@@ -260,8 +260,9 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         emit_json(asdict(result) | {"rules_changed": changed})
         return 0
     lang = current_language()
+    lines: list[str] = []  # printed at once: one write through the terminal-safe stream, not one per line
     if not result.items:
-        print(_("Nothing in the next {days} days.").format(days=args.days))
+        lines.append(_("Nothing in the next {days} days.").format(days=args.days))
     for item in result.items:
         when = format_date(item.day, lang) + (f" {format_time(item.at, lang)}" if item.at else "")
         mark = _("OVERDUE") + " " if item.overdue else ""
@@ -271,11 +272,11 @@ def cmd_agenda(args: argparse.Namespace) -> int:
             rule_id = item.deadline.rule_id if item.deadline else None
             what = date_phrase(item.date_kind, rule_id, format_date(item.day, lang), lang) or _("Deadline")
         case = f" — {shown(item.case_title)}" if item.case_title else ""
-        print(f"{mark}{when}  {labelled(what, shown(item.title))}{case}")
+        lines.append(f"{mark}{when}  {labelled(what, shown(item.title))}{case}")
     if result.more:
-        print(_("… and {count} more in this period.").format(count=result.more))
+        lines.append(_("… and {count} more in this period.").format(count=result.more))
     if result.older_overdue:
-        print(
+        lines.append(
             ngettext(
                 "{count} older open deadline is past by more than 90 days: review it and mark it done or missed.",
                 "{count} older open deadlines are past by more than 90 days: review them and mark them done or missed.",
@@ -283,18 +284,17 @@ def cmd_agenda(args: argparse.Namespace) -> int:
             ).format(count=result.older_overdue)
         )
     if result.idle_cases:
-        print()
-        print(_("Cases with no hearing or deadline ahead:"))
-        for row in result.idle_cases:
-            print(f"  {str(row.id)[:8]}  {shown(row.title)}")
+        lines += ["", _("Cases with no hearing or deadline ahead:")]
+        lines += [f"  {str(row.id)[:8]}  {shown(row.title)}" for row in result.idle_cases]
     if changed:
-        print()
-        print(
+        lines += [
+            "",
             _(
                 "The deadline rules changed with this version of CaseApp: run “caseapp deadline recompute” to see "
                 "what would change."
-            )
-        )
+            ),
+        ]
+    print("\n".join(lines))
     return 0
 
 
