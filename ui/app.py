@@ -31,6 +31,10 @@ try:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from ui.module_scan import read_sources_plainly
+
+    read_sources_plainly()  # before the window's modules and SQLAlchemy's: PySide6 reads each one's source
+
     from caseapp.i18n import _
     from ui import first_paint
     from ui.context import Location, location_from, new_context, open_case_file, settle

@@ -205,3 +205,50 @@ def test_the_first_frame_is_the_window_alone_and_its_page_follows_at_once(tmp_pa
         "caseapp.domain.enums",
     ):
         assert later not in loaded, later
+
+
+_SCAN_CHECK = """
+import inspect, json, linecache, sys
+import ui.app  # puts the plain check in place, as every start does
+support = sys.modules["shibokensupport.feature"]
+installed = getattr(support._mod_uses_pyside, "plain", False)
+def files_kept():  # source files in linecache (SQLAlchemy keeps its generated code there too)
+    return sum(1 for name in linecache.cache if name.endswith(".py"))
+lines_before = files_kept()
+import caseapp.services.reads, sqlalchemy.orm, ui.main_window, json.tool  # modules imported after PySide6
+lines_kept = files_kept() - lines_before
+def pyside6_answer(module):  # what PySide6's own check answers: its source, read by inspect, names PySide6
+    try:
+        return "PySide6" in inspect.getsource(module)
+    except (TypeError, OSError, SyntaxError):
+        return False
+known = support.pyside_feature_dict
+differ = [
+    name for name, module in list(sys.modules.items())
+    if name in known and known[name] != (0 if pyside6_answer(module) else -1)
+]
+print(json.dumps({
+    "installed": installed, "differ": differ, "lines_kept": lines_kept,
+    "main_window": support.pyside_feature_dict.get("ui.main_window"),
+    "orm": support.pyside_feature_dict.get("sqlalchemy.orm"),
+    "checked": len(support.pyside_feature_dict),
+}))
+"""
+
+
+def test_modules_imported_after_pyside6_get_the_same_feature_default_without_their_source_read_into_memory() -> None:
+    """PySide6 sets each module's ``__feature__`` default from whether its text names PySide6 (``ui.module_scan``).
+    CaseApp's check must give every module the answer PySide6's own would, and keep no source lines in memory."""
+    import json
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    found = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", _SCAN_CHECK], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert found["installed"] is True
+    assert found["differ"] == []
+    assert found["checked"] > 200  # SQLAlchemy's modules and ours went through it
+    assert found["main_window"] == 0 and found["orm"] == -1  # a window module names PySide6; the ORM does not
+    assert found["lines_kept"] == 0
