@@ -80,7 +80,14 @@ def opener(location: Location) -> Callable[[], Core]:
 
         # The first opening of the day copies the case file to backups/ (a backup that cannot be written only
         # warns: reading must still work).
-        return open_core(data_dir=location.data_dir, url=location.url, author=location.author, daily_backup=True)
+        core = open_core(data_dir=location.data_dir, url=location.url, author=location.author, daily_backup=True)
+        # The start's objects (Qt's wrappers, SQLAlchemy, the models) are set aside from the garbage collector
+        # now, before the agenda's rows are read, not only once the first screens are filled (``settle``): each
+        # collection while those rows are built would walk all of them again.
+        import gc
+
+        gc.freeze()
+        return core
 
     return open_it
 

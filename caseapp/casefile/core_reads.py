@@ -151,7 +151,7 @@ def list_cases(
             tagged = select(t.case_tags.c.case_id, t.case_tags.c.tag).order_by(t.case_tags.c.tag)
             if ids is not None:
                 tagged = tagged.where(t.case_tags.c.case_id.in_(ids))
-            for case_id, tag_name in connection.execute(tagged):
+            for case_id, tag_name in connection.execute(tagged).all():  # fetched at once, not row by row
                 tags.setdefault(case_id, []).append(tag_name)
         taken = offline_marks(connection, ids)
     return _case_rows(rows, tags, taken)

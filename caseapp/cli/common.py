@@ -39,6 +39,13 @@ def open_core(args: argparse.Namespace) -> Any:
 
     core = _open(data_dir=Path(args.data_dir) if args.data_dir else None, daily_backup=True)
     _opened.append(core)
+    # What the command imported to get here (SQLAlchemy, the tables, the read models: some 100,000 objects) lives
+    # until it ends. Set aside from the cyclic garbage collector (as ``main`` does at the end, and the window once
+    # its first screens are filled), it is not walked again at each collection while the command builds its rows:
+    # ``caseapp cases`` at 10,000 cases takes 90 ms less, ``caseapp agenda`` 75.
+    import gc
+
+    gc.freeze()
     for warning in core.db.warnings:
         print(_("Warning: {message}").format(message=for_terminal(warning, multiline=True)), file=sys.stderr)
     return core
